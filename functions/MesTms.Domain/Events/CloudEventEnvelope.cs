@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace MesTms.Domain.Events;
+
+/// <summary>
+/// The CloudEvents 1.0 attributes of one incoming event, read leniently so that a malformed event can still be
+/// validated field by field. <see cref="Data"/> is the raw <c>data</c> member, if any.
+/// </summary>
+public sealed record CloudEventEnvelope(
+    string? Id,
+    string? Type,
+    string? Source,
+    string? Subject,
+    string? SpecVersion,
+    string? Time,
+    string? DataContentType,
+    JsonElement? Data);
+
+/// <summary>One reason an event was refused: the offending field (JSON path) and what is wrong with it.</summary>
+public sealed record FieldError(string Field, string Message)
+{
+    public override string ToString() => $"{Field}: {Message}";
+}

@@ -1,0 +1,20 @@
+namespace MesTms.Domain.Shipments;
+
+/// <summary>Where a production order stands on its way to a booked shipment.</summary>
+public static class ShipmentStatus
+{
+    /// <summary>The completion event was accepted; the order's shipment workflow has started.</summary>
+    public const string Received = "Received";
+
+    /// <summary>At least one quality hold is active: nothing is planned or tendered until it is released.</summary>
+    public const string OnQualityHold = "OnQualityHold";
+
+    /// <summary>Produced, released and waiting for planning (consolidation, rate shopping, tendering).</summary>
+    public const string ReadyToShip = "ReadyToShip";
+}
+
+/// <summary>
+/// One decision in a shipment's history. <see cref="Key"/> identifies the decision within the workflow so that
+/// an activity retried after a crash records it once.
+/// </summary>
+public sealed record ShipmentDecision(string Key, DateTimeOffset At, string Status, string Decision, string Reason);

@@ -1,0 +1,26 @@
+using MesTms.Pipeline.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace MesTms.Functions;
+
+/// <summary>The planner API (function-key auth).</summary>
+public sealed class PlannerFunctions(PlannerApi api)
+{
+    [Function("GetShipment")]
+    public async Task<IActionResult> GetShipment(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "shipments/{orderId}")] HttpRequest request, string orderId)
+    {
+        await api.GetShipmentAsync(request.HttpContext, orderId);
+        return new EmptyResult();
+    }
+
+    [Function("ListRejectedEvents")]
+    public async Task<IActionResult> ListRejectedEvents(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "events/rejected")] HttpRequest request)
+    {
+        await api.ListRejectedEventsAsync(request.HttpContext);
+        return new EmptyResult();
+    }
+}

@@ -1,0 +1,13 @@
+using MesTms.Pipeline.Hosting;
+using MesTms.Pipeline.Storage;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+FunctionsApplicationBuilder builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddMesTmsPipeline(builder.Configuration);
+
+IHost host = builder.Build();
+await host.Services.GetRequiredService<CosmosStore>().EnsureCreatedAsync();
+await host.RunAsync();

@@ -1,0 +1,45 @@
+using MesTms.Pipeline.Workflows;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+
+namespace MesTms.Functions;
+
+/// <summary>
+/// Durable triggers of the shipment workflow. The orchestrator and activities live in MesTms.Pipeline and run
+/// unchanged on the local host and in tests; these functions only bind them to the Functions runtime.
+/// </summary>
+public sealed class ShipmentWorkflowFunctions(
+    RegisterShipment registerShipment,
+    ReadQualityHolds readQualityHolds,
+    RecordShipmentDecision recordShipmentDecision,
+    EscalateQualityHold escalateQualityHold)
+{
+    [Function(nameof(ShipmentOrchestration))]
+    public static Task<string> RunShipmentOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new ShipmentOrchestration().RunAsync(context, context.GetInput<ShipmentWorkflowInput>()
+            ?? throw new InvalidOperationException("ShipmentOrchestration needs its input."));
+
+    [Function(nameof(RegisterShipment))]
+    public Task<bool> RunRegisterShipment([ActivityTrigger] RegisterShipmentRequest input, FunctionContext context) =>
+        registerShipment.RunAsync(new FunctionActivityContext(nameof(RegisterShipment), context), input);
+
+    [Function(nameof(ReadQualityHolds))]
+    public Task<QualityHoldSnapshot> RunReadQualityHolds([ActivityTrigger] MesTms.Domain.OrderKey input, FunctionContext context) =>
+        readQualityHolds.RunAsync(new FunctionActivityContext(nameof(ReadQualityHolds), context), input);
+
+    [Function(nameof(RecordShipmentDecision))]
+    public Task<bool> RunRecordShipmentDecision([ActivityTrigger] ShipmentDecisionRequest input, FunctionContext context) =>
+        recordShipmentDecision.RunAsync(new FunctionActivityContext(nameof(RecordShipmentDecision), context), input);
+
+    [Function(nameof(EscalateQualityHold))]
+    public Task<bool> RunEscalateQualityHold([ActivityTrigger] QualityHoldEscalationRequest input, FunctionContext context) =>
+        escalateQualityHold.RunAsync(new FunctionActivityContext(nameof(EscalateQualityHold), context), input);
+}
+
+/// <summary>The activity context the shared activities expect, filled from the Functions invocation.</summary>
+internal sealed class FunctionActivityContext(string name, FunctionContext context) : TaskActivityContext
+{
+    public override TaskName Name => name;
+
+    public override string InstanceId => context.BindingContext.BindingData.TryGetValue("instanceId", out object? id) ? id?.ToString() ?? "" : "";
+}

@@ -1,0 +1,76 @@
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Microsoft.DurableTask.Testing.Sidecar;
+using Microsoft.Extensions.Logging;
+
+namespace MesTms.LocalHost.Durable;
+
+/// <summary>Which orchestration store the local sidecar runs on.</summary>
+public enum DurableBackendKind
+{
+    /// <summary>Azure Storage (Azurite locally): persistent, the same provider the Functions app uses in Azure.</summary>
+    AzureStorage,
+
+    /// <summary>In memory: fast, lost on exit. For tests.</summary>
+    InMemory,
+}
+
+/// <summary>Creates the DurableTask.Core orchestration service behind the local gRPC sidecar.</summary>
+public static class DurableBackend
+{
+    public static async Task<IOrchestrationService> CreateAsync(
+        DurableBackendKind kind, string taskHub, string? storageConnectionString, ILoggerFactory loggerFactory)
+    {
+        if (kind == DurableBackendKind.InMemory)
+        {
+            return new InMemoryOrchestrationService(loggerFactory);
+        }
+
+        if (string.IsNullOrWhiteSpace(storageConnectionString))
+        {
+            throw new InvalidOperationException("The AzureStorage durable backend needs LocalHost:StorageConnectionString (or LocalHost:StartEmulators=true).");
+        }
+
+        var settings = new AzureStorageOrchestrationServiceSettings
+        {
+            StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
+            TaskHubName = taskHub,
+            LoggerFactory = loggerFactory,
+            // Locally, poll often (the default backs off to 30 s) and take work back quickly after a crash
+            // (the default visibility timeout is 5 min).
+            MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
+            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(15),
+            WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(15),
+            MaxConcurrentTaskOrchestrationWorkItems = 64,
+            MaxConcurrentTaskActivityWorkItems = 64,
+            ControlQueueBatchSize = 32,
+            // The gRPC sidecar stores tags as a protobuf MapField, which Newtonsoft cannot read back.
+            CustomMessageTypeBinder = new ProtobufMapFieldBinder(),
+        };
+        var service = new AzureStorageOrchestrationService(settings);
+        await service.CreateIfNotExistsAsync();
+        return service;
+    }
+}
+
+/// <summary>
+/// Serialises protobuf <c>MapField&lt;string,string&gt;</c> (how the sidecar passes orchestration tags) as a plain
+/// <c>Dictionary&lt;string,string&gt;</c>, and reads old messages written with the MapField type name the same way.
+/// Without it a started orchestration's first message is a poison message.
+/// </summary>
+public sealed class ProtobufMapFieldBinder : ICustomTypeBinder
+{
+    const string MapFieldPrefix = "Google.Protobuf.Collections.MapField";
+
+    public void BindToName(Type serializedType, out string assemblyName, out string typeName)
+    {
+        Type type = serializedType.FullName?.StartsWith(MapFieldPrefix, StringComparison.Ordinal) == true
+            ? typeof(Dictionary<string, string>)
+            : serializedType;
+        assemblyName = type.Assembly.FullName!;
+        typeName = type.FullName!;
+    }
+
+    public Type? BindToType(string assemblyName, string typeName) =>
+        typeName.StartsWith(MapFieldPrefix, StringComparison.Ordinal) ? typeof(Dictionary<string, string>) : null;
+}

@@ -1,0 +1,312 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace MesTms.LocalHost.Emulators;
+
+/// <summary>Where the emulators listen once started.</summary>
+public sealed record EmulatorEndpoints(string CosmosEndpoint, int BlobPort, int QueuePort, int TablePort)
+{
+    /// <summary>The Cosmos emulator's well-known key (the same one the official emulator uses).</summary>
+    public const string CosmosKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+
+    const string AccountName = "devstoreaccount1";
+    const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    public string StorageConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{TablePort}/{AccountName};";
+}
+
+/// <summary>What to start and where.</summary>
+public sealed record EmulatorSettings
+{
+    /// <summary>Folder with package.json, the lockfile and the launchers (tests/emulators in the repository).</summary>
+    public required string Directory { get; init; }
+
+    /// <summary>Cosmos emulator port; 0 picks a free one.</summary>
+    public int CosmosPort { get; init; }
+
+    /// <summary>Azurite blob port (queue and table follow); 0 picks free ones.</summary>
+    public int AzuritePort { get; init; }
+
+    /// <summary>Keep data on disk here (persistent local runs); null keeps everything in memory (tests).</summary>
+    public string? DataDirectory { get; init; }
+}
+
+/// <summary>
+/// Starts Azurite and the Cosmos emulator as child processes (installing them with <c>npm ci</c> first when
+/// needed), waits until both answer, and stops them on dispose. Children also exit by themselves when this
+/// process dies, because they watch the stdin pipe we hold.
+/// </summary>
+public sealed class LocalEmulators : IAsyncDisposable
+{
+    static readonly SemaphoreSlim InstallLock = new(1, 1);
+
+    readonly List<Process> processes = [];
+
+    LocalEmulators(EmulatorEndpoints endpoints) => Endpoints = endpoints;
+
+    public EmulatorEndpoints Endpoints { get; private set; }
+
+    public static async Task<LocalEmulators> StartAsync(EmulatorSettings settings, Action<string>? log = null, CancellationToken cancellationToken = default)
+    {
+        log ??= _ => { };
+        await EnsureInstalledAsync(settings.Directory, log, cancellationToken);
+
+        int cosmosPort = settings.CosmosPort == 0 ? FreePort() : settings.CosmosPort;
+        int blobPort = settings.AzuritePort == 0 ? FreePort() : settings.AzuritePort;
+        int queuePort = settings.AzuritePort == 0 ? FreePort() : settings.AzuritePort + 1;
+        int tablePort = settings.AzuritePort == 0 ? FreePort() : settings.AzuritePort + 2;
+        var emulators = new LocalEmulators(new EmulatorEndpoints($"https://127.0.0.1:{cosmosPort}/", blobPort, queuePort, tablePort));
+        try
+        {
+            var azuriteArgs = new List<string>
+            {
+                Path.Combine("node_modules", "azurite", "dist", "src", "azurite.js"),
+                "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
+                "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+                "--blobPort", blobPort.ToString(), "--queuePort", queuePort.ToString(), "--tablePort", tablePort.ToString(),
+            };
+            var cosmosArgs = new List<string> { "cosmos-emulator.js", "--host", "127.0.0.1", "--port", cosmosPort.ToString() };
+            if (settings.DataDirectory is { } data)
+            {
+                Directory.CreateDirectory(Path.Combine(data, "azurite"));
+                azuriteArgs.AddRange(["--location", Path.Combine(data, "azurite")]);
+                cosmosArgs.AddRange(["--data", Path.Combine(data, "cosmos", "journal.jsonl")]);
+            }
+            else
+            {
+                azuriteArgs.Add("--inMemoryPersistence");
+            }
+
+            Task azurite = emulators.StartNodeAsync(settings.Directory, "azurite", azuriteArgs, null, [blobPort, queuePort, tablePort], log, cancellationToken);
+            Task cosmos = emulators.StartNodeAsync(settings.Directory, "cosmos", cosmosArgs, "cosmos emulator ready", [cosmosPort], log, cancellationToken);
+            await Task.WhenAll(azurite, cosmos);
+            return emulators;
+        }
+        catch
+        {
+            await emulators.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <c>npm ci</c> unless node_modules matches the lockfile. Serialised across processes by a lock file.</summary>
+    public static async Task EnsureInstalledAsync(string directory, Action<string> log, CancellationToken cancellationToken = default)
+    {
+        string lockFile = Path.Combine(directory, "package-lock.json");
+        if (!File.Exists(lockFile))
+        {
+            throw new InvalidOperationException($"No package-lock.json in {directory}: is this the emulators folder of the repository?");
+        }
+
+        await InstallLock.WaitAsync(cancellationToken);
+        try
+        {
+            using FileStream guard = await AcquireFileLockAsync(Path.Combine(directory, ".install.lock"), cancellationToken);
+            string marker = Path.Combine(directory, "node_modules", ".package-lock.json");
+            if (File.Exists(marker) && File.GetLastWriteTimeUtc(marker) >= File.GetLastWriteTimeUtc(lockFile) &&
+                File.Exists(Path.Combine(directory, "node_modules", "azurite", "dist", "src", "azurite.js")))
+            {
+                return;
+            }
+
+            log("Installing the emulators (npm ci in tests/emulators, about a minute the first time)...");
+            var start = new ProcessStartInfo(OperatingSystem.IsWindows() ? "npm.cmd" : "npm")
+            {
+                WorkingDirectory = directory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            foreach (string arg in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using Process npm = Process.Start(start) ?? throw new InvalidOperationException("Could not start npm: is Node.js installed?");
+            Task<string> stdout = npm.StandardOutput.ReadToEndAsync(cancellationToken);
+            Task<string> stderr = npm.StandardError.ReadToEndAsync(cancellationToken);
+            await npm.WaitForExitAsync(cancellationToken);
+            if (npm.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"npm ci failed in {directory} (exit {npm.ExitCode}):{Environment.NewLine}{await stdout}{await stderr}");
+            }
+        }
+        finally
+        {
+            InstallLock.Release();
+        }
+    }
+
+    async Task StartNodeAsync(string directory, string name, IReadOnlyList<string> args, string? readyLine, int[] ports, Action<string> log, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+        };
+        start.ArgumentList.Add("exit-with-parent.js");
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {name}: is Node.js installed?");
+        lock (processes)
+        {
+            processes.Add(process);
+        }
+
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (readyLine is not null && e.Data.Contains(readyLine, StringComparison.Ordinal))
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (output)
+                {
+                    output.AppendLine(e.Data);
+                }
+            }
+        };
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"{name} exited during start-up (exit {process.ExitCode}):{Environment.NewLine}{output}"));
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        try
+        {
+            if (readyLine is not null)
+            {
+                await ready.Task.WaitAsync(timeout.Token);
+            }
+
+            foreach (int port in ports)
+            {
+                await WaitForPortAsync(port, ready.Task, timeout.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{name} did not answer within 60 s:{Environment.NewLine}{output}");
+        }
+
+        log($"{name} is listening on 127.0.0.1:{string.Join(",", ports)}");
+    }
+
+    static async Task WaitForPortAsync(int port, Task failed, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (failed.IsFaulted)
+            {
+                await failed;
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+        }
+    }
+
+    static async Task<FileStream> AcquireFileLockAsync(string path, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                await Task.Delay(250, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>A loopback port nobody listens on right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<Process> toStop;
+        lock (processes)
+        {
+            toStop = [.. processes];
+            processes.Clear();
+        }
+
+        foreach (Process process in toStop)
+        {
+            try
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                }
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+            {
+            }
+            finally
+            {
+                process.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The repository root (the folder with MesTmsFunctions.sln), searched upwards from here and from the binaries.</summary>
+    public static string FindRepositoryRoot()
+    {
+        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "MesTmsFunctions.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("Cannot find MesTmsFunctions.sln above the current directory or the binaries: run from the repository.");
+    }
+}

@@ -1,0 +1,184 @@
+using DurableTask.Core;
+using MesTms.LocalHost.Durable;
+using MesTms.LocalHost.Emulators;
+using MesTms.Pipeline.Api;
+using MesTms.Pipeline.Hosting;
+using MesTms.Pipeline.Storage;
+using MesTms.Pipeline.Webhook;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+
+namespace MesTms.LocalHost;
+
+/// <summary>
+/// The local host: the Functions app's HTTP handlers on ASP.NET Core, its orchestrators and activities on a
+/// Durable Task worker connected over gRPC to an in-process sidecar, Cosmos and Azure Storage from the emulators.
+/// Used by <c>dotnet run --project functions/MesTms.LocalHost</c> and by the end-to-end tests.
+/// </summary>
+public sealed class LocalApp : IAsyncDisposable
+{
+    readonly WebApplication app;
+    readonly DurableSidecar sidecar;
+    readonly LocalEmulators? emulators;
+
+    LocalApp(WebApplication app, DurableSidecar sidecar, LocalEmulators? emulators)
+    {
+        this.app = app;
+        this.sidecar = sidecar;
+        this.emulators = emulators;
+        BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    }
+
+    /// <summary>Where the API listens, e.g. http://127.0.0.1:7071/.</summary>
+    public Uri BaseAddress { get; }
+
+    public IServiceProvider Services => app.Services;
+
+    public DurableTaskClient Durable => app.Services.GetRequiredService<DurableTaskClient>();
+
+    /// <summary>Builds and starts everything. <paramref name="overrides"/> win over every other configuration source.</summary>
+    public static async Task<LocalApp> StartAsync(string[] args, IReadOnlyDictionary<string, string?>? overrides = null, CancellationToken cancellationToken = default)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:7071");
+        }
+
+        var options = new LocalHostOptions();
+        builder.Configuration.GetSection(LocalHostOptions.Section).Bind(options);
+        options.Validate();
+
+        using ILoggerFactory startupLogging = LoggerFactory.Create(logging => logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+        ILogger log = startupLogging.CreateLogger("MesTms.LocalHost");
+
+        LocalEmulators? emulators = null;
+        DurableSidecar? sidecar = null;
+        try
+        {
+            string? storage = options.StorageConnectionString;
+            if (options.StartEmulators)
+            {
+                string root = LocalEmulators.FindRepositoryRoot();
+                emulators = await LocalEmulators.StartAsync(new EmulatorSettings
+                {
+                    Directory = string.IsNullOrEmpty(options.EmulatorsDirectory) ? Path.Combine(root, "tests", "emulators") : options.EmulatorsDirectory,
+                    CosmosPort = options.CosmosPort,
+                    AzuritePort = options.AzuritePort,
+                    DataDirectory = string.IsNullOrEmpty(options.DataDirectory) ? null : Path.Combine(root, options.DataDirectory),
+                }, message => log.LogInformation("{Message}", message), cancellationToken);
+                storage = emulators.Endpoints.StorageConnectionString;
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    [$"{CosmosOptions.Section}:Endpoint"] = emulators.Endpoints.CosmosEndpoint,
+                    [$"{CosmosOptions.Section}:Key"] = EmulatorEndpoints.CosmosKey,
+                    [$"{CosmosOptions.Section}:Emulator"] = "true",
+                    [$"{CosmosOptions.Section}:CreateIfNotExists"] = "true",
+                });
+            }
+
+            // The Durable backend logs a great deal at Information; keep it to warnings.
+            ILoggerFactory durableLogging = LoggerFactory.Create(logging => logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+            IOrchestrationService service = await DurableBackend.CreateAsync(options.DurableBackend, options.TaskHub, storage, durableLogging);
+            int sidecarPort = options.SidecarPort == 0 ? LocalEmulators.FreePort() : options.SidecarPort;
+            sidecar = await DurableSidecar.StartAsync(service, sidecarPort, durableLogging, cancellationToken);
+            log.LogInformation("Durable sidecar ({Backend}, task hub {TaskHub}) on {Address}", options.DurableBackend, options.TaskHub, sidecar.Address);
+
+            builder.Services.AddMesTmsPipeline(builder.Configuration);
+            var channel = Grpc.Net.Client.GrpcChannel.ForAddress(sidecar.Address);
+            builder.Services.AddDurableTaskWorker(worker =>
+            {
+                worker.UseGrpc(channel);
+                worker.AddTasks(registry => registry.AddMesTmsWorkflows());
+                worker.Configure(o =>
+                {
+                    o.Concurrency.MaximumConcurrentActivityWorkItems = 64;
+                    o.Concurrency.MaximumConcurrentOrchestrationWorkItems = 64;
+                });
+            });
+            builder.Services.AddDurableTaskClient(client =>
+            {
+                client.UseGrpc(channel);
+                client.RegisterDirectly();
+            });
+
+            WebApplication app = builder.Build();
+            await app.Services.GetRequiredService<CosmosStore>().EnsureCreatedAsync(cancellationToken);
+            MapRoutes(app, options);
+            await app.StartAsync(cancellationToken);
+            var local = new LocalApp(app, sidecar, emulators);
+            app.Logger.LogInformation("MES-TMS bridge listening on {Address} (POST api/events/mes, GET api/shipments/{{orderId}}, GET api/events/rejected)", local.BaseAddress);
+            return local;
+        }
+        catch
+        {
+            if (sidecar is not null)
+            {
+                await sidecar.DisposeAsync();
+            }
+
+            if (emulators is not null)
+            {
+                await emulators.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    static void MapRoutes(WebApplication app, LocalHostOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.ApiKey))
+        {
+            app.Use(async (http, next) =>
+            {
+                string? key = http.Request.Headers["aeg-sas-key"].FirstOrDefault() ?? http.Request.Headers["x-functions-key"].FirstOrDefault() ?? http.Request.Query["code"].FirstOrDefault();
+                if (http.Request.Path.StartsWithSegments("/api") && key != options.ApiKey)
+                {
+                    await HttpJson.WriteProblemAsync(http, StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized",
+                        "Send the API key in aeg-sas-key, x-functions-key or ?code=.");
+                    return;
+                }
+
+                await next(http);
+            });
+        }
+
+        app.MapMethods("/api/events/mes", [HttpMethods.Options], MesEventWebhook.HandleOptionsAsync);
+        app.MapPost("/api/events/mes", (HttpContext http, MesEventWebhook webhook, DurableTaskClient durable) => webhook.HandleAsync(http, durable));
+        app.MapGet("/api/shipments/{orderId}", (HttpContext http, string orderId, PlannerApi api) => api.GetShipmentAsync(http, orderId));
+        app.MapGet("/api/events/rejected", (HttpContext http, PlannerApi api) => api.ListRejectedEventsAsync(http));
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try
+        {
+            await app.StopAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await app.DisposeAsync();
+        await sidecar.DisposeAsync();
+        if (emulators is not null)
+        {
+            await emulators.DisposeAsync();
+        }
+    }
+}

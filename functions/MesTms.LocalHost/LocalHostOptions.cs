@@ -1,0 +1,53 @@
+using MesTms.LocalHost.Durable;
+
+namespace MesTms.LocalHost;
+
+/// <summary>Settings of the local host, bound from configuration section <c>LocalHost</c> (appsettings.json holds the defaults).</summary>
+public sealed class LocalHostOptions
+{
+    public const string Section = "LocalHost";
+
+    /// <summary>Install (npm ci) and start Azurite and the Cosmos emulator as child processes.</summary>
+    public bool StartEmulators { get; set; } = true;
+
+    /// <summary>The emulators folder; empty means tests/emulators of the repository.</summary>
+    public string? EmulatorsDirectory { get; set; }
+
+    /// <summary>Where emulator data is kept between runs, relative to the repository; empty keeps it in memory.</summary>
+    public string? DataDirectory { get; set; } = ".localdata";
+
+    public int CosmosPort { get; set; } = 8081;
+
+    /// <summary>Azurite's blob port; queue and table use the next two.</summary>
+    public int AzuritePort { get; set; } = 10000;
+
+    public DurableBackendKind DurableBackend { get; set; } = DurableBackendKind.AzureStorage;
+
+    /// <summary>Durable task hub: 3-45 letters or digits, starting with a letter.</summary>
+    public string TaskHub { get; set; } = "MesTmsLocal";
+
+    /// <summary>Port of the in-process Durable gRPC sidecar; 0 picks a free one.</summary>
+    public int SidecarPort { get; set; }
+
+    /// <summary>Azure Storage connection string for the durable backend when the emulators are not started here.</summary>
+    public string? StorageConnectionString { get; set; }
+
+    /// <summary>When set, /api/* requests must carry it (aeg-sas-key, x-functions-key header, or ?code=), as in Azure.</summary>
+    public string? ApiKey { get; set; }
+
+    public void Validate()
+    {
+        if (TaskHub.Length is < 3 or > 45 || !char.IsAsciiLetter(TaskHub[0]) || !TaskHub.All(char.IsAsciiLetterOrDigit))
+        {
+            throw new InvalidOperationException($"{Section}:TaskHub '{TaskHub}' must be 3-45 letters or digits, starting with a letter.");
+        }
+
+        foreach ((string name, int port) in new[] { ("CosmosPort", CosmosPort), ("AzuritePort", AzuritePort), ("SidecarPort", SidecarPort) })
+        {
+            if (port is < 0 or > 65533)
+            {
+                throw new InvalidOperationException($"{Section}:{name} must be 0-65533, not {port}.");
+            }
+        }
+    }
+}

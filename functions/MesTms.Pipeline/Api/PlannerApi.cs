@@ -1,0 +1,106 @@
+using System.Globalization;
+using MesTms.Domain;
+using MesTms.Domain.Events;
+using MesTms.Pipeline.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace MesTms.Pipeline.Api;
+
+/// <summary>The planner API: shipments and refused events. JSON in, JSON (or problem+json) out.</summary>
+public sealed class PlannerApi(IShipmentStore shipments, IMesEventStore events, TimeProvider clock)
+{
+    public const int DefaultRejectedLimit = 100;
+    public const int MaxRejectedLimit = 1000;
+
+    /// <summary><c>GET /api/shipments/{orderId}[?plantId=]</c>: status, order, holds and decision history.</summary>
+    public async Task GetShipmentAsync(HttpContext http, string orderId)
+    {
+        if (!OrderKey.IsValidIdentifier(orderId))
+        {
+            await HttpJson.WriteProblemAsync(http, StatusCodes.Status400BadRequest, "invalid-order-id", "Invalid order id",
+                $"'{orderId}' is not a valid order id ({OrderKey.IdentifierRule}).", [new FieldError("orderId", OrderKey.IdentifierRule)]);
+            return;
+        }
+
+        string? plantId = http.Request.Query["plantId"];
+        if (plantId is not null && !OrderKey.IsValidIdentifier(plantId))
+        {
+            await HttpJson.WriteProblemAsync(http, StatusCodes.Status400BadRequest, "invalid-plant-id", "Invalid plant id",
+                $"'{plantId}' is not a valid plant id ({OrderKey.IdentifierRule}).", [new FieldError("plantId", OrderKey.IdentifierRule)]);
+            return;
+        }
+
+        IReadOnlyList<ShipmentDocument> found = await Guard(http, () => shipments.FindByOrderIdAsync(orderId, http.RequestAborted));
+        if (http.Response.HasStarted)
+        {
+            return;
+        }
+
+        List<ShipmentDocument> matches = found.Where(s => plantId is null || s.PlantId == plantId).ToList();
+        if (matches.Count == 0)
+        {
+            await HttpJson.WriteProblemAsync(http, StatusCodes.Status404NotFound, "shipment-not-found", "Shipment not found",
+                plantId is null ? $"No shipment for order '{orderId}'." : $"No shipment for order '{orderId}' of plant '{plantId}'.");
+            return;
+        }
+
+        if (matches.Count > 1)
+        {
+            await HttpJson.WriteProblemAsync(http, StatusCodes.Status409Conflict, "ambiguous-order-id", "Order id used by several plants",
+                $"Order '{orderId}' exists at plants {string.Join(", ", matches.Select(m => m.PlantId))}: add ?plantId=.");
+            return;
+        }
+
+        await HttpJson.WriteAsync(http, StatusCodes.Status200OK, matches[0]);
+    }
+
+    /// <summary><c>GET /api/events/rejected[?since=&amp;limit=]</c>: refused events with their reasons, newest first.</summary>
+    public async Task ListRejectedEventsAsync(HttpContext http)
+    {
+        var errors = new List<FieldError>();
+        DateTimeOffset since = clock.GetUtcNow().AddDays(-7);
+        if (http.Request.Query["since"].ToString() is { Length: > 0 } sinceText)
+        {
+            if (DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed))
+            {
+                since = parsed;
+            }
+            else
+            {
+                errors.Add(new FieldError("since", $"'{sinceText}' is not a timestamp"));
+            }
+        }
+
+        int limit = DefaultRejectedLimit;
+        if (http.Request.Query["limit"].ToString() is { Length: > 0 } limitText &&
+            (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxRejectedLimit))
+        {
+            errors.Add(new FieldError("limit", $"must be a whole number from 1 to {MaxRejectedLimit}"));
+        }
+
+        if (errors.Count > 0)
+        {
+            await HttpJson.WriteProblemAsync(http, StatusCodes.Status400BadRequest, "invalid-query", "Invalid query", "See errors.", errors);
+            return;
+        }
+
+        IReadOnlyList<MesEventRecord> rejected = await Guard(http, () => events.ListRejectedAsync(since, limit, http.RequestAborted));
+        if (!http.Response.HasStarted)
+        {
+            await HttpJson.WriteAsync(http, StatusCodes.Status200OK, new { since, count = rejected.Count, events = rejected });
+        }
+    }
+
+    static async Task<T> Guard<T>(HttpContext http, Func<Task<T>> read) where T : class
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Exception e) when (CosmosStore.IsTransient(e) && !http.RequestAborted.IsCancellationRequested)
+        {
+            await HttpJson.WriteUnavailableAsync(http, "The state store could not be reached.");
+            return default!;
+        }
+    }
+}

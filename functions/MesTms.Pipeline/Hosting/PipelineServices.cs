@@ -1,0 +1,60 @@
+using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Api;
+using MesTms.Pipeline.Notifications;
+using MesTms.Pipeline.Storage;
+using MesTms.Pipeline.Webhook;
+using MesTms.Pipeline.Workflows;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace MesTms.Pipeline.Hosting;
+
+/// <summary>Wiring shared by the Functions app, the local host and the tests.</summary>
+public static class PipelineServices
+{
+    public const string ShipmentSection = "MesTms:Shipment";
+
+    /// <summary>Registers options (bound from configuration), Cosmos adapters, the notifier, the webhook and the planner API.</summary>
+    public static IServiceCollection AddMesTmsPipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        var cosmos = new CosmosOptions();
+        configuration.GetSection(CosmosOptions.Section).Bind(cosmos);
+        cosmos.Validate();
+        var notifications = new NotificationOptions();
+        configuration.GetSection(NotificationOptions.Section).Bind(notifications);
+        var policy = new ShipmentPolicy();
+        configuration.GetSection(ShipmentSection).Bind(policy);
+        IReadOnlyList<string> problems = policy.Validate();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(cosmos);
+        services.AddSingleton(notifications);
+        services.AddSingleton(policy);
+        services.AddSingleton<CosmosStore>();
+        services.AddSingleton<IMesEventStore, CosmosMesEventStore>();
+        services.AddSingleton<IShipmentStore, CosmosShipmentStore>();
+        services.AddSingleton<IQualityHoldStore, CosmosQualityHoldStore>();
+        services.TryAddSingleton<IPlannerNotifier, PlannerNotifier>();
+        services.AddSingleton<MesEventRouter>();
+        services.AddSingleton<MesEventWebhook>();
+        services.AddSingleton<PlannerApi>();
+        return services;
+    }
+
+    /// <summary>Registers every orchestrator and activity with a Durable Task worker (local host and tests).</summary>
+    public static DurableTaskRegistry AddMesTmsWorkflows(this DurableTaskRegistry registry)
+    {
+        registry.AddOrchestrator<ShipmentOrchestration>();
+        registry.AddActivity<RegisterShipment>();
+        registry.AddActivity<ReadQualityHolds>();
+        registry.AddActivity<RecordShipmentDecision>();
+        registry.AddActivity<EscalateQualityHold>();
+        return registry;
+    }
+}

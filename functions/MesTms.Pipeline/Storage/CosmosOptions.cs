@@ -1,0 +1,61 @@
+namespace MesTms.Pipeline.Storage;
+
+/// <summary>Cosmos DB settings, bound from configuration section <c>MesTms:Cosmos</c>.</summary>
+public sealed class CosmosOptions
+{
+    public const string Section = "MesTms:Cosmos";
+
+    /// <summary>Account endpoint, e.g. https://myaccount.documents.azure.com:443/.</summary>
+    public string Endpoint { get; set; } = "";
+
+    /// <summary>Account key. Leave empty in Azure: the app then signs in with its managed identity.</summary>
+    public string? Key { get; set; }
+
+    /// <summary>Client id of the user-assigned managed identity (Azure only).</summary>
+    public string? ManagedIdentityClientId { get; set; }
+
+    public string DatabaseName { get; set; } = "mestms";
+
+    /// <summary>Talk to a local gateway emulator: gateway mode, one endpoint, its self-signed certificate accepted.</summary>
+    public bool Emulator { get; set; }
+
+    /// <summary>Create the database and containers at start-up (local runs and tests; in Azure, infra creates them).</summary>
+    public bool CreateIfNotExists { get; set; }
+
+    /// <summary>How long event records are kept for de-duplication (Event Grid retries for at most 24 h).</summary>
+    public TimeSpan EventRetention { get; set; } = TimeSpan.FromDays(30);
+
+    public void Validate()
+    {
+        if (!Uri.TryCreate(Endpoint, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new InvalidOperationException($"{Section}:Endpoint must be an absolute http(s) URL, not '{Endpoint}'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(DatabaseName))
+        {
+            throw new InvalidOperationException($"{Section}:DatabaseName is required.");
+        }
+
+        if (EventRetention < TimeSpan.FromDays(2))
+        {
+            throw new InvalidOperationException($"{Section}:EventRetention must be at least 2 days so redeliveries are still recognised.");
+        }
+    }
+}
+
+/// <summary>Container names and partition keys. infra/ creates the same containers.</summary>
+public static class CosmosContainers
+{
+    /// <summary>Every incoming MES event, accepted or rejected; id = event id (the dedupe key). Partition key /id.</summary>
+    public const string Events = "events";
+
+    /// <summary>One document per production order's shipment. Partition key /orderId.</summary>
+    public const string Shipments = "shipments";
+
+    /// <summary>One quality-hold ledger per production order. Partition key /orderId.</summary>
+    public const string QualityHolds = "qualityHolds";
+
+    /// <summary>Every planner notification sent (outbox and audit). Partition key /id.</summary>
+    public const string Notifications = "notifications";
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure.Identity;
+using Microsoft.Azure.Cosmos;
+
+namespace MesTms.Pipeline.Storage;
+
+/// <summary>The Cosmos client and containers of the app. One instance per process.</summary>
+public sealed class CosmosStore : IDisposable
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    readonly CosmosOptions options;
+
+    public CosmosStore(CosmosOptions options)
+    {
+        options.Validate();
+        this.options = options;
+        var clientOptions = new CosmosClientOptions
+        {
+            UseSystemTextJsonSerializerWithOptions = Json,
+            ApplicationName = "mestms",
+        };
+
+        if (options.Emulator)
+        {
+            clientOptions.ConnectionMode = ConnectionMode.Gateway;
+            clientOptions.LimitToEndpoint = true;
+            clientOptions.HttpClientFactory = () => new HttpClient(new SocketsHttpHandler
+            {
+                SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                MaxConnectionsPerServer = 64,
+            });
+            clientOptions.RequestTimeout = TimeSpan.FromSeconds(10);
+        }
+
+        Client = string.IsNullOrEmpty(options.Key)
+            ? new CosmosClient(options.Endpoint, new DefaultAzureCredential(new DefaultAzureCredentialOptions
+            {
+                ManagedIdentityClientId = options.ManagedIdentityClientId,
+            }), clientOptions)
+            : new CosmosClient(options.Endpoint, options.Key, clientOptions);
+
+        Database database = Client.GetDatabase(options.DatabaseName);
+        Events = database.GetContainer(CosmosContainers.Events);
+        Shipments = database.GetContainer(CosmosContainers.Shipments);
+        QualityHolds = database.GetContainer(CosmosContainers.QualityHolds);
+        Notifications = database.GetContainer(CosmosContainers.Notifications);
+    }
+
+    public CosmosClient Client { get; }
+
+    public Container Events { get; }
+
+    public Container Shipments { get; }
+
+    public Container QualityHolds { get; }
+
+    public Container Notifications { get; }
+
+    public int EventTimeToLiveSeconds => (int)options.EventRetention.TotalSeconds;
+
+    /// <summary>Creates the database and containers when <see cref="CosmosOptions.CreateIfNotExists"/> is set.</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        if (!options.CreateIfNotExists)
+        {
+            return;
+        }
+
+        DatabaseResponse database = await Client.CreateDatabaseIfNotExistsAsync(options.DatabaseName, cancellationToken: cancellationToken);
+        await database.Database.CreateContainerIfNotExistsAsync(
+            new ContainerProperties(CosmosContainers.Events, "/id") { DefaultTimeToLive = -1 }, cancellationToken: cancellationToken);
+        await database.Database.CreateContainerIfNotExistsAsync(
+            new ContainerProperties(CosmosContainers.Shipments, "/orderId"), cancellationToken: cancellationToken);
+        await database.Database.CreateContainerIfNotExistsAsync(
+            new ContainerProperties(CosmosContainers.QualityHolds, "/orderId"), cancellationToken: cancellationToken);
+        await database.Database.CreateContainerIfNotExistsAsync(
+            new ContainerProperties(CosmosContainers.Notifications, "/id"), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>True for failures worth a retry by the caller (Event Grid): outage, throttling, timeouts.</summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        CosmosException c => c.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests
+            or HttpStatusCode.RequestTimeout or HttpStatusCode.InternalServerError or HttpStatusCode.Gone,
+        HttpRequestException => true,
+        TimeoutException => true,
+        OperationCanceledException => true,
+        AggregateException a => a.InnerExceptions.Any(IsTransient),
+        _ => exception.InnerException is not null && IsTransient(exception.InnerException),
+    };
+
+    public void Dispose() => Client.Dispose();
+}

@@ -1,0 +1,160 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MesTms.Domain.Events;
+using Microsoft.Azure.Cosmos;
+
+namespace MesTms.Pipeline.Storage;
+
+/// <summary>An incoming MES event as stored: accepted with its data, or rejected with its reasons and raw text.</summary>
+public sealed record MesEventRecord
+{
+    public const string Accepted = "Accepted";
+    public const string Rejected = "Rejected";
+
+    /// <summary>Cosmos id: the event id (escaped when it holds characters Cosmos forbids), or a hash for rejects.</summary>
+    public required string Id { get; init; }
+
+    public string? EventId { get; init; }
+
+    public required string Status { get; init; }
+
+    public string? Type { get; init; }
+
+    public string? Source { get; init; }
+
+    public string? Subject { get; init; }
+
+    public string? PlantId { get; init; }
+
+    public string? OrderId { get; init; }
+
+    public DateTimeOffset ReceivedAt { get; init; }
+
+    public JsonElement? Data { get; init; }
+
+    public string? RawEvent { get; init; }
+
+    public IReadOnlyList<FieldError>? Errors { get; init; }
+
+    public string? Route { get; init; }
+
+    public DateTimeOffset? RoutedAt { get; init; }
+
+    /// <summary>Seconds to keep the record (Cosmos TTL).</summary>
+    public int? Ttl { get; init; }
+}
+
+public interface IMesEventStore
+{
+    /// <summary>Records an accepted event once. Returns the stored record and whether this call created it.</summary>
+    Task<(MesEventRecord Record, bool Created)> RecordAcceptedAsync(MesEvent mesEvent, JsonElement data, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
+
+    Task MarkRoutedAsync(MesEventRecord record, string route, DateTimeOffset routedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a refused event with its reasons; the same raw event stored twice is one record.</summary>
+    Task<MesEventRecord> RecordRejectedAsync(string rawEvent, string? eventId, string? type, string? source, string? subject,
+        IReadOnlyList<FieldError> errors, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<MesEventRecord>> ListRejectedAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken = default);
+
+    Task<MesEventRecord?> GetAcceptedAsync(string eventId, CancellationToken cancellationToken = default);
+}
+
+public sealed class CosmosMesEventStore(CosmosStore store) : IMesEventStore
+{
+    public const int MaxRawEventChars = 32 * 1024;
+
+    public async Task<(MesEventRecord Record, bool Created)> RecordAcceptedAsync(
+        MesEvent mesEvent, JsonElement data, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        var record = new MesEventRecord
+        {
+            Id = DocumentIdFor(mesEvent.Id),
+            EventId = mesEvent.Id,
+            Status = MesEventRecord.Accepted,
+            Type = mesEvent.Type,
+            Source = mesEvent.Source,
+            Subject = mesEvent.Subject,
+            PlantId = mesEvent.Order.PlantId,
+            OrderId = mesEvent.Order.OrderId,
+            ReceivedAt = receivedAt,
+            Data = data,
+            Ttl = store.EventTimeToLiveSeconds,
+        };
+
+        try
+        {
+            ItemResponse<MesEventRecord> created = await store.Events.CreateItemAsync(record, new PartitionKey(record.Id), cancellationToken: cancellationToken);
+            return (created.Resource, true);
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            MesEventRecord existing = await OptimisticUpdate.ReadOrDefaultAsync<MesEventRecord>(store.Events, record.Id, new PartitionKey(record.Id), cancellationToken)
+                ?? throw new InvalidOperationException($"Event record {record.Id} conflicted on create but cannot be read.");
+            return (existing, false);
+        }
+    }
+
+    public Task MarkRoutedAsync(MesEventRecord record, string route, DateTimeOffset routedAt, CancellationToken cancellationToken = default) =>
+        store.Events.PatchItemAsync<MesEventRecord>(record.Id, new PartitionKey(record.Id),
+            [PatchOperation.Set("/route", route), PatchOperation.Set("/routedAt", routedAt)], cancellationToken: cancellationToken);
+
+    public async Task<MesEventRecord> RecordRejectedAsync(string rawEvent, string? eventId, string? type, string? source, string? subject,
+        IReadOnlyList<FieldError> errors, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        var record = new MesEventRecord
+        {
+            Id = "rejected-" + Hash(rawEvent),
+            EventId = eventId,
+            Status = MesEventRecord.Rejected,
+            Type = type,
+            Source = source,
+            Subject = subject,
+            ReceivedAt = receivedAt,
+            RawEvent = rawEvent.Length > MaxRawEventChars ? rawEvent[..MaxRawEventChars] : rawEvent,
+            Errors = errors,
+            Ttl = store.EventTimeToLiveSeconds,
+        };
+
+        try
+        {
+            return (await store.Events.CreateItemAsync(record, new PartitionKey(record.Id), cancellationToken: cancellationToken)).Resource;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            return record;
+        }
+    }
+
+    public async Task<IReadOnlyList<MesEventRecord>> ListRejectedAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken = default)
+    {
+        // Rejections are rare; a cross-partition filter is acceptable here. Sorting happens in memory.
+        QueryDefinition query = new QueryDefinition("SELECT * FROM c WHERE c.status = @status AND c.receivedAt >= @since")
+            .WithParameter("@status", MesEventRecord.Rejected)
+            .WithParameter("@since", since);
+        var results = new List<MesEventRecord>();
+        using FeedIterator<MesEventRecord> iterator = store.Events.GetItemQueryIterator<MesEventRecord>(query);
+        while (iterator.HasMoreResults)
+        {
+            results.AddRange(await iterator.ReadNextAsync(cancellationToken));
+        }
+
+        return results.OrderByDescending(r => r.ReceivedAt).ThenBy(r => r.Id, StringComparer.Ordinal).Take(limit).ToList();
+    }
+
+    public Task<MesEventRecord?> GetAcceptedAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        string id = DocumentIdFor(eventId);
+        return OptimisticUpdate.ReadOrDefaultAsync<MesEventRecord>(store.Events, id, new PartitionKey(id), cancellationToken);
+    }
+
+    /// <summary>Cosmos ids may not hold '/', '\', '?' or '#': such event ids are stored under a hash.</summary>
+    public static string DocumentIdFor(string eventId) =>
+        eventId.IndexOfAny(['/', '\\', '?', '#']) >= 0 || eventId.StartsWith("rejected-", StringComparison.Ordinal) || eventId.StartsWith("sha-", StringComparison.Ordinal)
+            ? "sha-" + Hash(eventId)
+            : eventId;
+
+    static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..40];
+}

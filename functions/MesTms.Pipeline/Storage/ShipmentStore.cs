@@ -1,0 +1,89 @@
+using MesTms.Domain;
+using MesTms.Domain.Events;
+using MesTms.Domain.Holds;
+using MesTms.Domain.Shipments;
+using Microsoft.Azure.Cosmos;
+
+namespace MesTms.Pipeline.Storage;
+
+/// <summary>The planner-facing state of one production order's shipment, with its decision history.</summary>
+public sealed record ShipmentDocument
+{
+    public required string Id { get; init; }
+
+    public required string OrderId { get; init; }
+
+    public required string PlantId { get; init; }
+
+    public string? LineId { get; init; }
+
+    public required string Status { get; init; }
+
+    public string? SourceEventId { get; init; }
+
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>When the webhook accepted the completion event.</summary>
+    public DateTimeOffset? AcceptedAt { get; init; }
+
+    public DateTimeOffset? RequiredDeliveryBy { get; init; }
+
+    public Destination? Destination { get; init; }
+
+    public IReadOnlyList<HandlingUnit>? HandlingUnits { get; init; }
+
+    public Hazmat? Hazmat { get; init; }
+
+    public TemperatureRange? Temperature { get; init; }
+
+    public int HandlingUnitCount { get; init; }
+
+    public decimal TotalWeightLb { get; init; }
+
+    public decimal TotalCubeFt3 { get; init; }
+
+    public IReadOnlyList<QualityHold> ActiveHolds { get; init; } = [];
+
+    public IReadOnlyList<ShipmentDecision> Decisions { get; init; } = [];
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>When the document first recorded the order as ready to ship (written by the activity).</summary>
+    public DateTimeOffset? ReadyAt { get; init; }
+}
+
+public interface IShipmentStore
+{
+    Task<ShipmentDocument?> GetAsync(OrderKey order, CancellationToken cancellationToken = default);
+
+    /// <summary>All shipments of an order number, across plants (normally one).</summary>
+    Task<IReadOnlyList<ShipmentDocument>> FindByOrderIdAsync(string orderId, CancellationToken cancellationToken = default);
+
+    /// <summary>Applies a change under ETag concurrency; returning the input unchanged writes nothing.</summary>
+    Task<ShipmentDocument> UpdateAsync(OrderKey order, Func<ShipmentDocument?, ShipmentDocument> change, CancellationToken cancellationToken = default);
+}
+
+public sealed class CosmosShipmentStore(CosmosStore store) : IShipmentStore
+{
+    public Task<ShipmentDocument?> GetAsync(OrderKey order, CancellationToken cancellationToken = default) =>
+        OptimisticUpdate.ReadOrDefaultAsync<ShipmentDocument>(store.Shipments, order.DocumentId, new PartitionKey(order.OrderId), cancellationToken);
+
+    public async Task<IReadOnlyList<ShipmentDocument>> FindByOrderIdAsync(string orderId, CancellationToken cancellationToken = default)
+    {
+        QueryDefinition query = new QueryDefinition("SELECT * FROM c WHERE c.orderId = @orderId").WithParameter("@orderId", orderId);
+        var results = new List<ShipmentDocument>();
+        using FeedIterator<ShipmentDocument> iterator = store.Shipments.GetItemQueryIterator<ShipmentDocument>(
+            query, requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(orderId) });
+        while (iterator.HasMoreResults)
+        {
+            results.AddRange(await iterator.ReadNextAsync(cancellationToken));
+        }
+
+        return results.OrderBy(s => s.PlantId, StringComparer.Ordinal).ToList();
+    }
+
+    public Task<ShipmentDocument> UpdateAsync(OrderKey order, Func<ShipmentDocument?, ShipmentDocument> change, CancellationToken cancellationToken = default) =>
+        OptimisticUpdate.ApplyAsync(store.Shipments, order.DocumentId, new PartitionKey(order.OrderId), change, cancellationToken);
+}

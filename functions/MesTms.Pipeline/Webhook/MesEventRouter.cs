@@ -1,0 +1,92 @@
+using MesTms.Domain;
+using MesTms.Domain.Events;
+using MesTms.Domain.Holds;
+using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Storage;
+using MesTms.Pipeline.Workflows;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+
+namespace MesTms.Pipeline.Webhook;
+
+/// <summary>
+/// Routes a recorded MES event to the workflows. Every route is idempotent: running it again for the same event
+/// (after a crash or a redelivery) changes nothing.
+/// </summary>
+public sealed class MesEventRouter(IQualityHoldStore holds, ShipmentPolicy policy, ILogger<MesEventRouter> logger)
+{
+    static readonly OrchestrationRuntimeStatus[] AnyStatus = Enum.GetValues<OrchestrationRuntimeStatus>()
+        .Where(s => StartOrchestrationOptionsExtensions.ValidDedupeStatuses.Contains(s)).ToArray();
+
+    public async Task<string> RouteAsync(MesEvent mesEvent, DateTimeOffset acceptedAt, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        return mesEvent switch
+        {
+            ProductionCompletedEvent completed => await StartShipmentAsync(completed, acceptedAt, durable, cancellationToken),
+            QualityHoldPlacedEvent placed => await ChangeHoldsAsync(placed.Order, durable,
+                ledger => ledger.Place(placed.Data.HoldId, placed.Data.Reason, placed.Data.PlacedAt), $"hold {placed.Data.HoldId} placed", cancellationToken),
+            QualityHoldReleasedEvent released => await ChangeHoldsAsync(released.Order, durable,
+                ledger => ledger.Release(released.Data.HoldId, released.Data.ReleasedAt, released.Data.ReleasedBy, released.Data.Note),
+                $"hold {released.Data.HoldId} released", cancellationToken),
+            ProductionScheduledEvent scheduled =>
+                $"forecast recorded: {scheduled.Order} expected at {scheduled.Data.ExpectedCompletionAt:u} (dock pre-planning consumes it)",
+            _ => throw new ArgumentOutOfRangeException(nameof(mesEvent), mesEvent.Type, "No route for this event type."),
+        };
+    }
+
+    async Task<string> StartShipmentAsync(ProductionCompletedEvent completed, DateTimeOffset acceptedAt, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        OrderKey order = completed.Order;
+        string instanceId = order.ShipmentInstanceId;
+        OrchestrationMetadata? existing = await durable.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        if (existing is not null)
+        {
+            return $"duplicate completion: shipment workflow {instanceId} already exists ({existing.RuntimeStatus})";
+        }
+
+        var input = new ShipmentWorkflowInput(order, completed.Id, acceptedAt, policy, ShipmentWorkflowProgress.Start);
+        try
+        {
+            await durable.ScheduleNewOrchestrationInstanceAsync(
+                nameof(ShipmentOrchestration), input, new StartOrchestrationOptions(instanceId).WithDedupeStatuses(AnyStatus), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The dedupe statuses make a concurrent start of the same order fail (the error type differs per
+            // backend). If the instance exists now, another delivery won the race; otherwise it is a real failure.
+            if (await durable.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is null)
+            {
+                throw;
+            }
+
+            return $"duplicate completion: shipment workflow {instanceId} was started concurrently";
+        }
+
+        logger.LogInformation("Order {Order}: completion {EventId} accepted, shipment workflow {InstanceId} started", order, completed.Id, instanceId);
+        return $"started shipment workflow {instanceId}";
+    }
+
+    async Task<string> ChangeHoldsAsync(OrderKey order, DurableTaskClient durable,
+        Func<QualityHoldLedger, (QualityHoldLedger, bool)> change, string what, CancellationToken cancellationToken)
+    {
+        // The ledger is the truth; the signal only tells a running workflow to read it again. A workflow that does
+        // not exist yet reads the ledger when it starts, so a hold that arrives before its completion is not lost.
+        (QualityHoldLedger ledger, bool changed) = await holds.UpdateAsync(order, change, cancellationToken);
+        if (!changed)
+        {
+            return $"{what}: no change to the hold ledger (version {ledger.Version})";
+        }
+
+        OrchestrationMetadata? instance = await durable.GetInstanceAsync(order.ShipmentInstanceId, getInputsAndOutputs: false, cancellationToken);
+        if (instance is null || instance.IsCompleted)
+        {
+            logger.LogInformation("Order {Order}: {What}; ledger version {Version}, no running workflow yet", order, what, ledger.Version);
+            return $"{what}: hold ledger version {ledger.Version}; no running shipment workflow, it reads the ledger when it starts";
+        }
+
+        await durable.RaiseEventAsync(order.ShipmentInstanceId, ShipmentOrchestration.QualityHoldChangedEvent, new QualityHoldSignal(ledger.Version), cancellationToken);
+        logger.LogInformation("Order {Order}: {What}; ledger version {Version}, workflow signalled", order, what, ledger.Version);
+        return $"{what}: hold ledger version {ledger.Version}; shipment workflow signalled";
+    }
+}

@@ -1,0 +1,128 @@
+using System.Text.Json;
+using MesTms.Domain;
+using MesTms.Domain.Events;
+using MesTms.Domain.Holds;
+using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Notifications;
+using MesTms.Pipeline.Storage;
+using Microsoft.DurableTask;
+
+namespace MesTms.Pipeline.Workflows;
+
+/// <summary>Creates the shipment document from the accepted completion event. Running it twice changes nothing.</summary>
+public sealed class RegisterShipment(IMesEventStore events, IShipmentStore shipments, TimeProvider clock)
+    : TaskActivity<RegisterShipmentRequest, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, RegisterShipmentRequest input)
+    {
+        MesEventRecord record = await events.GetAcceptedAsync(input.SourceEventId)
+            ?? throw new InvalidOperationException($"Completion event {input.SourceEventId} of {input.Order} is not recorded.");
+        ProductionCompleted completed = record.Data?.Deserialize<ProductionCompleted>(CosmosStore.Json)
+            ?? throw new InvalidOperationException($"Completion event {input.SourceEventId} of {input.Order} has no data.");
+
+        bool created = false;
+        await shipments.UpdateAsync(input.Order, current =>
+        {
+            if (current is not null)
+            {
+                return current;
+            }
+
+            created = true;
+            DateTimeOffset now = clock.GetUtcNow();
+            return new ShipmentDocument
+            {
+                Id = input.Order.DocumentId,
+                OrderId = input.Order.OrderId,
+                PlantId = input.Order.PlantId,
+                LineId = completed.LineId,
+                Status = ShipmentStatus.Received,
+                SourceEventId = input.SourceEventId,
+                CompletedAt = completed.CompletedAt,
+                AcceptedAt = input.AcceptedAt,
+                RequiredDeliveryBy = completed.RequiredDeliveryBy,
+                Destination = completed.Destination,
+                HandlingUnits = completed.HandlingUnits,
+                Hazmat = completed.Hazmat,
+                Temperature = completed.Temperature,
+                HandlingUnitCount = completed.HandlingUnitCount,
+                TotalWeightLb = decimal.Round(completed.TotalWeightLb, 1),
+                TotalCubeFt3 = decimal.Round(completed.TotalCubeFt3, 1),
+                Decisions =
+                [
+                    new ShipmentDecision("received", input.At, ShipmentStatus.Received, "Completion received",
+                        $"Line {completed.LineId} completed {completed.HandlingUnitCount} handling unit(s), {completed.TotalWeightLb:0} lb, " +
+                        $"for {completed.Destination.LocationId} by {completed.RequiredDeliveryBy:u}"),
+                ],
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+        });
+        return created;
+    }
+}
+
+/// <summary>Reads the order's quality-hold ledger (the truth; signals only say "look again").</summary>
+public sealed class ReadQualityHolds(IQualityHoldStore holds) : TaskActivity<OrderKey, QualityHoldSnapshot>
+{
+    public override async Task<QualityHoldSnapshot> RunAsync(TaskActivityContext context, OrderKey input)
+    {
+        QualityHoldLedger ledger = await holds.GetAsync(input);
+        return new QualityHoldSnapshot(ledger.Version, ledger.Active);
+    }
+}
+
+/// <summary>Sets the shipment's status and appends a decision, once per decision key.</summary>
+public sealed class RecordShipmentDecision(IShipmentStore shipments, TimeProvider clock) : TaskActivity<ShipmentDecisionRequest, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, ShipmentDecisionRequest input)
+    {
+        bool appended = false;
+        await shipments.UpdateAsync(input.Order, current =>
+        {
+            if (current is null)
+            {
+                throw new InvalidOperationException($"Shipment {input.Order} does not exist; it is registered before any decision.");
+            }
+
+            if (current.Decisions.Any(d => d.Key == input.Decision.Key))
+            {
+                return current;
+            }
+
+            appended = true;
+            DateTimeOffset now = clock.GetUtcNow();
+            return current with
+            {
+                Status = input.Decision.Status,
+                ActiveHolds = input.ActiveHolds,
+                Decisions = [.. current.Decisions, input.Decision],
+                UpdatedAt = now,
+                ReadyAt = input.Decision.Status == ShipmentStatus.ReadyToShip ? current.ReadyAt ?? now : current.ReadyAt,
+            };
+        });
+        return appended;
+    }
+}
+
+/// <summary>Alerts planners that an order has been on quality hold too long, and records that it did.</summary>
+public sealed class EscalateQualityHold(IPlannerNotifier notifier, IShipmentStore shipments, TimeProvider clock)
+    : TaskActivity<QualityHoldEscalationRequest, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, QualityHoldEscalationRequest input)
+    {
+        OrderKey order = input.Order;
+        await notifier.PublishAsync(PlannerNotification.Create(
+            $"{order.PlantId}|{order.OrderId}|{input.DecisionKey}",
+            PlannerNotificationTypes.QualityHoldEscalated,
+            $"plants/{order.PlantId}/orders/{order.OrderId}",
+            input.At,
+            new QualityHoldEscalated(order.PlantId, order.OrderId, input.ActiveHolds, input.HeldSince, input.EscalateAfter)));
+
+        var decision = new ShipmentDecision(input.DecisionKey, input.At, ShipmentStatus.OnQualityHold, "Quality hold escalated",
+            $"On hold since {input.HeldSince:u}, longer than the {input.EscalateAfter} allowed: planners notified " +
+            $"({string.Join(", ", input.ActiveHolds.Select(h => h.HoldId))})");
+        await new RecordShipmentDecision(shipments, clock).RunAsync(context, new ShipmentDecisionRequest(order, decision, input.ActiveHolds));
+        return true;
+    }
+}

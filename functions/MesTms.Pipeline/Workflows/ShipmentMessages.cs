@@ -1,0 +1,42 @@
+using MesTms.Domain;
+using MesTms.Domain.Holds;
+using MesTms.Domain.Shipments;
+
+namespace MesTms.Pipeline.Workflows;
+
+/// <summary>Input of <see cref="ShipmentOrchestration"/>; <see cref="Progress"/> carries state across ContinueAsNew.</summary>
+public sealed record ShipmentWorkflowInput(
+    OrderKey Order,
+    string SourceEventId,
+    DateTimeOffset AcceptedAt,
+    ShipmentPolicy Policy,
+    ShipmentWorkflowProgress Progress);
+
+public sealed record ShipmentWorkflowProgress(
+    bool Registered = false,
+    int? HoldDecisionVersion = null,
+    DateTimeOffset? HeldSince = null,
+    bool Escalated = false,
+    bool ReadyRecorded = false)
+{
+    public static readonly ShipmentWorkflowProgress Start = new();
+}
+
+/// <summary>Raised on an order's shipment orchestration when its quality-hold ledger changed.</summary>
+public sealed record QualityHoldSignal(int LedgerVersion);
+
+/// <summary>What the orchestration reports as its custom status.</summary>
+public sealed record ShipmentWorkflowStatus(string Status, IReadOnlyList<string> ActiveHoldIds);
+
+public sealed record RegisterShipmentRequest(OrderKey Order, string SourceEventId, DateTimeOffset AcceptedAt, DateTimeOffset At);
+
+public sealed record QualityHoldSnapshot(int Version, IReadOnlyList<QualityHold> Active);
+
+public sealed record ShipmentDecisionRequest(OrderKey Order, ShipmentDecision Decision, IReadOnlyList<QualityHold> ActiveHolds);
+
+public sealed record QualityHoldEscalationRequest(
+    OrderKey Order, IReadOnlyList<QualityHold> ActiveHolds, DateTimeOffset HeldSince, TimeSpan EscalateAfter, DateTimeOffset At, string DecisionKey);
+
+/// <summary>Data of the <c>mestms.quality.hold.escalated.v1</c> notification.</summary>
+public sealed record QualityHoldEscalated(
+    string PlantId, string OrderId, IReadOnlyList<QualityHold> ActiveHolds, DateTimeOffset HeldSince, TimeSpan EscalatedAfter);

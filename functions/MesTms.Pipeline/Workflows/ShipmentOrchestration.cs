@@ -1,0 +1,105 @@
+using MesTms.Domain.Shipments;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+
+namespace MesTms.Pipeline.Workflows;
+
+/// <summary>
+/// One instance per production order (instance id from plant + order). Registers the shipment, honours quality
+/// holds — waits for release with a durable timer and escalates to planners when the hold outlives
+/// <see cref="ShipmentPolicy.HoldEscalationAfter"/> — and records the order as ready to ship. It then keeps
+/// listening for hold changes; each change continues as new so the history stays small.
+/// Later workflows (consolidation, rate shopping, tendering, docks) plug in after "ready".
+/// </summary>
+public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInput, string>
+{
+    public const string QualityHoldChangedEvent = "QualityHoldChanged";
+
+    static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
+        maxNumberOfAttempts: 12, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5)));
+
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input)
+    {
+        ILogger log = context.CreateReplaySafeLogger<ShipmentOrchestration>();
+        ShipmentWorkflowProgress progress = input.Progress;
+
+        if (!progress.Registered)
+        {
+            await context.CallActivityAsync(nameof(RegisterShipment),
+                new RegisterShipmentRequest(input.Order, input.SourceEventId, input.AcceptedAt, context.CurrentUtcDateTime), Retry);
+            progress = progress with { Registered = true };
+            log.LogInformation("Shipment {Order}: registered from event {EventId}", input.Order, input.SourceEventId);
+        }
+
+        QualityHoldSnapshot holds = await context.CallActivityAsync<QualityHoldSnapshot>(nameof(ReadQualityHolds), input.Order, Retry);
+        if (holds.Active.Count > 0)
+        {
+            DateTimeOffset heldSince = progress.HeldSince ?? context.CurrentUtcDateTime;
+            if (progress.HoldDecisionVersion != holds.Version)
+            {
+                string reasons = string.Join("; ", holds.Active.Select(h => $"{h.HoldId}: {h.Reason}"));
+                await RecordDecisionAsync(context, input, holds, new ShipmentDecision(
+                    $"hold-{holds.Version}", context.CurrentUtcDateTime, ShipmentStatus.OnQualityHold, "Held for quality",
+                    $"Nothing is planned until released. Active hold(s): {reasons}"));
+                log.LogInformation("Shipment {Order}: on quality hold ({Holds})", input.Order, reasons);
+            }
+
+            progress = progress with { HeldSince = heldSince, HoldDecisionVersion = holds.Version, ReadyRecorded = false };
+            context.SetCustomStatus(new ShipmentWorkflowStatus(ShipmentStatus.OnQualityHold, holds.Active.Select(h => h.HoldId).ToList()));
+
+            if (progress.Escalated)
+            {
+                await context.WaitForExternalEvent<QualityHoldSignal>(QualityHoldChangedEvent);
+            }
+            else if (await WaitForHoldChangeAsync(context, heldSince + input.Policy.HoldEscalationAfter) is false)
+            {
+                await context.CallActivityAsync(nameof(EscalateQualityHold), new QualityHoldEscalationRequest(
+                    input.Order, holds.Active, heldSince, input.Policy.HoldEscalationAfter, context.CurrentUtcDateTime,
+                    $"escalation-{heldSince.ToUnixTimeMilliseconds()}"), Retry);
+                progress = progress with { Escalated = true };
+                log.LogWarning("Shipment {Order}: quality hold escalated to planners after {After}", input.Order, input.Policy.HoldEscalationAfter);
+            }
+
+            context.ContinueAsNew(input with { Progress = progress });
+            return ShipmentStatus.OnQualityHold;
+        }
+
+        if (!progress.ReadyRecorded)
+        {
+            string reason = progress.HeldSince is { } since
+                ? $"All quality holds released after {FormatDuration(context.CurrentUtcDateTime - since)}; ready for planning"
+                : "Production completed, QA passed and packaged with no quality hold; ready for planning";
+            await RecordDecisionAsync(context, input, holds, new ShipmentDecision(
+                $"ready-{holds.Version}", context.CurrentUtcDateTime, ShipmentStatus.ReadyToShip, "Ready to ship", reason));
+            progress = progress with { ReadyRecorded = true, HeldSince = null, Escalated = false, HoldDecisionVersion = holds.Version };
+            log.LogInformation("Shipment {Order}: ready to ship", input.Order);
+        }
+
+        context.SetCustomStatus(new ShipmentWorkflowStatus(ShipmentStatus.ReadyToShip, []));
+        await context.WaitForExternalEvent<QualityHoldSignal>(QualityHoldChangedEvent);
+        context.ContinueAsNew(input with { Progress = progress });
+        return ShipmentStatus.ReadyToShip;
+    }
+
+    /// <summary>True when the hold ledger changed before the deadline, false when the deadline passed first.</summary>
+    static async Task<bool> WaitForHoldChangeAsync(TaskOrchestrationContext context, DateTimeOffset deadline)
+    {
+        if (deadline <= context.CurrentUtcDateTime)
+        {
+            return false;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        Task<QualityHoldSignal> signal = context.WaitForExternalEvent<QualityHoldSignal>(QualityHoldChangedEvent, cancel.Token);
+        Task timer = context.CreateTimer(deadline.UtcDateTime, cancel.Token);
+        Task winner = await Task.WhenAny(signal, timer);
+        cancel.Cancel();
+        return winner == signal;
+    }
+
+    static Task RecordDecisionAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, QualityHoldSnapshot holds, ShipmentDecision decision) =>
+        context.CallActivityAsync(nameof(RecordShipmentDecision), new ShipmentDecisionRequest(input.Order, decision, holds.Active), Retry);
+
+    static string FormatDuration(TimeSpan duration) =>
+        duration.TotalHours >= 1 ? $"{duration.TotalHours:0.#} h" : duration.TotalMinutes >= 1 ? $"{duration.TotalMinutes:0.#} min" : $"{duration.TotalSeconds:0.#} s";
+}
