@@ -121,6 +121,7 @@ function collectionOf(account, dbId, collId) {
 
 const notFound = res => {
   res.statusCode = 404;
+  res.setHeader("x-ms-substatus", "0");
   return { code: "NotFound", message: "Entity with the specified id does not exist in the system." };
 };
 
@@ -353,14 +354,20 @@ function handle(req, res) {
     }
     if (body === null || body === undefined) body = {};
     recordWrite(req, req.method, pathnameOf(req), res.statusCode, body);
-    if (res.changeFeedEtag) res.setHeader("etag", res.changeFeedEtag);
-    else if (body._etag) res.setHeader("etag", body._etag);
+    if (res.changeFeedEtag) {
+      res.setHeader("etag", res.changeFeedEtag);
+    } else if (req.headers["a-im"] && res.statusCode === 200) {
+      // Incremental feed of partition key ranges: there is one range and it never changes.
+      if (req.headers["if-none-match"]) res.statusCode = 304;
+      res.setHeader("etag", "1");
+    } else if (body._etag) {
+      res.setHeader("etag", body._etag);
+    }
     res.setHeader("content-type", "application/json");
     res.setHeader("content-location", `https://${req.headers.host}${req.url}`);
     res.setHeader("connection", "keep-alive");
     res.setHeader("x-ms-activity-id", crypto.randomUUID());
     res.setHeader("x-ms-request-charge", "1");
-    res.setHeader("x-ms-session-token", `0:${lastLsn}`);
     res.end(res.statusCode === 304 ? undefined : JSON.stringify(body));
   })().catch(err => {
     console.error(err);
