@@ -62,7 +62,7 @@ public static class IncomingEventParser
             return new IncomingEvent(index, raw, new CloudEventEnvelope(null, null, null, null, null, null, null, null), false, null);
         }
 
-        JsonElement? data = element.TryGetProperty("data", out JsonElement d) ? d.Clone() : null;
+        JsonElement? data = element.TryGetProperty("data", out JsonElement d) ? d.Clone() : DecodeBase64Data(element);
         if (!element.TryGetProperty("specversion", out _) && element.TryGetProperty("eventType", out _))
         {
             string? eventType = Text(element, "eventType");
@@ -85,6 +85,25 @@ public static class IncomingEventParser
         return new IncomingEvent(index, raw, new CloudEventEnvelope(
             Text(element, "id"), Text(element, "type"), Text(element, "source"), Text(element, "subject"),
             Text(element, "specversion"), Text(element, "time"), Text(element, "datacontenttype"), data), false, null);
+    }
+
+    /// <summary>CloudEvents JSON format: binary data travels as <c>data_base64</c>; MES data must still be a JSON object.</summary>
+    static JsonElement? DecodeBase64Data(JsonElement element)
+    {
+        if (!element.TryGetProperty("data_base64", out JsonElement encoded) || encoded.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            using JsonDocument decoded = JsonDocument.Parse(Convert.FromBase64String(encoded.GetString()!));
+            return decoded.RootElement.Clone();
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            return JsonDocument.Parse("\"data_base64 is not base64-encoded JSON\"").RootElement.Clone();
+        }
     }
 
     static string? Text(JsonElement element, string name) =>

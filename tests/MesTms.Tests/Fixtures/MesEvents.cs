@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace MesTms.Tests.Fixtures;
+
+/// <summary>Builds MES CloudEvents as JSON, valid by default.</summary>
+public static class MesEvents
+{
+    public static JsonObject Completed(string orderId, string plantId = "P100", string lineId = "L3", string? id = null) => new()
+    {
+        ["specversion"] = "1.0",
+        ["type"] = "mes.production.completed.v1",
+        ["source"] = $"/plants/{plantId}/lines/{lineId}",
+        ["subject"] = $"orders/{orderId}",
+        ["id"] = id ?? Guid.NewGuid().ToString(),
+        ["time"] = "2026-11-25T08:00:00Z",
+        ["datacontenttype"] = "application/json",
+        ["data"] = new JsonObject
+        {
+            ["plantId"] = plantId,
+            ["lineId"] = lineId,
+            ["orderId"] = orderId,
+            ["completedAt"] = "2026-11-25T07:58:12Z",
+            ["handlingUnits"] = new JsonArray(new JsonObject
+            {
+                ["count"] = 18, ["length"] = 48, ["width"] = 40, ["height"] = 52, ["dimensionUnit"] = "in",
+                ["weight"] = 1150, ["weightUnit"] = "lb", ["stackable"] = false,
+            }),
+            ["hazmat"] = null,
+            ["temperature"] = null,
+            ["destination"] = new JsonObject { ["locationId"] = "DC-ATL-01", ["postalCode"] = "30336", ["country"] = "US" },
+            ["requiredDeliveryBy"] = "2026-11-28T17:00:00Z",
+        },
+    };
+
+    public static JsonObject HoldPlaced(string orderId, string holdId, string plantId = "P100", string? id = null) => new()
+    {
+        ["specversion"] = "1.0",
+        ["type"] = "mes.quality.hold.placed.v1",
+        ["source"] = $"/plants/{plantId}/lines/L3",
+        ["subject"] = $"orders/{orderId}",
+        ["id"] = id ?? Guid.NewGuid().ToString(),
+        ["data"] = new JsonObject
+        {
+            ["plantId"] = plantId, ["orderId"] = orderId, ["holdId"] = holdId,
+            ["reason"] = "Seal integrity check failed on pallet 4", ["placedAt"] = "2026-11-25T08:10:00Z",
+        },
+    };
+
+    public static JsonObject HoldReleased(string orderId, string holdId, string plantId = "P100", string? id = null) => new()
+    {
+        ["specversion"] = "1.0",
+        ["type"] = "mes.quality.hold.released.v1",
+        ["source"] = $"/plants/{plantId}/lines/L3",
+        ["subject"] = $"orders/{orderId}",
+        ["id"] = id ?? Guid.NewGuid().ToString(),
+        ["data"] = new JsonObject
+        {
+            ["plantId"] = plantId, ["orderId"] = orderId, ["holdId"] = holdId,
+            ["releasedAt"] = "2026-11-25T09:00:00Z", ["releasedBy"] = "qa.lead@plant100", ["note"] = "Re-sealed and re-inspected",
+        },
+    };
+
+    public static string Batch(params JsonNode[] events) => new JsonArray(events.Select(e => e.DeepClone()).ToArray()).ToJsonString();
+
+    public static JsonElement ToElement(this JsonNode node) => JsonSerializer.SerializeToElement(node);
+}

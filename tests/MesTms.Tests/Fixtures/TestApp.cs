@@ -1,0 +1,87 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using MesTms.LocalHost;
+using MesTms.LocalHost.Emulators;
+using MesTms.Pipeline.Storage;
+
+namespace MesTms.Tests.Fixtures;
+
+/// <summary>
+/// The local host started in-process against the shared emulators, with its own database, task hub and port:
+/// tests drive it only through HTTP (and read Cosmos or the Durable client to check what happened).
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    TestApp(LocalApp app, string database)
+    {
+        App = app;
+        DatabaseName = database;
+        Http = new HttpClient { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public LocalApp App { get; }
+
+    public HttpClient Http { get; }
+
+    public string DatabaseName { get; }
+
+    public static async Task<TestApp> StartAsync(EmulatorFixture emulators, string backend = "InMemory", string? taskHub = null,
+        string? database = null, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        database ??= EmulatorFixture.UniqueName("db");
+        var overrides = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["LocalHost:StartEmulators"] = "false",
+            ["LocalHost:DurableBackend"] = backend,
+            ["LocalHost:TaskHub"] = taskHub ?? EmulatorFixture.UniqueName("hub"),
+            ["LocalHost:StorageConnectionString"] = emulators.Endpoints.StorageConnectionString,
+            ["MesTms:Cosmos:Endpoint"] = emulators.Endpoints.CosmosEndpoint,
+            ["MesTms:Cosmos:Key"] = EmulatorEndpoints.CosmosKey,
+            ["MesTms:Cosmos:DatabaseName"] = database,
+            ["MesTms:Cosmos:Emulator"] = "true",
+            ["MesTms:Cosmos:CreateIfNotExists"] = "true",
+        };
+        foreach ((string key, string? value) in settings ?? new Dictionary<string, string?>())
+        {
+            overrides[key] = value;
+        }
+
+        return new TestApp(await LocalApp.StartAsync([], overrides), database);
+    }
+
+    public T Service<T>() where T : notnull => (T)App.Services.GetService(typeof(T))!;
+
+    public Task<HttpResponseMessage> PostEventsAsync(string json) =>
+        Http.PostAsync("api/events/mes", new StringContent(json, System.Text.Encoding.UTF8, "application/cloudevents-batch+json"));
+
+    /// <summary>Polls the planner API until the shipment reaches <paramref name="status"/> (or fails after 30 s).</summary>
+    public async Task<ShipmentDocument> WaitForShipmentAsync(string orderId, string status, Func<ShipmentDocument, bool>? also = null)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        ShipmentDocument? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            HttpResponseMessage response = await Http.GetAsync($"api/shipments/{orderId}");
+            if (response.IsSuccessStatusCode)
+            {
+                last = await response.Content.ReadFromJsonAsync<ShipmentDocument>(CosmosStore.Json);
+                if (last!.Status == status && (also is null || also(last)))
+                {
+                    return last;
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Shipment {orderId} did not reach {status}; last seen: {JsonSerializer.Serialize(last, CosmosStore.Json)}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.DisposeAsync();
+    }
+}
