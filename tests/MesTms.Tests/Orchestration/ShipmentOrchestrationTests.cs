@@ -1,0 +1,119 @@
+using System.Text.Json;
+using MesTms.Domain;
+using MesTms.Domain.Events;
+using MesTms.Domain.Shipments;
+using MesTms.LocalHost.Emulators;
+using MesTms.Pipeline.Hosting;
+using MesTms.Pipeline.Notifications;
+using MesTms.Pipeline.Storage;
+using MesTms.Pipeline.Workflows;
+using MesTms.Tests.Fixtures;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Moq;
+
+namespace MesTms.Tests.Orchestration;
+
+/// <summary>
+/// The shipment workflow on Microsoft.DurableTask.InProcessTestHost, with the real Cosmos adapters (emulator)
+/// and a mocked planner notifier: hold wait, release, and escalation on timeout.
+/// </summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class ShipmentOrchestrationTests(EmulatorFixture emulators)
+{
+    [Fact]
+    public async Task Waits_out_a_hold_escalates_once_on_timeout_and_becomes_ready_on_release()
+    {
+        var notifier = new Mock<IPlannerNotifier>();
+        var notifications = new List<PlannerNotification>();
+        notifier.Setup(n => n.PublishAsync(It.IsAny<PlannerNotification>(), It.IsAny<CancellationToken>()))
+            .Callback((PlannerNotification n, CancellationToken _) => { lock (notifications) { notifications.Add(n); } })
+            .Returns(Task.CompletedTask);
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["MesTms:Cosmos:Endpoint"] = emulators.Endpoints.CosmosEndpoint,
+            ["MesTms:Cosmos:Key"] = EmulatorEndpoints.CosmosKey,
+            ["MesTms:Cosmos:DatabaseName"] = EmulatorFixture.UniqueName("orch"),
+            ["MesTms:Cosmos:Emulator"] = "true",
+            ["MesTms:Cosmos:CreateIfNotExists"] = "true",
+        }).Build();
+
+        await using DurableTaskTestHost host = await DurableTaskTestHost.StartAsync(
+            registry => registry.AddMesTmsWorkflows(),
+            new DurableTaskTestHostOptions
+            {
+                Port = LocalEmulators.FreePort(),
+                ConfigureServices = services =>
+                {
+                    services.AddSingleton(notifier.Object);
+                    services.AddMesTmsPipeline(configuration);
+                },
+            });
+        var store = host.Services.GetRequiredService<CosmosStore>();
+        await store.EnsureCreatedAsync();
+        var events = host.Services.GetRequiredService<IMesEventStore>();
+        var holds = host.Services.GetRequiredService<IQualityHoldStore>();
+        var shipments = host.Services.GetRequiredService<IShipmentStore>();
+
+        var order = new OrderKey("P100", "PO-" + Guid.NewGuid().ToString("N")[..8]);
+        JsonElement data = MesEvents.Completed(order.OrderId)["data"]!.ToElement();
+        var completed = new ProductionCompletedEvent("evt-" + order.OrderId, "/plants/P100/lines/L3", $"orders/{order.OrderId}", null,
+            data.Deserialize<ProductionCompleted>(CosmosStore.Json)!);
+        await events.RecordAcceptedAsync(completed, data, DateTimeOffset.UtcNow);
+        await holds.UpdateAsync(order, l => l.Place("QH-1", "Seal check failed", DateTimeOffset.UtcNow));
+
+        var policy = new ShipmentPolicy { HoldEscalationAfter = TimeSpan.FromSeconds(1) };
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ShipmentOrchestration),
+            new ShipmentWorkflowInput(order, completed.Id, DateTimeOffset.UtcNow, policy, ShipmentWorkflowProgress.Start),
+            new Microsoft.DurableTask.StartOrchestrationOptions(order.ShipmentInstanceId));
+
+        ShipmentDocument escalated = await WaitAsync(shipments, order, s => s.Decisions.Any(d => d.Decision == "Quality hold escalated"));
+        Assert.Equal(ShipmentStatus.OnQualityHold, escalated.Status);
+        // Each hold change continues as new, which briefly clears the custom status: read it once it is set again.
+        ShipmentWorkflowStatus? status = null;
+        for (int i = 0; i < 50 && status is null; i++)
+        {
+            OrchestrationMetadata? running = await host.Client.GetInstanceAsync(order.ShipmentInstanceId, getInputsAndOutputs: true);
+            Assert.Equal(OrchestrationRuntimeStatus.Running, running!.RuntimeStatus);
+            status = running.SerializedCustomStatus is null ? null : running.ReadCustomStatusAs<ShipmentWorkflowStatus>();
+            await Task.Delay(status is null ? 100 : 0);
+        }
+
+        Assert.Equal(ShipmentStatus.OnQualityHold, status!.Status);
+        Assert.Equal(["QH-1"], status.ActiveHoldIds);
+
+        // Well past another escalation period: still exactly one escalation.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        PlannerNotification notification = Assert.Single(notifications);
+        Assert.Equal(PlannerNotificationTypes.QualityHoldEscalated, notification.Type);
+        Assert.Equal($"plants/P100/orders/{order.OrderId}", notification.Subject);
+
+        (var ledger, _) = await holds.UpdateAsync(order, l => l.Release("QH-1", DateTimeOffset.UtcNow, "qa.lead", "re-inspected"));
+        await host.Client.RaiseEventAsync(order.ShipmentInstanceId, ShipmentOrchestration.QualityHoldChangedEvent, new QualityHoldSignal(ledger.Version));
+
+        ShipmentDocument ready = await WaitAsync(shipments, order, s => s.Status == ShipmentStatus.ReadyToShip);
+        Assert.NotNull(ready.ReadyAt);
+        Assert.Equal(["Completion received", "Held for quality", "Quality hold escalated", "Ready to ship"], ready.Decisions.Select(d => d.Decision));
+        Assert.Single(notifications);
+    }
+
+    static async Task<ShipmentDocument> WaitAsync(IShipmentStore shipments, OrderKey order, Func<ShipmentDocument, bool> condition)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        ShipmentDocument? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await shipments.GetAsync(order);
+            if (last is not null && condition(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Shipment {order} never met the condition; last: {JsonSerializer.Serialize(last, CosmosStore.Json)}");
+    }
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using MesTms.Domain.Events;
+using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Storage;
+using MesTms.Pipeline.Webhook;
+using MesTms.Tests.Fixtures;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Cosmos;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+
+namespace MesTms.Tests.Webhook;
+
+/// <summary>Webhook protocol decisions that need a failing or scripted store: Moq stands in for Cosmos and Durable.</summary>
+public sealed class MesEventWebhookTests
+{
+    readonly Mock<IMesEventStore> events = new();
+    readonly Mock<IQualityHoldStore> holds = new(MockBehavior.Strict);
+    readonly Mock<DurableTaskClient> durable = new("test");
+
+    MesEventWebhook CreateWebhook() => new(events.Object,
+        new MesEventRouter(holds.Object, new ShipmentPolicy(), NullLogger<MesEventRouter>.Instance),
+        TimeProvider.System, NullLogger<MesEventWebhook>.Instance);
+
+    static DefaultHttpContext Request(string body)
+    {
+        var http = new DefaultHttpContext();
+        http.Request.Method = "POST";
+        http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
+        http.Response.Body = new MemoryStream();
+        return http;
+    }
+
+    static JsonElement ResponseJson(HttpContext http)
+    {
+        http.Response.Body.Position = 0;
+        return JsonDocument.Parse(http.Response.Body).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task A_Cosmos_outage_answers_503_with_Retry_After_so_Event_Grid_retries()
+    {
+        events.Setup(e => e.RecordAcceptedAsync(It.IsAny<MesEvent>(), It.IsAny<JsonElement>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new CosmosException("Service unavailable", HttpStatusCode.ServiceUnavailable, 0, "activity", 0));
+        DefaultHttpContext http = Request(MesEvents.Batch(MesEvents.Completed("PO-1")));
+
+        await CreateWebhook().HandleAsync(http, durable.Object);
+
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, http.Response.StatusCode);
+        Assert.Equal("10", http.Response.Headers.RetryAfter.ToString());
+        Assert.Equal("application/problem+json", http.Response.ContentType);
+        durable.Verify(d => d.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object>(), It.IsAny<StartOrchestrationOptions>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task A_redelivered_event_that_was_already_routed_changes_nothing()
+    {
+        events.Setup(e => e.RecordAcceptedAsync(It.IsAny<MesEvent>(), It.IsAny<JsonElement>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((MesEvent e, JsonElement _, DateTimeOffset at, CancellationToken _) =>
+                (new MesEventRecord { Id = e.Id, Status = MesEventRecord.Accepted, ReceivedAt = at, Route = "started shipment workflow" }, false));
+        DefaultHttpContext http = Request(MesEvents.Batch(MesEvents.Completed("PO-1")));
+
+        await CreateWebhook().HandleAsync(http, durable.Object);
+
+        Assert.Equal(StatusCodes.Status200OK, http.Response.StatusCode);
+        Assert.Equal(1, ResponseJson(http).GetProperty("duplicates").GetInt32());
+        durable.VerifyNoOtherCalls();
+        events.Verify(e => e.MarkRoutedAsync(It.IsAny<MesEventRecord>(), It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task An_event_recorded_by_a_delivery_that_crashed_before_routing_is_routed_on_redelivery()
+    {
+        events.Setup(e => e.RecordAcceptedAsync(It.IsAny<MesEvent>(), It.IsAny<JsonElement>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((MesEvent e, JsonElement _, DateTimeOffset at, CancellationToken _) =>
+                (new MesEventRecord { Id = e.Id, Status = MesEventRecord.Accepted, ReceivedAt = at }, false));
+        durable.Setup(d => d.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object>(), It.IsAny<StartOrchestrationOptions>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync("shipment|P100|PO-7");
+        DefaultHttpContext http = Request(MesEvents.Batch(MesEvents.Completed("PO-7")));
+
+        await CreateWebhook().HandleAsync(http, durable.Object);
+
+        Assert.Equal(StatusCodes.Status200OK, http.Response.StatusCode);
+        durable.Verify(d => d.ScheduleNewOrchestrationInstanceAsync(
+            It.Is<TaskName>(n => n.Name == "ShipmentOrchestration"), It.IsAny<object>(),
+            It.Is<StartOrchestrationOptions>(o => o.InstanceId == "shipment|P100|PO-7" && o.DedupeStatuses!.Count > 0), It.IsAny<CancellationToken>()), Times.Once);
+        events.Verify(e => e.MarkRoutedAsync(It.IsAny<MesEventRecord>(), It.Is<string>(r => r.StartsWith("started")), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Theory]
+    [InlineData("{not json")]
+    [InlineData("42")]
+    [InlineData("[]")]
+    public async Task A_body_that_is_not_an_event_or_a_batch_is_400(string body)
+    {
+        DefaultHttpContext http = Request(body);
+
+        await CreateWebhook().HandleAsync(http, durable.Object);
+
+        Assert.Equal(StatusCodes.Status400BadRequest, http.Response.StatusCode);
+        Assert.Equal("application/problem+json", http.Response.ContentType);
+        events.VerifyNoOtherCalls();
+    }
+}
