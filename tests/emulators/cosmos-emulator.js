@@ -221,11 +221,12 @@ function readDocumentsOrChangeFeed(account, req, res, params) {
     .slice(0, max);
   const etag = changes.length ? changes[changes.length - 1]._lsn : Math.max(since, 0);
   res.changeFeedEtag = `"${etag}"`;
+  res.setHeader("x-ms-item-count", String(changes.length));
+  res.setHeader("lsn", String(lastLsn));
   if (!changes.length) {
     res.statusCode = 304;
     return { Documents: [], _count: 0 };
   }
-  res.setHeader("x-ms-item-count", String(changes.length));
   return { _rid: collection.read()._rid, Documents: changes, _count: changes.length };
 }
 
