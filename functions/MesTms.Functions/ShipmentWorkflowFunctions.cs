@@ -20,7 +20,7 @@ public sealed class ShipmentWorkflowFunctions(
             ?? throw new InvalidOperationException("ShipmentOrchestration needs its input."));
 
     [Function(nameof(RegisterShipment))]
-    public Task<bool> RunRegisterShipment([ActivityTrigger] RegisterShipmentRequest input, FunctionContext context) =>
+    public Task<QualityHoldSnapshot> RunRegisterShipment([ActivityTrigger] RegisterShipmentRequest input, FunctionContext context) =>
         registerShipment.RunAsync(new FunctionActivityContext(nameof(RegisterShipment), context), input);
 
     [Function(nameof(ReadQualityHolds))]

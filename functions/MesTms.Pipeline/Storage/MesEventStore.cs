@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using MesTms.Domain;
 using MesTms.Domain.Events;
 using Microsoft.Azure.Cosmos;
 
@@ -60,6 +61,12 @@ public interface IMesEventStore
     Task<IReadOnlyList<MesEventRecord>> ListRejectedAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken = default);
 
     Task<MesEventRecord?> GetAcceptedAsync(string eventId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims an order's completion for one event: the first claimant wins for good, on every backend and under
+    /// any concurrency. Returns the id of the event that owns the completion.
+    /// </summary>
+    Task<string> ClaimCompletionAsync(OrderKey order, string eventId, CancellationToken cancellationToken = default);
 }
 
 public sealed class CosmosMesEventStore(CosmosStore store) : IMesEventStore
@@ -150,9 +157,32 @@ public sealed class CosmosMesEventStore(CosmosStore store) : IMesEventStore
         return OptimisticUpdate.ReadOrDefaultAsync<MesEventRecord>(store.Events, id, new PartitionKey(id), cancellationToken);
     }
 
+    public async Task<string> ClaimCompletionAsync(OrderKey order, string eventId, CancellationToken cancellationToken = default)
+    {
+        var claim = new MesEventRecord
+        {
+            Id = "completion-" + Hash(order.DocumentId),
+            EventId = eventId,
+            Status = "CompletionClaim",
+            PlantId = order.PlantId,
+            OrderId = order.OrderId,
+            ReceivedAt = DateTimeOffset.UtcNow,
+        };
+        try
+        {
+            await store.Events.CreateItemAsync(claim, new PartitionKey(claim.Id), cancellationToken: cancellationToken);
+            return eventId;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            MesEventRecord? owner = await OptimisticUpdate.ReadOrDefaultAsync<MesEventRecord>(store.Events, claim.Id, new PartitionKey(claim.Id), cancellationToken);
+            return owner?.EventId ?? throw new InvalidOperationException($"Completion claim of {order} conflicted but cannot be read.");
+        }
+    }
+
     /// <summary>Cosmos ids may not hold '/', '\', '?' or '#': such event ids are stored under a hash.</summary>
     public static string DocumentIdFor(string eventId) =>
-        eventId.IndexOfAny(['/', '\\', '?', '#']) >= 0 || eventId.StartsWith("rejected-", StringComparison.Ordinal) || eventId.StartsWith("sha-", StringComparison.Ordinal)
+        eventId.IndexOfAny(['/', '\\', '?', '#']) >= 0 || eventId.StartsWith("rejected-", StringComparison.Ordinal) || eventId.StartsWith("sha-", StringComparison.Ordinal) || eventId.StartsWith("completion-", StringComparison.Ordinal)
             ? "sha-" + Hash(eventId)
             : eventId;
 

@@ -14,7 +14,7 @@ namespace MesTms.Pipeline.Webhook;
 /// Routes a recorded MES event to the workflows. Every route is idempotent: running it again for the same event
 /// (after a crash or a redelivery) changes nothing.
 /// </summary>
-public sealed class MesEventRouter(IQualityHoldStore holds, ShipmentPolicy policy, ILogger<MesEventRouter> logger)
+public sealed class MesEventRouter(IMesEventStore events, IQualityHoldStore holds, ShipmentPolicy policy, ILogger<MesEventRouter> logger)
 {
     static readonly OrchestrationRuntimeStatus[] AnyStatus = Enum.GetValues<OrchestrationRuntimeStatus>()
         .Where(s => StartOrchestrationOptionsExtensions.ValidDedupeStatuses.Contains(s)).ToArray();
@@ -39,10 +39,19 @@ public sealed class MesEventRouter(IQualityHoldStore holds, ShipmentPolicy polic
     {
         OrderKey order = completed.Order;
         string instanceId = order.ShipmentInstanceId;
+
+        // One completion per order starts its workflow. The claim in Cosmos settles races between two different
+        // completion events (some Durable backends replace a running instance despite dedupe statuses).
+        string owner = await events.ClaimCompletionAsync(order, completed.Id, cancellationToken);
+        if (owner != completed.Id)
+        {
+            return $"duplicate completion: order {order} was already completed by event {owner}";
+        }
+
         OrchestrationMetadata? existing = await durable.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
         if (existing is not null)
         {
-            return $"duplicate completion: shipment workflow {instanceId} already exists ({existing.RuntimeStatus})";
+            return $"shipment workflow {instanceId} already started ({existing.RuntimeStatus})";
         }
 
         var input = new ShipmentWorkflowInput(order, completed.Id, acceptedAt, policy, ShipmentWorkflowProgress.Start);
@@ -53,14 +62,15 @@ public sealed class MesEventRouter(IQualityHoldStore holds, ShipmentPolicy polic
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The dedupe statuses make a concurrent start of the same order fail (the error type differs per
-            // backend). If the instance exists now, another delivery won the race; otherwise it is a real failure.
-            if (await durable.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is null)
+            // With every status deduplicated, starting an order that already has a workflow fails (the error type
+            // differs per backend): never replace it. If the instance exists, this completion is a duplicate.
+            OrchestrationMetadata? started = await durable.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+            if (started is null)
             {
                 throw;
             }
 
-            return $"duplicate completion: shipment workflow {instanceId} was started concurrently";
+            return $"shipment workflow {instanceId} already started ({started.RuntimeStatus})";
         }
 
         logger.LogInformation("Order {Order}: completion {EventId} accepted, shipment workflow {InstanceId} started", order, completed.Id, instanceId);

@@ -9,18 +9,21 @@ using Microsoft.DurableTask;
 
 namespace MesTms.Pipeline.Workflows;
 
-/// <summary>Creates the shipment document from the accepted completion event. Running it twice changes nothing.</summary>
-public sealed class RegisterShipment(IMesEventStore events, IShipmentStore shipments, TimeProvider clock)
-    : TaskActivity<RegisterShipmentRequest, bool>
+/// <summary>
+/// Creates the shipment document from the accepted completion event and returns the order's quality holds.
+/// Running it twice changes nothing.
+/// </summary>
+public sealed class RegisterShipment(IMesEventStore events, IShipmentStore shipments, IQualityHoldStore holds, TimeProvider clock)
+    : TaskActivity<RegisterShipmentRequest, QualityHoldSnapshot>
 {
-    public override async Task<bool> RunAsync(TaskActivityContext context, RegisterShipmentRequest input)
+    public override async Task<QualityHoldSnapshot> RunAsync(TaskActivityContext context, RegisterShipmentRequest input)
     {
         MesEventRecord record = await events.GetAcceptedAsync(input.SourceEventId)
             ?? throw new InvalidOperationException($"Completion event {input.SourceEventId} of {input.Order} is not recorded.");
         ProductionCompleted completed = record.Data?.Deserialize<ProductionCompleted>(CosmosStore.Json)
             ?? throw new InvalidOperationException($"Completion event {input.SourceEventId} of {input.Order} has no data.");
 
-        bool created = false;
+        Task<QualityHoldLedger> ledger = holds.GetAsync(input.Order);
         await shipments.UpdateAsync(input.Order, current =>
         {
             if (current is not null)
@@ -28,7 +31,6 @@ public sealed class RegisterShipment(IMesEventStore events, IShipmentStore shipm
                 return current;
             }
 
-            created = true;
             DateTimeOffset now = clock.GetUtcNow();
             return new ShipmentDocument
             {
@@ -58,7 +60,8 @@ public sealed class RegisterShipment(IMesEventStore events, IShipmentStore shipm
                 UpdatedAt = now,
             };
         });
-        return created;
+        QualityHoldLedger current = await ledger;
+        return new QualityHoldSnapshot(current.Version, current.Active);
     }
 }
 

@@ -9,6 +9,7 @@ using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Storage;
 using MesTms.Tests.Fixtures;
 using Microsoft.Azure.Cosmos;
+using Microsoft.DurableTask.Client;
 
 namespace MesTms.Tests.Integration;
 
@@ -136,13 +137,16 @@ public sealed class WebhookEndToEndTests(EmulatorFixture emulators)
         Assert.Contains("released", ready.Decisions[^1].Reason);
     }
 
-    [Fact]
-    public async Task A_second_completion_for_the_same_order_does_not_start_or_restart_a_workflow()
+    [Theory]
+    [InlineData("InMemory")]
+    [InlineData("AzureStorage")]
+    public async Task A_second_completion_for_the_same_order_does_not_start_or_restart_a_workflow(string backend)
     {
-        await using TestApp app = await TestApp.StartAsync(emulators);
+        await using TestApp app = await TestApp.StartAsync(emulators, backend);
         string order = "PO-" + Guid.NewGuid().ToString("N")[..8];
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
         ShipmentDocument first = await app.WaitForShipmentAsync(order, ShipmentStatus.ReadyToShip);
+        OrchestrationMetadata? before = await app.App.Durable.GetInstanceAsync($"shipment|P100|{order}");
 
         HttpResponseMessage second = await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
         JsonElement body = await second.Content.ReadFromJsonAsync<JsonElement>();
@@ -150,6 +154,9 @@ public sealed class WebhookEndToEndTests(EmulatorFixture emulators)
         ShipmentDocument after = await app.WaitForShipmentAsync(order, ShipmentStatus.ReadyToShip);
         Assert.Equal(first.SourceEventId, after.SourceEventId);
         Assert.Equal(first.Decisions.Count, after.Decisions.Count);
+        OrchestrationMetadata? now = await app.App.Durable.GetInstanceAsync($"shipment|P100|{order}");
+        Assert.Equal(before!.CreatedAt, now!.CreatedAt);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, now.RuntimeStatus);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class MesEventWebhookTests
     readonly Mock<DurableTaskClient> durable = new("test");
 
     MesEventWebhook CreateWebhook() => new(events.Object,
-        new MesEventRouter(holds.Object, new ShipmentPolicy(), NullLogger<MesEventRouter>.Instance),
+        new MesEventRouter(events.Object, holds.Object, new ShipmentPolicy(), NullLogger<MesEventRouter>.Instance),
         TimeProvider.System, NullLogger<MesEventWebhook>.Instance);
 
     static DefaultHttpContext Request(string body)
@@ -78,6 +78,8 @@ public sealed class MesEventWebhookTests
         events.Setup(e => e.RecordAcceptedAsync(It.IsAny<MesEvent>(), It.IsAny<JsonElement>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((MesEvent e, JsonElement _, DateTimeOffset at, CancellationToken _) =>
                 (new MesEventRecord { Id = e.Id, Status = MesEventRecord.Accepted, ReceivedAt = at }, false));
+        events.Setup(e => e.ClaimCompletionAsync(It.IsAny<MesTms.Domain.OrderKey>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((MesTms.Domain.OrderKey _, string eventId, CancellationToken _) => eventId);
         durable.Setup(d => d.ScheduleNewOrchestrationInstanceAsync(It.IsAny<TaskName>(), It.IsAny<object>(), It.IsAny<StartOrchestrationOptions>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync("shipment|P100|PO-7");
         DefaultHttpContext http = Request(MesEvents.Batch(MesEvents.Completed("PO-7")));

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure;
+using Azure.Messaging;
+using Azure.Messaging.EventGrid;
+using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Storage;
+
+// dotnet run --project tests/MesTms.LoadTool -c Release -- [--url http://127.0.0.1:7071] [--events 1000] [--batch 50] [--parallel 4]
+// Publishes N distinct production-completed events (in Event Grid batches) to a running bridge, waits until every
+// shipment is ReadyToShip, and prints the latency from "event accepted" (the shipment's acceptedAt) to
+// "shipment document written" (createdAt) and to "ready to ship" (readyAt), as median / p99 / max.
+var options = LoadOptions.Parse(args);
+using var http = new HttpClient { BaseAddress = options.Url, Timeout = TimeSpan.FromSeconds(60) };
+var publisher = new EventGridPublisherClient(new Uri(options.Url, "api/events/mes"), new AzureKeyCredential(options.Key));
+string run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture) + Random.Shared.Next(100, 999);
+List<string> orders = Enumerable.Range(0, options.Events).Select(i => $"LT-{run}-{i:00000}").ToList();
+
+Console.WriteLine($"Publishing {options.Events} events to {options.Url} in batches of {options.Batch}, {options.Parallel} at a time...");
+var wall = Stopwatch.StartNew();
+await Parallel.ForEachAsync(orders.Chunk(options.Batch), new ParallelOptions { MaxDegreeOfParallelism = options.Parallel }, async (chunk, ct) =>
+    await publisher.SendEventsAsync(chunk.Select(o => CompletedEvent(options.Plant, o)), ct));
+TimeSpan published = wall.Elapsed;
+Console.WriteLine($"Published in {published.TotalSeconds:0.0} s; waiting for shipments...");
+
+var done = new Dictionary<string, ShipmentDocument>();
+DateTime deadline = DateTime.UtcNow.AddMinutes(10);
+while (done.Count < orders.Count && DateTime.UtcNow < deadline)
+{
+    List<string> pending = orders.Where(o => !done.ContainsKey(o)).ToList();
+    await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (order, ct) =>
+    {
+        HttpResponseMessage response = await http.GetAsync($"api/shipments/{order}?plantId={options.Plant}", ct);
+        if (response.StatusCode == HttpStatusCode.OK)
+        {
+            ShipmentDocument? doc = await response.Content.ReadFromJsonAsync<ShipmentDocument>(CosmosStore.Json, ct);
+            if (doc?.Status == ShipmentStatus.ReadyToShip && doc.ReadyAt is not null)
+            {
+                lock (done)
+                {
+                    done[order] = doc;
+                }
+            }
+        }
+    });
+    if (done.Count < orders.Count)
+    {
+        await Task.Delay(500);
+    }
+}
+
+Console.WriteLine($"{done.Count} of {orders.Count} shipments ready; wall time {wall.Elapsed.TotalSeconds:0.0} s");
+if (done.Count == 0)
+{
+    return 1;
+}
+
+double[] written = done.Values.Select(d => (d.CreatedAt - d.AcceptedAt!.Value).TotalMilliseconds).Order().ToArray();
+double[] ready = done.Values.Select(d => (d.ReadyAt!.Value - d.AcceptedAt!.Value).TotalMilliseconds).Order().ToArray();
+DateTimeOffset first = done.Values.Min(d => d.AcceptedAt!.Value);
+DateTimeOffset last = done.Values.Max(d => d.ReadyAt!.Value);
+Console.WriteLine($"accepted -> shipment document written: median {Percentile(written, 50):0} ms, p99 {Percentile(written, 99):0} ms, max {written[^1]:0} ms");
+Console.WriteLine($"accepted -> ready to ship recorded:    median {Percentile(ready, 50):0} ms, p99 {Percentile(ready, 99):0} ms, max {ready[^1]:0} ms");
+Console.WriteLine($"throughput: {done.Count / (last - first).TotalSeconds:0.0} shipments/s (first acceptance to last ready)");
+return done.Count == orders.Count ? 0 : 2;
+
+static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+static CloudEvent CompletedEvent(string plant, string order)
+{
+    var data = new
+    {
+        plantId = plant,
+        lineId = "L1",
+        orderId = order,
+        completedAt = DateTimeOffset.UtcNow,
+        handlingUnits = new[] { new { count = 12, length = 48, width = 40, height = 50, dimensionUnit = "in", weight = 900, weightUnit = "lb", stackable = true } },
+        hazmat = (object?)null,
+        temperature = (object?)null,
+        destination = new { locationId = "DC-DAL-02", postalCode = "75241", country = "US" },
+        requiredDeliveryBy = DateTimeOffset.UtcNow.AddDays(3),
+    };
+    return new CloudEvent($"/plants/{plant}/lines/L1", "mes.production.completed.v1", data, typeof(object))
+    {
+        Id = Guid.NewGuid().ToString(),
+        Subject = $"orders/{order}",
+        Time = DateTimeOffset.UtcNow,
+    };
+}
+
+sealed record LoadOptions(Uri Url, int Events, int Batch, int Parallel, string Plant, string Key)
+{
+    public static LoadOptions Parse(string[] args)
+    {
+        var o = new LoadOptions(new Uri("http://127.0.0.1:7071/"), 1000, 50, 4, "P900", "local");
+        for (int i = 0; i < args.Length; i++)
+        {
+            string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
+            o = args[i] switch
+            {
+                "--url" => o with { Url = new Uri(value.EndsWith('/') ? value : value + "/") },
+                "--events" => o with { Events = Positive(value, "--events") },
+                "--batch" => o with { Batch = Positive(value, "--batch") },
+                "--parallel" => o with { Parallel = Positive(value, "--parallel") },
+                "--plant" => o with { Plant = value },
+                "--key" => o with { Key = value },
+                _ => throw new ArgumentException($"Unknown option {args[i]} (use --url, --events, --batch, --parallel, --plant, --key)"),
+            };
+            i++;
+        }
+
+        return o;
+    }
+
+    static int Positive(string value, string name) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : throw new ArgumentException($"{name} must be a positive whole number");
+}
