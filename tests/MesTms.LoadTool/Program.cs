@@ -33,7 +33,16 @@ while (done.Count < orders.Count && DateTime.UtcNow < deadline)
     List<string> pending = orders.Where(o => !done.ContainsKey(o)).ToList();
     await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (order, ct) =>
     {
-        HttpResponseMessage response = await http.GetAsync($"api/shipments/{order}?plantId={options.Plant}", ct);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.GetAsync($"api/shipments/{order}?plantId={options.Plant}", ct);
+        }
+        catch (HttpRequestException)
+        {
+            return; // the host is restarting (e.g. a kill test): ask again on the next pass
+        }
+
         if (response.StatusCode == HttpStatusCode.OK)
         {
             ShipmentDocument? doc = await response.Content.ReadFromJsonAsync<ShipmentDocument>(CosmosStore.Json, ct);

@@ -82,7 +82,9 @@ public sealed class LocalEmulators : IAsyncDisposable
                 azuriteArgs.Add("--inMemoryPersistence");
             }
 
-            Task azurite = emulators.StartNodeAsync(settings.Directory, "azurite", azuriteArgs, null, [blobPort, queuePort, tablePort], log, cancellationToken);
+            // Azurite fsyncs every queue message: see exit-with-parent.js for why skipping that is safe here.
+            Task azurite = emulators.StartNodeAsync(settings.Directory, "azurite", azuriteArgs, null, [blobPort, queuePort, tablePort], log, cancellationToken,
+                environment: new Dictionary<string, string> { ["EMULATOR_SKIP_FSYNC"] = "1" });
             Task cosmos = emulators.StartNodeAsync(settings.Directory, "cosmos", cosmosArgs, "cosmos emulator ready", [cosmosPort], log, cancellationToken);
             await Task.WhenAll(azurite, cosmos);
             return emulators;
@@ -141,7 +143,8 @@ public sealed class LocalEmulators : IAsyncDisposable
         }
     }
 
-    async Task StartNodeAsync(string directory, string name, IReadOnlyList<string> args, string? readyLine, int[] ports, Action<string> log, CancellationToken cancellationToken)
+    async Task StartNodeAsync(string directory, string name, IReadOnlyList<string> args, string? readyLine, int[] ports, Action<string> log,
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("node")
         {
@@ -151,6 +154,11 @@ public sealed class LocalEmulators : IAsyncDisposable
             RedirectStandardError = true,
             StandardOutputEncoding = Encoding.UTF8,
         };
+        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         start.ArgumentList.Add("exit-with-parent.js");
         foreach (string arg in args)
         {
@@ -279,8 +287,17 @@ public sealed class LocalEmulators : IAsyncDisposable
             {
                 if (!process.HasExited)
                 {
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                    // Closing stdin asks for a graceful shutdown (Azurite saves its metadata); kill if it takes too long.
+                    process.StandardInput.Close();
+                    try
+                    {
+                        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                    }
+                    catch (TimeoutException)
+                    {
+                        process.Kill(entireProcessTree: true);
+                        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                    }
                 }
             }
             catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
