@@ -9,7 +9,7 @@ using Azure.Messaging.EventGrid;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Storage;
 
-// dotnet run --project tests/MesTms.LoadTool -c Release -- [--url http://127.0.0.1:7071] [--events 1000] [--batch 50] [--parallel 4]
+// dotnet run --project tests/MesTms.LoadTool -c Release -- [--url http://127.0.0.1:7071] [--events 1000] [--batch 50] [--parallel 4] [--rate events/s]
 // Publishes N distinct production-completed events (in Event Grid batches) to a running bridge, waits until every
 // shipment is ReadyToShip, and prints the latency from "event accepted" (the shipment's acceptedAt) to
 // "shipment document written" (createdAt) and to "ready to ship" (readyAt), as median / p99 / max.
@@ -19,10 +19,35 @@ var publisher = new EventGridPublisherClient(new Uri(options.Url, "api/events/me
 string run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture) + Random.Shared.Next(100, 999);
 List<string> orders = Enumerable.Range(0, options.Events).Select(i => $"LT-{run}-{i:00000}").ToList();
 
-Console.WriteLine($"Publishing {options.Events} events to {options.Url} in batches of {options.Batch}, {options.Parallel} at a time...");
+Console.WriteLine(options.Rate is { } r
+    ? $"Publishing {options.Events} events to {options.Url} in batches of {options.Batch} at {r} events/s..."
+    : $"Publishing {options.Events} events to {options.Url} in batches of {options.Batch}, {options.Parallel} at a time...");
 var wall = Stopwatch.StartNew();
-await Parallel.ForEachAsync(orders.Chunk(options.Batch), new ParallelOptions { MaxDegreeOfParallelism = options.Parallel }, async (chunk, ct) =>
-    await publisher.SendEventsAsync(chunk.Select(o => CompletedEvent(options.Plant, o)), ct));
+if (options.Rate is { } rate)
+{
+    // Steady load: one batch every batch/rate seconds, each sent without waiting for the previous one.
+    TimeSpan interval = TimeSpan.FromSeconds(options.Batch / rate);
+    var sends = new List<Task>();
+    int sent = 0;
+    foreach (string[] chunk in orders.Chunk(options.Batch))
+    {
+        TimeSpan due = interval * sent++;
+        if (due > wall.Elapsed)
+        {
+            await Task.Delay(due - wall.Elapsed);
+        }
+
+        sends.Add(publisher.SendEventsAsync(chunk.Select(o => CompletedEvent(options.Plant, o))));
+    }
+
+    await Task.WhenAll(sends);
+}
+else
+{
+    await Parallel.ForEachAsync(orders.Chunk(options.Batch), new ParallelOptions { MaxDegreeOfParallelism = options.Parallel }, async (chunk, ct) =>
+        await publisher.SendEventsAsync(chunk.Select(o => CompletedEvent(options.Plant, o)), ct));
+}
+
 TimeSpan published = wall.Elapsed;
 Console.WriteLine($"Published in {published.TotalSeconds:0.0} s; waiting for shipments...");
 
@@ -100,7 +125,7 @@ static CloudEvent CompletedEvent(string plant, string order)
     };
 }
 
-sealed record LoadOptions(Uri Url, int Events, int Batch, int Parallel, string Plant, string Key)
+sealed record LoadOptions(Uri Url, int Events, int Batch, int Parallel, string Plant, string Key, double? Rate = null)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -116,7 +141,8 @@ sealed record LoadOptions(Uri Url, int Events, int Batch, int Parallel, string P
                 "--parallel" => o with { Parallel = Positive(value, "--parallel") },
                 "--plant" => o with { Plant = value },
                 "--key" => o with { Key = value },
-                _ => throw new ArgumentException($"Unknown option {args[i]} (use --url, --events, --batch, --parallel, --plant, --key)"),
+                "--rate" => o with { Rate = Positive(value, "--rate") },
+                _ => throw new ArgumentException($"Unknown option {args[i]} (use --url, --events, --batch, --parallel, --rate, --plant, --key)"),
             };
             i++;
         }
