@@ -58,4 +58,18 @@ public static class CosmosContainers
 
     /// <summary>Every planner notification sent (outbox and audit). Partition key /id.</summary>
     public const string Notifications = "notifications";
+
+    /// <summary>
+    /// Every container with its partition key and default TTL (-1: on, items set their own; null: off).
+    /// Local runs create exactly these; infra/modules/cosmos.bicep declares the same (a test checks it).
+    /// </summary>
+    public static readonly IReadOnlyList<CosmosContainerDefinition> All =
+    [
+        new(Events, "/id", -1),
+        new(Shipments, "/orderId", null),
+        new(QualityHolds, "/orderId", null),
+        new(Notifications, "/id", null),
+    ];
 }
+
+public sealed record CosmosContainerDefinition(string Name, string PartitionKeyPath, int? DefaultTimeToLive);

@@ -75,14 +75,12 @@ public sealed class CosmosStore : IDisposable
         }
 
         DatabaseResponse database = await Client.CreateDatabaseIfNotExistsAsync(options.DatabaseName, cancellationToken: cancellationToken);
-        await database.Database.CreateContainerIfNotExistsAsync(
-            new ContainerProperties(CosmosContainers.Events, "/id") { DefaultTimeToLive = -1 }, cancellationToken: cancellationToken);
-        await database.Database.CreateContainerIfNotExistsAsync(
-            new ContainerProperties(CosmosContainers.Shipments, "/orderId"), cancellationToken: cancellationToken);
-        await database.Database.CreateContainerIfNotExistsAsync(
-            new ContainerProperties(CosmosContainers.QualityHolds, "/orderId"), cancellationToken: cancellationToken);
-        await database.Database.CreateContainerIfNotExistsAsync(
-            new ContainerProperties(CosmosContainers.Notifications, "/id"), cancellationToken: cancellationToken);
+        foreach (CosmosContainerDefinition container in CosmosContainers.All)
+        {
+            await database.Database.CreateContainerIfNotExistsAsync(
+                new ContainerProperties(container.Name, container.PartitionKeyPath) { DefaultTimeToLive = container.DefaultTimeToLive },
+                cancellationToken: cancellationToken);
+        }
     }
 
     /// <summary>True for failures worth a retry by the caller (Event Grid): outage, throttling, timeouts.</summary>

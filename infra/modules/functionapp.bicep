@@ -1,0 +1,113 @@
+@description('Azure region.')
+param location string
+
+@description('Function app name (also its host name prefix).')
+param name string
+
+@description('Flex Consumption plan name.')
+param planName string
+
+@description('Resource id, client id of the user-assigned identity the app runs as.')
+param identityId string
+param identityClientId string
+
+@description('Storage account for the host, the Durable task hub and the deployment package (identity-based, no keys).')
+param storageAccountName string
+param storageBlobEndpoint string
+param storageQueueEndpoint string
+param storageTableEndpoint string
+param deploymentContainerName string
+
+@description('Application Insights connection string (not a secret: ingestion needs Entra auth, local auth is off).')
+param appInsightsConnectionString string
+
+@description('Cosmos DB endpoint and database.')
+param cosmosEndpoint string
+param cosmosDatabaseName string
+
+@description('Planner notification topic endpoint.')
+param plannerTopicEndpoint string
+
+@description('Quality-hold time before planners are alerted (TimeSpan, e.g. 1.00:00:00).')
+param holdEscalationAfter string
+
+@description('Maximum instances the app scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int
+
+@description('Instance memory (MB).')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int
+
+@description('Tags for every resource.')
+param tags object
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: { name: 'FC1', tier: 'FlexConsumption' }
+  properties: { reserved: true }
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      runtime: { name: 'dotnet-isolated', version: '10.0' }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      appSettings: [
+        // Host and Durable task hub storage, identity-based (the account has shared keys off).
+        { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
+        { name: 'AzureWebJobsStorage__blobServiceUri', value: storageBlobEndpoint }
+        { name: 'AzureWebJobsStorage__queueServiceUri', value: storageQueueEndpoint }
+        { name: 'AzureWebJobsStorage__tableServiceUri', value: storageTableEndpoint }
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identityClientId}' }
+        { name: 'AZURE_CLIENT_ID', value: identityClientId }
+        // The bridge's own settings (MesTms.Pipeline options classes).
+        { name: 'MesTms__Cosmos__Endpoint', value: cosmosEndpoint }
+        { name: 'MesTms__Cosmos__DatabaseName', value: cosmosDatabaseName }
+        { name: 'MesTms__Cosmos__ManagedIdentityClientId', value: identityClientId }
+        { name: 'MesTms__Cosmos__CreateIfNotExists', value: 'false' }
+        { name: 'MesTms__Notifications__TopicEndpoint', value: plannerTopicEndpoint }
+        { name: 'MesTms__Notifications__ManagedIdentityClientId', value: identityClientId }
+        { name: 'MesTms__Shipment__HoldEscalationAfter', value: holdEscalationAfter }
+      ]
+    }
+  }
+}
+
+output name string = app.name
+output defaultHostName string = app.properties.defaultHostName
