@@ -82,8 +82,17 @@ public sealed class MesEventWebhook(IMesEventStore events, MesEventRouter router
         var results = new ConcurrentDictionary<int, EventResult>();
         try
         {
-            await Parallel.ForEachAsync(incoming, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-                async (e, ct) => results[e.Index] = await ProcessAsync(e, receivedAt, durable, ct));
+            // Copies of one event in the same batch go one after the other (the second then sees the first's
+            // record as routed); different events go in parallel.
+            IEnumerable<IGrouping<string, IncomingEvent>> byId = incoming.GroupBy(e => e.Envelope.Id ?? $"#{e.Index}", StringComparer.Ordinal);
+            await Parallel.ForEachAsync(byId, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+                async (copies, ct) =>
+                {
+                    foreach (IncomingEvent e in copies)
+                    {
+                        results[e.Index] = await ProcessAsync(e, receivedAt, durable, ct);
+                    }
+                });
         }
         catch (Exception e) when (CosmosStore.IsTransient(e) && !cancellationToken.IsCancellationRequested)
         {

@@ -17,10 +17,12 @@ namespace MesTms.Tests.Integration;
 [Collection(EmulatorCollection.Name)]
 public sealed class WebhookEndToEndTests(EmulatorFixture emulators)
 {
-    [Fact]
-    public async Task A_batch_of_100_completions_with_20_redeliveries_published_by_EventGridPublisherClient_yields_80_shipments()
+    [Theory]
+    [InlineData("InMemory")]
+    [InlineData("AzureStorage")]
+    public async Task A_batch_of_100_completions_with_20_redeliveries_published_by_EventGridPublisherClient_yields_80_shipments(string backend)
     {
-        await using TestApp app = await TestApp.StartAsync(emulators);
+        await using TestApp app = await TestApp.StartAsync(emulators, backend);
         string run = Guid.NewGuid().ToString("N")[..6];
         List<CloudEvent> originals = Enumerable.Range(0, 80).Select(i => ToCloudEvent(MesEvents.Completed($"PO-{run}-{i:000}"))).ToList();
         List<CloudEvent> batch = [.. originals, .. originals.Take(20)];
