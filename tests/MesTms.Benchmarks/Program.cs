@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using MesTms.Benchmarks;
+using MesTms.Domain.Rating;
+
+// dotnet run -c Release --project tests/MesTms.Benchmarks -- --filter *        (BenchmarkDotNet: mean, median, P95)
+// dotnet run -c Release --project tests/MesTms.Benchmarks -- --percentiles     (median and p99 of 100,000 single quotes)
+if (args.Contains("--percentiles"))
+{
+    var shopper = new RateShopper(SyntheticContracts.Create(RateShoppingBenchmarks.Carriers, RateShoppingBenchmarks.LanesPerCarrier));
+    RatingRequest request = SyntheticContracts.Request(RateShoppingBenchmarks.LanesPerCarrier, weightLb: 30_000);
+    RateShopResult sample = shopper.Shop(request, ShippingCalendar.Default);
+    Console.WriteLine($"{RateShoppingBenchmarks.Carriers} carriers x {RateShoppingBenchmarks.LanesPerCarrier} lanes: {sample.Candidates.Count} candidates, {sample.Excluded.Count} excluded");
+    for (int i = 0; i < 5_000; i++)
+    {
+        shopper.Shop(request, ShippingCalendar.Default);
+    }
+
+    const int runs = 100_000;
+    var samples = new double[runs];
+    for (int i = 0; i < runs; i++)
+    {
+        long start = Stopwatch.GetTimestamp();
+        shopper.Shop(request, ShippingCalendar.Default);
+        samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+    }
+
+    Array.Sort(samples);
+    Console.WriteLine($"one quote: median {samples[runs / 2]:0.0} µs, p99 {samples[(int)(runs * 0.99)]:0.0} µs, max {samples[^1]:0.0} µs ({runs} runs)");
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(RateShoppingBenchmarks).Assembly).Run(args);
