@@ -30,6 +30,15 @@ param cosmosAutoscaleMaxThroughput int = 4000
 @description('Quality-hold time before planners are alerted (TimeSpan, e.g. 1.00:00:00).')
 param holdEscalationAfter string = '1.00:00:00'
 
+@description('How long each carrier has to answer a tender (TimeSpan).')
+param tenderResponseTimeout string = '02:00:00'
+
+@description('Plant shipping addresses by plant id, e.g. { "P100": { "postalCode": "46218", "country": "US" } }.')
+param plants object = {}
+
+@description('Carrier tender endpoints by SCAC for the HTTP carrier adapter, e.g. { "HRTL": "https://edi.example/tenders" }.')
+param carrierEndpoints object = {}
+
 @description('Maximum function app instances.')
 @minValue(40)
 @maxValue(1000)
@@ -142,6 +151,9 @@ module functionApp 'modules/functionapp.bicep' = {
     cosmosDatabaseName: cosmosDatabaseName
     plannerTopicEndpoint: eventGrid.outputs.plannerTopicEndpoint
     holdEscalationAfter: holdEscalationAfter
+    tenderResponseTimeout: tenderResponseTimeout
+    plants: plants
+    carrierEndpoints: carrierEndpoints
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     tags: tags

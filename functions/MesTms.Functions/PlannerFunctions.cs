@@ -6,13 +6,22 @@ using Microsoft.Azure.Functions.Worker;
 namespace MesTms.Functions;
 
 /// <summary>The planner API (function-key auth).</summary>
-public sealed class PlannerFunctions(PlannerApi api)
+public sealed class PlannerFunctions(PlannerApi api, TenderApi tenders)
 {
     [Function("GetShipment")]
     public async Task<IActionResult> GetShipment(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "shipments/{orderId}")] HttpRequest request, string orderId)
     {
         await api.GetShipmentAsync(request.HttpContext, orderId);
+        return new EmptyResult();
+    }
+
+    [Function("PostTenderResponse")]
+    public async Task<IActionResult> PostTenderResponse(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "tenders/{tenderId}/response")] HttpRequest request, string tenderId,
+        [Microsoft.Azure.Functions.Worker.DurableClient] Microsoft.DurableTask.Client.DurableTaskClient durable)
+    {
+        await tenders.PostResponseAsync(request.HttpContext, tenderId, durable);
         return new EmptyResult();
     }
 

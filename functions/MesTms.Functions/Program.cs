@@ -7,6 +7,15 @@ using Microsoft.Extensions.Hosting;
 FunctionsApplicationBuilder builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddMesTmsPipeline(builder.Configuration);
+builder.Services.AddSingleton<MesTms.Pipeline.Workflows.RegisterShipment>();
+builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ReadQualityHolds>();
+builder.Services.AddSingleton<MesTms.Pipeline.Workflows.RecordShipmentDecision>();
+builder.Services.AddSingleton<MesTms.Pipeline.Workflows.EscalateQualityHold>();
+builder.Services.AddSingleton<MesTms.Pipeline.Workflows.RateShipment>();
+builder.Services.AddSingleton<MesTms.Pipeline.Workflows.SendTender>();
+builder.Services.AddSingleton<MesTms.Pipeline.Workflows.RecordTenderOutcome>();
+builder.Services.AddSingleton<MesTms.Pipeline.Workflows.BookShipment>();
+builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ReportTenderExhausted>();
 
 IHost host = builder.Build();
 await host.Services.GetRequiredService<CosmosStore>().EnsureCreatedAsync();

@@ -12,7 +12,12 @@ public sealed class ShipmentWorkflowFunctions(
     RegisterShipment registerShipment,
     ReadQualityHolds readQualityHolds,
     RecordShipmentDecision recordShipmentDecision,
-    EscalateQualityHold escalateQualityHold)
+    EscalateQualityHold escalateQualityHold,
+    RateShipment rateShipment,
+    SendTender sendTender,
+    RecordTenderOutcome recordTenderOutcome,
+    BookShipment bookShipment,
+    ReportTenderExhausted reportTenderExhausted)
 {
     [Function(nameof(ShipmentOrchestration))]
     public static Task<string> RunShipmentOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) =>
@@ -34,6 +39,26 @@ public sealed class ShipmentWorkflowFunctions(
     [Function(nameof(EscalateQualityHold))]
     public Task<bool> RunEscalateQualityHold([ActivityTrigger] QualityHoldEscalationRequest input, FunctionContext context) =>
         escalateQualityHold.RunAsync(new FunctionActivityContext(nameof(EscalateQualityHold), context), input);
+
+    [Function(nameof(RateShipment))]
+    public Task<RateShipmentResult> RunRateShipment([ActivityTrigger] RateShipmentRequest input, FunctionContext context) =>
+        rateShipment.RunAsync(new FunctionActivityContext(nameof(RateShipment), context), input);
+
+    [Function(nameof(SendTender))]
+    public Task<string?> RunSendTender([ActivityTrigger] SendTenderRequest input, FunctionContext context) =>
+        sendTender.RunAsync(new FunctionActivityContext(nameof(SendTender), context), input);
+
+    [Function(nameof(RecordTenderOutcome))]
+    public Task<bool> RunRecordTenderOutcome([ActivityTrigger] TenderOutcomeRequest input, FunctionContext context) =>
+        recordTenderOutcome.RunAsync(new FunctionActivityContext(nameof(RecordTenderOutcome), context), input);
+
+    [Function(nameof(BookShipment))]
+    public Task<bool> RunBookShipment([ActivityTrigger] BookShipmentRequest input, FunctionContext context) =>
+        bookShipment.RunAsync(new FunctionActivityContext(nameof(BookShipment), context), input);
+
+    [Function(nameof(ReportTenderExhausted))]
+    public Task<bool> RunReportTenderExhausted([ActivityTrigger] TenderExhaustedRequest input, FunctionContext context) =>
+        reportTenderExhausted.RunAsync(new FunctionActivityContext(nameof(ReportTenderExhausted), context), input);
 }
 
 /// <summary>The activity context the shared activities expect, filled from the Functions invocation.</summary>

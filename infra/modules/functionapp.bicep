@@ -31,6 +31,15 @@ param plannerTopicEndpoint string
 @description('Quality-hold time before planners are alerted (TimeSpan, e.g. 1.00:00:00).')
 param holdEscalationAfter string
 
+@description('Tender answer timeout per carrier (TimeSpan).')
+param tenderResponseTimeout string
+
+@description('Plant shipping addresses by plant id: { "P100": { "postalCode": "46218", "country": "US" } }.')
+param plants object
+
+@description('Carrier tender endpoints by SCAC (HTTP carrier adapter).')
+param carrierEndpoints object
+
 @description('Maximum instances the app scales out to.')
 @minValue(40)
 @maxValue(1000)
@@ -42,6 +51,37 @@ param instanceMemoryMB int
 
 @description('Tags for every resource.')
 param tags object
+
+// Settings the host and the bridge read (MesTms.Pipeline options classes); plants and carrier endpoints follow.
+var baseSettings = [
+  // Host and Durable task hub storage, identity-based (the account has shared keys off).
+  { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
+  { name: 'AzureWebJobsStorage__blobServiceUri', value: storageBlobEndpoint }
+  { name: 'AzureWebJobsStorage__queueServiceUri', value: storageQueueEndpoint }
+  { name: 'AzureWebJobsStorage__tableServiceUri', value: storageTableEndpoint }
+  { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+  { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+  { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identityClientId}' }
+  { name: 'AZURE_CLIENT_ID', value: identityClientId }
+  // The bridge's own settings (MesTms.Pipeline options classes).
+  { name: 'MesTms__Cosmos__Endpoint', value: cosmosEndpoint }
+  { name: 'MesTms__Cosmos__DatabaseName', value: cosmosDatabaseName }
+  { name: 'MesTms__Cosmos__ManagedIdentityClientId', value: identityClientId }
+  { name: 'MesTms__Cosmos__CreateIfNotExists', value: 'false' }
+  { name: 'MesTms__Notifications__TopicEndpoint', value: plannerTopicEndpoint }
+  { name: 'MesTms__Notifications__ManagedIdentityClientId', value: identityClientId }
+  { name: 'MesTms__Shipment__HoldEscalationAfter', value: holdEscalationAfter }
+  { name: 'MesTms__Shipment__TenderResponseTimeout', value: tenderResponseTimeout }
+  { name: 'MesTms__Carriers__ContractsPath', value: 'Contracts/carriers.v1.json' }
+]
+
+var plantSettings = flatten(map(items(plants), p => [
+  { name: 'MesTms__Plants__${p.key}__PostalCode', value: p.value.postalCode }
+  { name: 'MesTms__Plants__${p.key}__Country', value: p.value.country }
+]))
+
+var endpointSettings = map(items(carrierEndpoints), c => { name: 'MesTms__Carriers__Endpoints__${c.key}', value: c.value })
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -85,26 +125,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      appSettings: [
-        // Host and Durable task hub storage, identity-based (the account has shared keys off).
-        { name: 'AzureWebJobsStorage__accountName', value: storageAccountName }
-        { name: 'AzureWebJobsStorage__blobServiceUri', value: storageBlobEndpoint }
-        { name: 'AzureWebJobsStorage__queueServiceUri', value: storageQueueEndpoint }
-        { name: 'AzureWebJobsStorage__tableServiceUri', value: storageTableEndpoint }
-        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
-        { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
-        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
-        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identityClientId}' }
-        { name: 'AZURE_CLIENT_ID', value: identityClientId }
-        // The bridge's own settings (MesTms.Pipeline options classes).
-        { name: 'MesTms__Cosmos__Endpoint', value: cosmosEndpoint }
-        { name: 'MesTms__Cosmos__DatabaseName', value: cosmosDatabaseName }
-        { name: 'MesTms__Cosmos__ManagedIdentityClientId', value: identityClientId }
-        { name: 'MesTms__Cosmos__CreateIfNotExists', value: 'false' }
-        { name: 'MesTms__Notifications__TopicEndpoint', value: plannerTopicEndpoint }
-        { name: 'MesTms__Notifications__ManagedIdentityClientId', value: identityClientId }
-        { name: 'MesTms__Shipment__HoldEscalationAfter', value: holdEscalationAfter }
-      ]
+      appSettings: concat(baseSettings, plantSettings, endpointSettings)
     }
   }
 }

@@ -6,12 +6,28 @@ public sealed record ShipmentPolicy
     /// <summary>How long an order may stay on quality hold before planners are alerted.</summary>
     public TimeSpan HoldEscalationAfter { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>How long a carrier has to accept or decline a tender before the next carrier gets it.</summary>
+    public TimeSpan TenderResponseTimeout { get; init; } = TimeSpan.FromHours(2);
+
+    /// <summary>How many carriers are tendered, best first, before planners are told the waterfall is exhausted.</summary>
+    public int MaxTenders { get; init; } = 5;
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
         if (HoldEscalationAfter <= TimeSpan.Zero || HoldEscalationAfter > TimeSpan.FromDays(30))
         {
             problems.Add("MesTms:Shipment:HoldEscalationAfter must be between 00:00:00.001 and 30.00:00:00");
+        }
+
+        if (TenderResponseTimeout <= TimeSpan.Zero || TenderResponseTimeout > TimeSpan.FromDays(3))
+        {
+            problems.Add("MesTms:Shipment:TenderResponseTimeout must be between 00:00:00.001 and 3.00:00:00");
+        }
+
+        if (MaxTenders is < 1 or > 20)
+        {
+            problems.Add("MesTms:Shipment:MaxTenders must be 1-20");
         }
 
         return problems;

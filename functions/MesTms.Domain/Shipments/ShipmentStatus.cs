@@ -11,6 +11,15 @@ public static class ShipmentStatus
 
     /// <summary>Produced, released and waiting for planning (consolidation, rate shopping, tendering).</summary>
     public const string ReadyToShip = "ReadyToShip";
+
+    /// <summary>Rate-shopped; a tender is out to a carrier and the workflow waits for its answer.</summary>
+    public const string Tendering = "Tendering";
+
+    /// <summary>A carrier accepted a tender: carrier, price and pickup are fixed.</summary>
+    public const string Booked = "Booked";
+
+    /// <summary>Every feasible carrier declined or did not answer (or none was feasible): planners must act.</summary>
+    public const string TenderExhausted = "TenderExhausted";
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Api;
+using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Storage;
 using MesTms.Pipeline.Webhook;
@@ -41,6 +42,25 @@ public static class PipelineServices
         services.AddSingleton<IShipmentStore, CosmosShipmentStore>();
         services.AddSingleton<IQualityHoldStore, CosmosQualityHoldStore>();
         services.TryAddSingleton<IPlannerNotifier, PlannerNotifier>();
+        var carriers = new CarrierOptions();
+        configuration.GetSection(CarrierOptions.Section).Bind(carriers);
+        var plants = new Dictionary<string, PlantOptions>(StringComparer.Ordinal);
+        configuration.GetSection(PlantOptions.Section).Bind(plants);
+        services.AddSingleton(carriers);
+        services.AddSingleton(new CarrierCatalog(carriers, plants));
+        services.AddSingleton<ITenderStore, CosmosTenderStore>();
+        services.AddSingleton<TenderResponseService>();
+        services.AddSingleton<TenderApi>();
+        if (carriers.Simulation.Enabled)
+        {
+            services.TryAddSingleton<ICarrierGateway, SimulatedCarrierGateway>();
+        }
+        else
+        {
+            services.AddHttpClient<HttpCarrierGateway>();
+            services.TryAddSingleton<ICarrierGateway>(sp => sp.GetRequiredService<HttpCarrierGateway>());
+        }
+
         services.AddSingleton<MesEventRouter>();
         services.AddSingleton<MesEventWebhook>();
         services.AddSingleton<PlannerApi>();
@@ -55,6 +75,11 @@ public static class PipelineServices
         registry.AddActivity<ReadQualityHolds>();
         registry.AddActivity<RecordShipmentDecision>();
         registry.AddActivity<EscalateQualityHold>();
+        registry.AddActivity<RateShipment>();
+        registry.AddActivity<SendTender>();
+        registry.AddActivity<RecordTenderOutcome>();
+        registry.AddActivity<BookShipment>();
+        registry.AddActivity<ReportTenderExhausted>();
         return registry;
     }
 }

@@ -59,6 +59,9 @@ public static class CosmosContainers
     /// <summary>Every planner notification sent (outbox and audit). Partition key /id.</summary>
     public const string Notifications = "notifications";
 
+    /// <summary>Every tender sent to a carrier, with the first answer; id = tender id. Partition key /id.</summary>
+    public const string Tenders = "tenders";
+
     /// <summary>
     /// Every container with its partition key and default TTL (-1: on, items set their own; null: off).
     /// Local runs create exactly these; infra/modules/cosmos.bicep declares the same (a test checks it).
@@ -69,6 +72,7 @@ public static class CosmosContainers
         new(Shipments, "/orderId", null),
         new(QualityHolds, "/orderId", null),
         new(Notifications, "/id", null),
+        new(Tenders, "/id", null),
     ];
 }
 

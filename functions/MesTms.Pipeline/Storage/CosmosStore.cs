@@ -52,6 +52,7 @@ public sealed class CosmosStore : IDisposable
         Shipments = database.GetContainer(CosmosContainers.Shipments);
         QualityHolds = database.GetContainer(CosmosContainers.QualityHolds);
         Notifications = database.GetContainer(CosmosContainers.Notifications);
+        Tenders = database.GetContainer(CosmosContainers.Tenders);
     }
 
     public CosmosClient Client { get; }
@@ -63,6 +64,8 @@ public sealed class CosmosStore : IDisposable
     public Container QualityHolds { get; }
 
     public Container Notifications { get; }
+
+    public Container Tenders { get; }
 
     public int EventTimeToLiveSeconds => (int)options.EventRetention.TotalSeconds;
 

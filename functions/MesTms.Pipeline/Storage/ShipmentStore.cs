@@ -1,6 +1,8 @@
 using MesTms.Domain;
 using MesTms.Domain.Events;
 using MesTms.Domain.Holds;
+using MesTms.Domain.Rating;
+using MesTms.Pipeline.Carriers;
 using MesTms.Domain.Shipments;
 using Microsoft.Azure.Cosmos;
 
@@ -52,7 +54,27 @@ public sealed record ShipmentDocument
 
     /// <summary>When the document first recorded the order as ready to ship (written by the activity).</summary>
     public DateTimeOffset? ReadyAt { get; init; }
+
+    /// <summary>Every quoted candidate with its cost breakdown, and every excluded carrier with the reason.</summary>
+    public RateShopResult? RateShop { get; init; }
+
+    /// <summary>Contract set version the quotes came from.</summary>
+    public string? ContractsVersion { get; init; }
+
+    public IReadOnlyList<TenderRecord> Tenders { get; init; } = [];
+
+    public Booking? Booking { get; init; }
 }
+
+/// <summary>One tender of the waterfall and what came of it.</summary>
+public sealed record TenderRecord(
+    string TenderId, string Scac, ServiceMode Mode, Equipment Equipment, decimal Price, DateTimeOffset SentAt, DateTimeOffset RespondBy,
+    string? Outcome = null, string? Reason = null, DateTimeOffset? AnsweredAt = null);
+
+/// <summary>The booked carrier, price and pickup.</summary>
+public sealed record Booking(
+    string TenderId, string Scac, string CarrierName, ServiceMode Mode, Equipment Equipment, decimal Price, string Currency,
+    DateTimeOffset BookedAt, DateOnly PickupDay, DateTimeOffset EstimatedDelivery, PickupConfirmation? PickupConfirmation);
 
 public interface IShipmentStore
 {

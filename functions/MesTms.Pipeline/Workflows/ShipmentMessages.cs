@@ -17,7 +17,8 @@ public sealed record ShipmentWorkflowProgress(
     int? HoldDecisionVersion = null,
     DateTimeOffset? HeldSince = null,
     bool Escalated = false,
-    bool ReadyRecorded = false)
+    bool ReadyRecorded = false,
+    bool Planned = false)
 {
     public static readonly ShipmentWorkflowProgress Start = new();
 }
@@ -40,3 +41,19 @@ public sealed record QualityHoldEscalationRequest(
 /// <summary>Data of the <c>mestms.quality.hold.escalated.v1</c> notification.</summary>
 public sealed record QualityHoldEscalated(
     string PlantId, string OrderId, IReadOnlyList<QualityHold> ActiveHolds, DateTimeOffset HeldSince, TimeSpan EscalatedAfter);
+
+/// <summary>One carrier option the waterfall may tender to, best first.</summary>
+public sealed record TenderCandidate(string Scac, MesTms.Domain.Rating.ServiceMode Mode, MesTms.Domain.Rating.Equipment Equipment, decimal Total);
+
+public sealed record RateShipmentRequest(OrderKey Order, DateTimeOffset At);
+
+/// <summary>The ranked candidates; <see cref="PlanningOff"/> when no carrier contracts are configured.</summary>
+public sealed record RateShipmentResult(bool PlanningOff, IReadOnlyList<TenderCandidate> Candidates, string Summary);
+
+public sealed record SendTenderRequest(OrderKey Order, string InstanceId, string TenderId, int Attempt, TenderCandidate Candidate, DateTimeOffset At, DateTimeOffset RespondBy);
+
+public sealed record TenderOutcomeRequest(OrderKey Order, string TenderId, string Scac, string Outcome, string Reason, DateTimeOffset At);
+
+public sealed record BookShipmentRequest(OrderKey Order, string TenderId, MesTms.Pipeline.Carriers.TenderResponse Response, DateTimeOffset At);
+
+public sealed record TenderExhaustedRequest(OrderKey Order, int Tendered, string Reason, DateTimeOffset At);

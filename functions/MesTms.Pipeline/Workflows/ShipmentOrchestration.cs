@@ -1,4 +1,5 @@
 using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Carriers;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +15,9 @@ namespace MesTms.Pipeline.Workflows;
 public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInput, string>
 {
     public const string QualityHoldChangedEvent = "QualityHoldChanged";
+
+    /// <summary>Carrier answers arrive as <c>TenderResponse:{tenderId}</c>, so an answer to an old tender is never mistaken for the current one.</summary>
+    public const string TenderResponseEventPrefix = "TenderResponse:";
 
     static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 12, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5)));
@@ -80,11 +84,86 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
             log.LogInformation("Shipment {Order}: ready to ship", input.Order);
         }
 
-        context.SetCustomStatus(new ShipmentWorkflowStatus(ShipmentStatus.ReadyToShip, []));
+        if (!progress.Planned)
+        {
+            string status = await PlanCarrierAsync(context, input);
+            progress = progress with { Planned = true };
+            context.SetCustomStatus(new ShipmentWorkflowStatus(status, []));
+        }
+        else
+        {
+            context.SetCustomStatus(new ShipmentWorkflowStatus(ShipmentStatus.ReadyToShip, []));
+        }
+
         await context.WaitForExternalEvent<QualityHoldSignal>(QualityHoldChangedEvent);
         context.ContinueAsNew(input with { Progress = progress });
         return ShipmentStatus.ReadyToShip;
     }
+
+    /// <summary>
+    /// Rate shopping and the tender waterfall: tender to the best candidate, wait for its answer or the timeout,
+    /// fall back to the next; book on acceptance; escalate when the list (or <see cref="ShipmentPolicy.MaxTenders"/>) runs out.
+    /// </summary>
+    static async Task<string> PlanCarrierAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input)
+    {
+        ILogger log = context.CreateReplaySafeLogger<ShipmentOrchestration>();
+        RateShipmentResult rated = await context.CallActivityAsync<RateShipmentResult>(nameof(RateShipment),
+            new RateShipmentRequest(input.Order, context.CurrentUtcDateTime), Retry);
+        if (rated.PlanningOff)
+        {
+            return ShipmentStatus.ReadyToShip;
+        }
+
+        log.LogInformation("Shipment {Order}: rate shopped: {Summary}", input.Order, rated.Summary);
+        int attempt = 0;
+        foreach (TenderCandidate candidate in rated.Candidates.Take(input.Policy.MaxTenders))
+        {
+            attempt++;
+            string tenderId = $"{input.Order.PlantId}.{input.Order.OrderId}.T{attempt}";
+            DateTimeOffset respondBy = context.CurrentUtcDateTime + input.Policy.TenderResponseTimeout;
+            context.SetCustomStatus(new ShipmentWorkflowStatus(ShipmentStatus.Tendering, []));
+            string? undeliverable = await context.CallActivityAsync<string?>(nameof(SendTender),
+                new SendTenderRequest(input.Order, context.InstanceId, tenderId, attempt, candidate, context.CurrentUtcDateTime, respondBy), Retry);
+            if (undeliverable is not null)
+            {
+                await RecordOutcomeAsync(context, input, tenderId, candidate, "undeliverable", undeliverable);
+                continue;
+            }
+
+            using var cancel = new CancellationTokenSource();
+            Task<TenderResponse> answer = context.WaitForExternalEvent<TenderResponse>(TenderResponseEventPrefix + tenderId, cancel.Token);
+            Task timer = context.CreateTimer(respondBy.UtcDateTime, cancel.Token);
+            Task winner = await Task.WhenAny(answer, timer);
+            cancel.Cancel();
+
+            if (winner == answer && answer.Result.Accepted)
+            {
+                await context.CallActivityAsync(nameof(BookShipment), new BookShipmentRequest(input.Order, tenderId, answer.Result, context.CurrentUtcDateTime), Retry);
+                log.LogInformation("Shipment {Order}: booked with {Scac} at {Price}", input.Order, candidate.Scac, candidate.Total);
+                return ShipmentStatus.Booked;
+            }
+
+            if (winner == answer)
+            {
+                await RecordOutcomeAsync(context, input, tenderId, candidate, "declined", answer.Result.Reason ?? "no reason given");
+            }
+            else
+            {
+                await RecordOutcomeAsync(context, input, tenderId, candidate, "timed out", $"no answer by {respondBy:u}");
+            }
+        }
+
+        string reason = attempt == 0
+            ? $"No carrier can take this shipment: {rated.Summary}"
+            : $"{attempt} tender(s) declined, unanswered or undeliverable; {Math.Max(0, rated.Candidates.Count - attempt)} further candidate(s) beyond the limit of {input.Policy.MaxTenders}";
+        await context.CallActivityAsync(nameof(ReportTenderExhausted), new TenderExhaustedRequest(input.Order, attempt, reason, context.CurrentUtcDateTime), Retry);
+        log.LogWarning("Shipment {Order}: tender waterfall exhausted: {Reason}", input.Order, reason);
+        return ShipmentStatus.TenderExhausted;
+    }
+
+    static Task RecordOutcomeAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, string tenderId, TenderCandidate candidate, string outcome, string reason) =>
+        context.CallActivityAsync(nameof(RecordTenderOutcome),
+            new TenderOutcomeRequest(input.Order, tenderId, candidate.Scac, outcome, reason, context.CurrentUtcDateTime), Retry);
 
     /// <summary>True when the hold ledger changed before the deadline, false when the deadline passed first.</summary>
     static async Task<bool> WaitForHoldChangeAsync(TaskOrchestrationContext context, DateTimeOffset deadline)

@@ -42,6 +42,8 @@ public sealed class TestApp : IAsyncDisposable
             ["MesTms:Cosmos:DatabaseName"] = database,
             ["MesTms:Cosmos:Emulator"] = "true",
             ["MesTms:Cosmos:CreateIfNotExists"] = "true",
+            // Carrier planning is off unless a test turns it on (then orders go on from ReadyToShip to tendering).
+            ["MesTms:Carriers:ContractsPath"] = "",
         };
         foreach ((string key, string? value) in settings ?? new Dictionary<string, string?>())
         {

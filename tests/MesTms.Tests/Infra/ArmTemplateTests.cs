@@ -94,7 +94,8 @@ public sealed class ArmTemplateTests
     public void No_key_or_secret_appears_in_app_settings_or_outputs()
     {
         JsonObject site = Assert.Single(Template.OfType("Microsoft.Web/sites"));
-        string settings = site["properties"]!["siteConfig"]!["appSettings"]!.ToJsonString();
+        Assert.Contains("baseSettings", site["properties"]!["siteConfig"]!["appSettings"]!.ToString());
+        string settings = Template.Modules["functionapp"]["variables"]!["baseSettings"]!.ToJsonString();
         string outputs = Template.Root["outputs"]!.ToJsonString();
         foreach (string text in new[] { settings, outputs })
         {

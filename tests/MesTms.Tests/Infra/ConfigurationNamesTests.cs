@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Hosting;
 using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Storage;
@@ -17,6 +18,8 @@ public sealed class ConfigurationNamesTests
         [CosmosOptions.Section.Replace(":", "__")] = typeof(CosmosOptions),
         [NotificationOptions.Section.Replace(":", "__")] = typeof(NotificationOptions),
         [PipelineServices.ShipmentSection.Replace(":", "__")] = typeof(ShipmentPolicy),
+        [CarrierOptions.Section.Replace(":", "__")] = typeof(CarrierOptions),
+        [CarrierOptions.Section.Replace(":", "__") + "__Simulation"] = typeof(SimulatedCarrierOptions),
     };
 
     [Fact]
@@ -33,12 +36,24 @@ public sealed class ConfigurationNamesTests
     public void Every_MesTms_app_setting_in_infra_and_local_settings_binds_to_an_options_property()
     {
         JsonObject site = Assert.Single(Template.OfType("Microsoft.Web/sites"));
-        List<string> infraNames = site["properties"]!["siteConfig"]!["appSettings"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()).ToList();
+        List<string> infraNames = Template.Modules["functionapp"]["variables"]!["baseSettings"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()).ToList();
         string localSettingsPath = Path.Combine(ArmTemplate.RepositoryRoot, "functions", "MesTms.Functions", "local.settings.example.json");
         List<string> localNames = JsonNode.Parse(File.ReadAllText(localSettingsPath))!["Values"]!.AsObject().Select(p => p.Key).ToList();
 
         foreach (string name in infraNames.Concat(localNames).Where(n => n.StartsWith("MesTms__", StringComparison.Ordinal)))
         {
+            // Keyed sections (plants by id, carrier endpoints by SCAC) bind dictionaries.
+            if (name.StartsWith("MesTms__Plants__", StringComparison.Ordinal))
+            {
+                Assert.NotNull(typeof(PlantOptions).GetProperty(name.Split("__")[^1]));
+                continue;
+            }
+
+            if (name.StartsWith("MesTms__Carriers__Endpoints__", StringComparison.Ordinal) || name.Contains("${", StringComparison.Ordinal) || name.StartsWith('['))
+            {
+                continue;
+            }
+
             string section = name[..name.LastIndexOf("__", StringComparison.Ordinal)];
             string property = name[(name.LastIndexOf("__", StringComparison.Ordinal) + 2)..];
             Assert.True(Sections.TryGetValue(section, out Type? options), $"{name}: no options class is bound from {section}");

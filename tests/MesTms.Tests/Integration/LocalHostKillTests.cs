@@ -57,7 +57,7 @@ public sealed class LocalHostKillTests
                     foreach (string order in pending.ToList())
                     {
                         HttpResponseMessage response = await http.GetAsync($"api/shipments/{order}");
-                        if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"status\":\"ReadyToShip\""))
+                        if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"readyAt\":", StringComparison.Ordinal))
                         {
                             pending.Remove(order);
                         }

@@ -1,0 +1,93 @@
+using System.Net.Http.Json;
+using MesTms.Pipeline.Storage;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MesTms.Pipeline.Carriers;
+
+/// <summary>Delivers tenders to carriers. Answers come back later through <see cref="TenderResponseService"/>.</summary>
+public interface ICarrierGateway
+{
+    /// <summary>Returns null when the tender was delivered, or why it could not be (the carrier is then skipped).</summary>
+    Task<string?> SendAsync(LoadTender tender, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// HTTP adapter: POSTs the tender as JSON to the carrier's endpoint (<c>MesTms:Carriers:Endpoints:{SCAC}</c>);
+/// the carrier answers at <c>POST /api/tenders/{tenderId}/response</c>.
+/// </summary>
+public sealed class HttpCarrierGateway(HttpClient http, CarrierOptions options) : ICarrierGateway
+{
+    public async Task<string?> SendAsync(LoadTender tender, CancellationToken cancellationToken = default)
+    {
+        if (!options.Endpoints.TryGetValue(tender.Scac, out string? endpoint) || !Uri.TryCreate(endpoint, UriKind.Absolute, out Uri? uri))
+        {
+            return $"no tender endpoint configured for {tender.Scac} ({CarrierOptions.Section}:Endpoints:{tender.Scac})";
+        }
+
+        using HttpResponseMessage response = await http.PostAsJsonAsync(uri, tender, CosmosStore.Json, cancellationToken);
+        if ((int)response.StatusCode >= 500)
+        {
+            response.EnsureSuccessStatusCode(); // transient: the activity retries
+        }
+
+        return response.IsSuccessStatusCode ? null : $"{tender.Scac} refused the tender message: HTTP {(int)response.StatusCode}";
+    }
+}
+
+/// <summary>
+/// Simulated carriers for local runs and tests: each answers after its delay, accepting with its probability;
+/// the decision is a deterministic function of the seed and the tender id, so runs are reproducible.
+/// </summary>
+public sealed class SimulatedCarrierGateway(IServiceProvider services, CarrierOptions options, TimeProvider clock, ILogger<SimulatedCarrierGateway> logger)
+    : ICarrierGateway
+{
+    public Task<string?> SendAsync(LoadTender tender, CancellationToken cancellationToken = default)
+    {
+        SimulatedCarrierOptions simulation = options.Simulation;
+        simulation.Carriers.TryGetValue(tender.Scac, out SimulatedCarrier? carrier);
+        if (carrier?.Silent == true)
+        {
+            logger.LogInformation("Simulated carrier {Scac} received tender {TenderId} and will not answer", tender.Scac, tender.TenderId);
+            return Task.FromResult<string?>(null);
+        }
+
+        double probability = carrier?.AcceptanceProbability ?? simulation.AcceptanceProbability;
+        bool accept = Draw(simulation.Seed, tender.TenderId) < probability;
+        var delay = TimeSpan.FromMilliseconds(carrier?.DelayMilliseconds ?? simulation.DelayMilliseconds);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(delay, clock);
+                var response = accept
+                    ? new TenderResponse(TenderResponse.Accept, null, tender.Scac,
+                        new PickupConfirmation(tender.PickupDay.ToDateTime(new TimeOnly(8, 0)), tender.PickupDay.ToDateTime(new TimeOnly(16, 0)), $"{tender.Scac}-{Math.Abs(tender.TenderId.GetHashCode(StringComparison.Ordinal)) % 1_000_000:000000}"))
+                    : new TenderResponse(TenderResponse.Decline, "No capacity on this lane", tender.Scac, null);
+                await services.GetRequiredService<TenderResponseService>()
+                    .RecordAsync(tender.TenderId, response, services.GetRequiredService<DurableTaskClient>());
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Simulated carrier {Scac} could not answer tender {TenderId}", tender.Scac, tender.TenderId);
+            }
+        });
+        return Task.FromResult<string?>(null);
+    }
+
+    /// <summary>A uniform number in [0, 1) from the seed and the tender id (FNV-1a), the same on every run.</summary>
+    public static double Draw(int seed, string tenderId)
+    {
+        unchecked
+        {
+            uint hash = 2166136261u ^ (uint)seed;
+            foreach (char c in tenderId)
+            {
+                hash = (hash ^ c) * 16777619u;
+            }
+
+            return (hash % 1_000_000) / 1_000_000d;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using MesTms.Domain.Rating;
+
+namespace MesTms.Pipeline.Carriers;
+
+/// <summary>Carrier planning settings, bound from <c>MesTms:Carriers</c>.</summary>
+public sealed class CarrierOptions
+{
+    public const string Section = "MesTms:Carriers";
+
+    /// <summary>
+    /// The carrier contract file (JSON, see Contracts/carriers.v1.json), relative to the app folder or absolute.
+    /// Empty: no rate shopping or tendering — orders stop at ReadyToShip.
+    /// </summary>
+    public string? ContractsPath { get; set; }
+
+    /// <summary>Tender endpoints of carriers answered through the HTTP adapter, by SCAC.</summary>
+    public Dictionary<string, string> Endpoints { get; set; } = [];
+
+    /// <summary>Simulated carriers (local runs and tests) instead of the HTTP adapter.</summary>
+    public SimulatedCarrierOptions Simulation { get; set; } = new();
+}
+
+/// <summary>
+/// The simulated carrier set: each tender is answered after <see cref="DelayMilliseconds"/>, accepted with
+/// probability <see cref="AcceptanceProbability"/> decided deterministically from <see cref="Seed"/> and the
+/// tender id. Per-carrier overrides by SCAC; a carrier with <see cref="SimulatedCarrier.Silent"/> never answers.
+/// </summary>
+public sealed class SimulatedCarrierOptions
+{
+    public bool Enabled { get; set; }
+
+    public int Seed { get; set; } = 7;
+
+    public double AcceptanceProbability { get; set; } = 0.85;
+
+    public int DelayMilliseconds { get; set; } = 300;
+
+    public Dictionary<string, SimulatedCarrier> Carriers { get; set; } = [];
+}
+
+public sealed class SimulatedCarrier
+{
+    public double? AcceptanceProbability { get; set; }
+
+    public int? DelayMilliseconds { get; set; }
+
+    public bool Silent { get; set; }
+}
+
+/// <summary>Where a plant ships from, bound from <c>MesTms:Plants:{plantId}</c>.</summary>
+public sealed class PlantOptions
+{
+    public const string Section = "MesTms:Plants";
+
+    public string PostalCode { get; set; } = "";
+
+    public string Country { get; set; } = "US";
+}
+
+/// <summary>The loaded contract set and the rate shopper built over it (once per process).</summary>
+public sealed class CarrierCatalog
+{
+    readonly Lazy<RateShopper?> shopper;
+
+    public CarrierCatalog(CarrierOptions options, IReadOnlyDictionary<string, PlantOptions> plants)
+    {
+        Plants = plants;
+        shopper = new Lazy<RateShopper?>(() =>
+        {
+            if (string.IsNullOrWhiteSpace(options.ContractsPath))
+            {
+                return null;
+            }
+
+            string path = Path.IsPathRooted(options.ContractsPath) ? options.ContractsPath : Path.Combine(AppContext.BaseDirectory, options.ContractsPath);
+            if (!File.Exists(path))
+            {
+                throw new InvalidOperationException($"{CarrierOptions.Section}:ContractsPath '{path}' does not exist.");
+            }
+
+            using FileStream file = File.OpenRead(path);
+            return new RateShopper(CarrierContractValidator.Load(file));
+        });
+    }
+
+    public IReadOnlyDictionary<string, PlantOptions> Plants { get; }
+
+    /// <summary>Null when no contract file is configured (planning off).</summary>
+    public RateShopper? Shopper => shopper.Value;
+}

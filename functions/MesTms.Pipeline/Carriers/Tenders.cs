@@ -1,0 +1,119 @@
+using System.Net;
+using MesTms.Domain;
+using MesTms.Domain.Events;
+using MesTms.Domain.Rating;
+using MesTms.Pipeline.Storage;
+using Microsoft.Azure.Cosmos;
+
+namespace MesTms.Pipeline.Carriers;
+
+/// <summary>
+/// A load tender (EDI 204 motor carrier load tender, as JSON; mapping in the README): who, what, where, when and
+/// at which contracted price.
+/// </summary>
+public sealed record LoadTender(
+    string TenderId,
+    string Scac,
+    string Purpose,
+    string ShipmentId,
+    string PlantId,
+    string OrderId,
+    ServiceMode Mode,
+    Equipment Equipment,
+    string OriginPostalCode,
+    string DestinationLocationId,
+    string DestinationPostalCode,
+    string DestinationCountry,
+    DateOnly PickupDay,
+    DateTimeOffset DeliverBy,
+    decimal WeightLb,
+    decimal CubeFt3,
+    int PalletPositions,
+    Hazmat? Hazmat,
+    TemperatureRange? Temperature,
+    decimal Price,
+    string Currency,
+    DateTimeOffset RespondBy);
+
+/// <summary>A carrier's answer to a tender (EDI 990 response to a load tender).</summary>
+public sealed record TenderResponse(string Decision, string? Reason, string? Scac, PickupConfirmation? PickupConfirmation)
+{
+    public const string Accept = "accept";
+    public const string Decline = "decline";
+
+    public bool Accepted => Decision == Accept;
+}
+
+/// <summary>The carrier's pickup commitment on acceptance: appointment window and its own reference.</summary>
+public sealed record PickupConfirmation(DateTimeOffset? PickupFrom, DateTimeOffset? PickupTo, string? CarrierReference);
+
+/// <summary>The tender as stored: the lookup from a tender id to its workflow, and the first answer received.</summary>
+public sealed record TenderDocument
+{
+    public required string Id { get; init; }
+
+    public required string InstanceId { get; init; }
+
+    public required string PlantId { get; init; }
+
+    public required string OrderId { get; init; }
+
+    public required string Scac { get; init; }
+
+    public required LoadTender Tender { get; init; }
+
+    public DateTimeOffset SentAt { get; init; }
+
+    public TenderResponse? Response { get; init; }
+
+    public DateTimeOffset? RespondedAt { get; init; }
+}
+
+public interface ITenderStore
+{
+    Task<TenderDocument> CreateAsync(TenderDocument tender, CancellationToken cancellationToken = default);
+
+    Task<TenderDocument?> GetAsync(string tenderId, CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps the first answer only. Returns the stored document and whether this answer was the one kept.</summary>
+    Task<(TenderDocument? Tender, bool Recorded)> RecordResponseAsync(string tenderId, TenderResponse response, DateTimeOffset at, CancellationToken cancellationToken = default);
+}
+
+public sealed class CosmosTenderStore(CosmosStore store) : ITenderStore
+{
+    public async Task<TenderDocument> CreateAsync(TenderDocument tender, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return (await store.Tenders.CreateItemAsync(tender, new PartitionKey(tender.Id), cancellationToken: cancellationToken)).Resource;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            return (await GetAsync(tender.Id, cancellationToken))!; // a retried activity: the tender already exists
+        }
+    }
+
+    public Task<TenderDocument?> GetAsync(string tenderId, CancellationToken cancellationToken = default) =>
+        OptimisticUpdate.ReadOrDefaultAsync<TenderDocument>(store.Tenders, tenderId, new PartitionKey(tenderId), cancellationToken);
+
+    public async Task<(TenderDocument? Tender, bool Recorded)> RecordResponseAsync(string tenderId, TenderResponse response, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        if (await GetAsync(tenderId, cancellationToken) is null)
+        {
+            return (null, false);
+        }
+
+        bool recorded = false;
+        TenderDocument result = await OptimisticUpdate.ApplyAsync<TenderDocument>(store.Tenders, tenderId, new PartitionKey(tenderId), current =>
+        {
+            if (current!.Response is not null)
+            {
+                return current;
+            }
+
+            recorded = true;
+            return current with { Response = response, RespondedAt = at };
+        }, cancellationToken);
+        return (result, recorded);
+    }
+}

@@ -1,0 +1,200 @@
+using MesTms.Domain;
+using MesTms.Domain.Rating;
+using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Notifications;
+using MesTms.Pipeline.Storage;
+using Microsoft.DurableTask;
+
+namespace MesTms.Pipeline.Workflows;
+
+/// <summary>Rate-shops the order's shipment and records the whole quote set on the shipment document.</summary>
+public sealed class RateShipment(CarrierCatalog catalog, IShipmentStore shipments, TimeProvider clock)
+    : TaskActivity<RateShipmentRequest, RateShipmentResult>
+{
+    public override async Task<RateShipmentResult> RunAsync(TaskActivityContext context, RateShipmentRequest input)
+    {
+        RateShopper? shopper = catalog.Shopper;
+        if (shopper is null)
+        {
+            return new RateShipmentResult(true, [], "carrier planning is off (no contract file configured)");
+        }
+
+        ShipmentDocument shipment = await shipments.GetAsync(input.Order)
+            ?? throw new InvalidOperationException($"Shipment {input.Order} does not exist.");
+        RateShopResult result;
+        string summary;
+        if (!catalog.Plants.TryGetValue(input.Order.PlantId, out PlantOptions? plant) || string.IsNullOrWhiteSpace(plant.PostalCode))
+        {
+            result = new RateShopResult([], [new ExcludedCarrier("*", null, $"plant {input.Order.PlantId} has no shipping address ({PlantOptions.Section}:{input.Order.PlantId}:PostalCode)")]);
+            summary = result.Excluded[0].Reason;
+        }
+        else
+        {
+            var request = new RatingRequest(plant.PostalCode, plant.Country, shipment.Destination!.PostalCode, shipment.Destination.Country,
+                shipment.TotalWeightLb, shipment.TotalCubeFt3, PalletPositions(shipment), shipment.Hazmat, shipment.Temperature,
+                input.At, shipment.RequiredDeliveryBy!.Value);
+            result = shopper.Shop(request, ShippingCalendar.Default);
+            summary = result.Best is { } best
+                ? $"{result.Candidates.Count} feasible quote(s), {result.Excluded.Count} excluded; best {best.Scac} {best.Mode} {best.Equipment} ${best.Total:0.00} " +
+                  $"(score {best.Score:0.00}, delivers {best.EstimatedDelivery:u})"
+                : $"no feasible carrier; {result.Excluded.Count} excluded: {string.Join("; ", result.Excluded.Take(5).Select(e => $"{e.Scac}: {e.Reason}"))}";
+        }
+
+        await shipments.UpdateAsync(input.Order, current =>
+        {
+            if (current!.Decisions.Any(d => d.Key == "rated"))
+            {
+                return current;
+            }
+
+            return current with
+            {
+                RateShop = result,
+                ContractsVersion = shopper.Version,
+                Decisions = [.. current.Decisions, new ShipmentDecision("rated", input.At, current.Status, "Rate shopped", summary)],
+                UpdatedAt = clock.GetUtcNow(),
+            };
+        });
+        return new RateShipmentResult(false, result.Candidates.Select(q => new TenderCandidate(q.Scac, q.Mode, q.Equipment, q.Total)).ToList(), summary);
+    }
+
+    static int PalletPositions(ShipmentDocument shipment)
+    {
+        IReadOnlyList<MesTms.Domain.Events.HandlingUnit> units = shipment.HandlingUnits ?? [];
+        int stackable = units.Where(h => h.Stackable).Sum(h => h.Count);
+        return units.Where(h => !h.Stackable).Sum(h => h.Count) + ((stackable + 1) / 2);
+    }
+}
+
+/// <summary>Sends one tender of the waterfall through the carrier gateway and records it. Returns why it could not be delivered, or null.</summary>
+public sealed class SendTender(IShipmentStore shipments, ITenderStore tenders, ICarrierGateway gateway, CarrierCatalog catalog, TimeProvider clock)
+    : TaskActivity<SendTenderRequest, string?>
+{
+    public override async Task<string?> RunAsync(TaskActivityContext context, SendTenderRequest input)
+    {
+        ShipmentDocument shipment = await shipments.GetAsync(input.Order) ?? throw new InvalidOperationException($"Shipment {input.Order} does not exist.");
+        CarrierQuote quote = shipment.RateShop?.Candidates.FirstOrDefault(q => q.Scac == input.Candidate.Scac && q.Mode == input.Candidate.Mode)
+            ?? throw new InvalidOperationException($"Shipment {input.Order} has no quote from {input.Candidate.Scac} {input.Candidate.Mode}.");
+        string catalogOrigin = catalog.Plants.TryGetValue(input.Order.PlantId, out PlantOptions? plant) ? plant.PostalCode : "";
+        var tender = new LoadTender(input.TenderId, quote.Scac, "original", shipment.Id, input.Order.PlantId, input.Order.OrderId, quote.Mode, quote.Equipment,
+            catalogOrigin, shipment.Destination!.LocationId, shipment.Destination.PostalCode, shipment.Destination.Country,
+            quote.PickupDay, shipment.RequiredDeliveryBy!.Value, shipment.TotalWeightLb, shipment.TotalCubeFt3, shipment.HandlingUnitCount,
+            shipment.Hazmat, shipment.Temperature, quote.Total, "USD", input.RespondBy);
+
+        await tenders.CreateAsync(new TenderDocument
+        {
+            Id = input.TenderId,
+            InstanceId = input.InstanceId,
+            PlantId = input.Order.PlantId,
+            OrderId = input.Order.OrderId,
+            Scac = quote.Scac,
+            Tender = tender,
+            SentAt = input.At,
+        });
+        await shipments.UpdateAsync(input.Order, current =>
+        {
+            if (current!.Tenders.Any(t => t.TenderId == input.TenderId))
+            {
+                return current;
+            }
+
+            return current with
+            {
+                Status = ShipmentStatus.Tendering,
+                Tenders = [.. current.Tenders, new TenderRecord(input.TenderId, quote.Scac, quote.Mode, quote.Equipment, quote.Total, input.At, input.RespondBy)],
+                Decisions = [.. current.Decisions, new ShipmentDecision($"tender-{input.Attempt}", input.At, ShipmentStatus.Tendering, "Tendered",
+                    $"Tender {input.TenderId} #{input.Attempt} to {quote.Scac} ({quote.CarrierName}) {quote.Mode} {quote.Equipment} at ${quote.Total:0.00}; answer due by {input.RespondBy:u}")],
+                UpdatedAt = clock.GetUtcNow(),
+            };
+        });
+
+        return await gateway.SendAsync(tender);
+    }
+}
+
+/// <summary>Records a tender that was declined, not answered in time, or could not be delivered.</summary>
+public sealed class RecordTenderOutcome(IShipmentStore shipments, TimeProvider clock) : TaskActivity<TenderOutcomeRequest, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, TenderOutcomeRequest input)
+    {
+        await shipments.UpdateAsync(input.Order, current =>
+        {
+            if (current!.Decisions.Any(d => d.Key == $"outcome-{input.TenderId}"))
+            {
+                return current;
+            }
+
+            return current with
+            {
+                Tenders = current.Tenders.Select(t => t.TenderId == input.TenderId ? t with { Outcome = input.Outcome, Reason = input.Reason, AnsweredAt = input.At } : t).ToList(),
+                Decisions = [.. current.Decisions, new ShipmentDecision($"outcome-{input.TenderId}", input.At, current.Status, $"Tender {input.Outcome}",
+                    $"{input.Scac} {input.Outcome} tender {input.TenderId}: {input.Reason}; moving to the next carrier")],
+                UpdatedAt = clock.GetUtcNow(),
+            };
+        });
+        return true;
+    }
+}
+
+/// <summary>Books the carrier that accepted and tells planners (<c>mestms.shipment.booked.v1</c>).</summary>
+public sealed class BookShipment(IShipmentStore shipments, IPlannerNotifier notifier, TimeProvider clock) : TaskActivity<BookShipmentRequest, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, BookShipmentRequest input)
+    {
+        ShipmentDocument booked = await shipments.UpdateAsync(input.Order, current =>
+        {
+            if (current!.Booking is not null)
+            {
+                return current;
+            }
+
+            TenderRecord tender = current.Tenders.Single(t => t.TenderId == input.TenderId);
+            CarrierQuote quote = current.RateShop!.Candidates.First(q => q.Scac == tender.Scac && q.Mode == tender.Mode);
+            var booking = new Booking(tender.TenderId, quote.Scac, quote.CarrierName, quote.Mode, quote.Equipment, quote.Total, "USD", input.At,
+                quote.PickupDay, quote.EstimatedDelivery, input.Response.PickupConfirmation);
+            return current with
+            {
+                Status = ShipmentStatus.Booked,
+                Booking = booking,
+                Tenders = current.Tenders.Select(t => t.TenderId == input.TenderId ? t with { Outcome = "accepted", AnsweredAt = input.At } : t).ToList(),
+                Decisions = [.. current.Decisions, new ShipmentDecision("booked", input.At, ShipmentStatus.Booked, "Booked",
+                    $"{quote.Scac} ({quote.CarrierName}) accepted tender {tender.TenderId}: {quote.Mode} {quote.Equipment} ${quote.Total:0.00}, " +
+                    $"pickup {quote.PickupDay:yyyy-MM-dd}, delivery by {quote.EstimatedDelivery:u}")],
+                UpdatedAt = clock.GetUtcNow(),
+            };
+        });
+
+        Booking b = booked.Booking!;
+        await notifier.PublishAsync(PlannerNotification.Create($"{input.Order.PlantId}|{input.Order.OrderId}|booked", PlannerNotificationTypes.ShipmentBooked,
+            $"plants/{input.Order.PlantId}/orders/{input.Order.OrderId}", input.At,
+            new { plantId = input.Order.PlantId, orderId = input.Order.OrderId, b.Scac, b.CarrierName, b.Mode, b.Equipment, b.Price, b.Currency, b.TenderId, b.PickupDay, b.EstimatedDelivery, b.PickupConfirmation }));
+        return true;
+    }
+}
+
+/// <summary>Marks the waterfall exhausted and escalates to planners (<c>mestms.tender.exhausted.v1</c>).</summary>
+public sealed class ReportTenderExhausted(IShipmentStore shipments, IPlannerNotifier notifier, TimeProvider clock) : TaskActivity<TenderExhaustedRequest, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, TenderExhaustedRequest input)
+    {
+        await shipments.UpdateAsync(input.Order, current =>
+        {
+            if (current!.Decisions.Any(d => d.Key == "exhausted"))
+            {
+                return current;
+            }
+
+            return current with
+            {
+                Status = ShipmentStatus.TenderExhausted,
+                Decisions = [.. current.Decisions, new ShipmentDecision("exhausted", input.At, ShipmentStatus.TenderExhausted, "Tender waterfall exhausted", input.Reason)],
+                UpdatedAt = clock.GetUtcNow(),
+            };
+        });
+        await notifier.PublishAsync(PlannerNotification.Create($"{input.Order.PlantId}|{input.Order.OrderId}|exhausted", PlannerNotificationTypes.TenderExhausted,
+            $"plants/{input.Order.PlantId}/orders/{input.Order.OrderId}", input.At,
+            new { plantId = input.Order.PlantId, orderId = input.Order.OrderId, tendered = input.Tendered, reason = input.Reason }));
+        return true;
+    }
+}
