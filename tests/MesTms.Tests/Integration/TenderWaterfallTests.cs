@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MesTms.Domain.Rating;
+using MesTms.Domain.Shipments;
+using MesTms.LocalHost.Emulators;
+using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Storage;
+using MesTms.Tests.Fixtures;
+using Microsoft.Azure.Cosmos;
+
+namespace MesTms.Tests.Integration;
+
+/// <summary>
+/// Rate shopping and the tender waterfall through the whole workflow: completion event in, simulated carriers
+/// (or a test acting as the carrier through the HTTP API) answering, booking or exhaustion out.
+/// </summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class TenderWaterfallTests(EmulatorFixture emulators)
+{
+    static Task<TestApp> StartAsync(EmulatorFixture emulators, Dictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["MesTms:Carriers:ContractsPath"] = Path.Combine(LocalEmulators.FindRepositoryRoot(), "functions", "MesTms.Pipeline", "Contracts", "carriers.v1.json"),
+            ["MesTms:Plants:P100:PostalCode"] = "46218",
+            ["MesTms:Plants:P100:Country"] = "US",
+            ["MesTms:Carriers:Simulation:Enabled"] = "true",
+            ["MesTms:Carriers:Simulation:AcceptanceProbability"] = "1",
+            ["MesTms:Carriers:Simulation:DelayMilliseconds"] = "50",
+            ["MesTms:Shipment:TenderResponseTimeout"] = "00:01:00",
+        };
+        foreach ((string key, string? value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return TestApp.StartAsync(emulators, settings: settings);
+    }
+
+    static string NewOrder() => "PO-" + Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task The_cheapest_feasible_carrier_is_booked_and_planners_are_notified()
+    {
+        await using TestApp app = await StartAsync(emulators);
+        string order = NewOrder();
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
+
+        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
+
+        CarrierQuote best = booked.RateShop!.Candidates[0];
+        Assert.Equal(booked.RateShop.Candidates.Min(c => c.Score), best.Score);
+        Assert.Equal(best.Scac, booked.Booking!.Scac);
+        Assert.Equal(best.Total, booked.Booking.Price);
+        Assert.NotNull(booked.Booking.PickupConfirmation);
+        Assert.Equal("accepted", Assert.Single(booked.Tenders).Outcome);
+        Assert.Contains(booked.RateShop.Excluded, e => e.Scac == "PRFB" && e.Reason.Contains("no enclosed trailer"));
+        Assert.Equal(1, await CountAsync(app.Service<CosmosStore>().Notifications, "SELECT VALUE COUNT(1) FROM c WHERE c.type = 'mestms.shipment.booked.v1'"));
+    }
+
+    [Fact]
+    public async Task Hazmat_is_never_tendered_to_an_uncertified_carrier()
+    {
+        // Every certified carrier declines: the waterfall must still never reach an uncertified one.
+        await using TestApp app = await StartAsync(emulators, new()
+        {
+            ["MesTms:Carriers:Simulation:AcceptanceProbability"] = "0",
+        });
+        string order = NewOrder();
+        JsonObject completed = MesEvents.Completed(order);
+        completed["data"]!["hazmat"] = new JsonObject { ["unNumber"] = "UN1263", ["hazardClass"] = "3", ["packingGroup"] = "II" };
+        await app.PostEventsAsync(MesEvents.Batch(completed));
+
+        ShipmentDocument exhausted = await app.WaitForShipmentAsync(order, ShipmentStatus.TenderExhausted);
+
+        HashSet<string> certified = ["CLDX", "GHZC", "RDWL", "ODLT"];
+        Assert.NotEmpty(exhausted.Tenders);
+        Assert.All(exhausted.Tenders, t => Assert.Contains(t.Scac, certified));
+        Assert.Contains(exhausted.RateShop!.Excluded, e => e.Scac == "SWFL" && e.Reason.Contains("not hazmat certified"));
+        Assert.Equal(1, await CountAsync(app.Service<CosmosStore>().Notifications, "SELECT VALUE COUNT(1) FROM c WHERE c.type = 'mestms.tender.exhausted.v1'"));
+    }
+
+    [Fact]
+    public async Task A_reefer_order_is_tendered_only_on_reefer_equipment_with_its_temperature_range()
+    {
+        await using TestApp app = await StartAsync(emulators);
+        string order = NewOrder();
+        JsonObject completed = MesEvents.Completed(order);
+        completed["data"]!["temperature"] = new JsonObject { ["minCelsius"] = -20, ["maxCelsius"] = -18 };
+        await app.PostEventsAsync(MesEvents.Batch(completed));
+
+        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
+
+        Assert.Equal(Equipment.Reefer, booked.Booking!.Equipment);
+        TenderDocument tender = (await app.Service<ITenderStore>().GetAsync(booked.Booking.TenderId))!;
+        Assert.Equal(Equipment.Reefer, tender.Tender.Equipment);
+        Assert.Equal(-20m, tender.Tender.Temperature!.MinCelsius);
+        Assert.Equal(-18m, tender.Tender.Temperature.MaxCelsius);
+        Assert.Contains(booked.RateShop!.Excluded, e => e.Scac == "HRTL" && e.Reason.Contains("no reefer"));
+    }
+
+    [Fact]
+    public async Task A_carrier_that_cannot_deliver_in_time_is_excluded_with_that_reason_and_no_carrier_at_all_escalates()
+    {
+        await using TestApp app = await StartAsync(emulators);
+        string order = NewOrder();
+        JsonObject completed = MesEvents.Completed(order);
+        completed["data"]!["destination"] = new JsonObject { ["locationId"] = "DC-SEA-01", ["postalCode"] = "98108", ["country"] = "US" };
+        completed["data"]!["requiredDeliveryBy"] = DateTimeOffset.UtcNow.AddHours(20).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        completed["data"]!["completedAt"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        await app.PostEventsAsync(MesEvents.Batch(completed));
+
+        ShipmentDocument exhausted = await app.WaitForShipmentAsync(order, ShipmentStatus.TenderExhausted);
+
+        Assert.Empty(exhausted.Tenders);
+        Assert.Contains(exhausted.RateShop!.Excluded, e => e.Scac == "HRTL" && e.Reason.StartsWith("cannot deliver by"));
+        Assert.Contains("No carrier can take this shipment", exhausted.Decisions[^1].Reason);
+    }
+
+    [Fact]
+    public async Task A_decline_and_a_timeout_each_move_the_tender_to_the_next_carrier()
+    {
+        // Best to Atlanta is Swiftline (declines), then Guardian (never answers), then ColdChain (accepts).
+        await using TestApp app = await StartAsync(emulators, new()
+        {
+            ["MesTms:Carriers:Simulation:Carriers:SWFL:AcceptanceProbability"] = "0",
+            ["MesTms:Carriers:Simulation:Carriers:GHZC:Silent"] = "true",
+            ["MesTms:Shipment:TenderResponseTimeout"] = "00:00:02",
+        });
+        string order = NewOrder();
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
+
+        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
+
+        Assert.Equal(["SWFL", "GHZC", "CLDX"], booked.Tenders.Select(t => t.Scac));
+        Assert.Equal(["declined", "timed out", "accepted"], booked.Tenders.Select(t => t.Outcome));
+        Assert.Equal("CLDX", booked.Booking!.Scac);
+        Assert.Contains(booked.Decisions, d => d.Decision == "Tender declined" && d.Reason.Contains("No capacity"));
+        Assert.Contains(booked.Decisions, d => d.Decision == "Tender timed out");
+    }
+
+    [Fact]
+    public async Task Carrier_answers_through_the_API_first_answer_counts_and_a_duplicate_changes_nothing()
+    {
+        await using TestApp app = await StartAsync(emulators, new()
+        {
+            ["MesTms:Carriers:Simulation:Carriers:SWFL:Silent"] = "true",
+        });
+        string order = NewOrder();
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
+        ShipmentDocument tendering = await app.WaitForShipmentAsync(order, ShipmentStatus.Tendering);
+        string tenderId = Assert.Single(tendering.Tenders).TenderId;
+
+        var accept = new { decision = "accept", scac = "SWFL", pickupConfirmation = new { carrierReference = "SWFL-PRO-123" } };
+        HttpResponseMessage first = await app.Http.PostAsJsonAsync($"api/tenders/{tenderId}/response", accept);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("recorded", (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
+
+        HttpResponseMessage again = await app.Http.PostAsJsonAsync($"api/tenders/{tenderId}/response", accept);
+        Assert.Equal("duplicate", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        HttpResponseMessage changedMind = await app.Http.PostAsJsonAsync($"api/tenders/{tenderId}/response", new { decision = "decline", reason = "changed our mind" });
+        Assert.Equal(HttpStatusCode.Conflict, changedMind.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.Http.PostAsJsonAsync($"api/tenders/{tenderId}/response", new { decision = "accept", scac = "HRTL" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Http.PostAsJsonAsync("api/tenders/nope.T1/response", accept)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.Http.PostAsJsonAsync($"api/tenders/{tenderId}/response", new { decision = "maybe" })).StatusCode);
+
+        await Task.Delay(500);
+        ShipmentDocument after = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
+        Assert.Equal(booked.Decisions.Count, after.Decisions.Count);
+        Assert.Single(after.Decisions, d => d.Decision == "Booked");
+        Assert.Equal("SWFL-PRO-123", after.Booking!.PickupConfirmation!.CarrierReference);
+    }
+
+    static async Task<int> CountAsync(Container container, string sql)
+    {
+        using FeedIterator<int> iterator = container.GetItemQueryIterator<int>(sql);
+        int total = 0;
+        while (iterator.HasMoreResults)
+        {
+            total += (await iterator.ReadNextAsync()).Sum();
+        }
+
+        return total;
+    }
+}
