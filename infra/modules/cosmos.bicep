@@ -28,6 +28,7 @@ var containers = [
   { name: 'qualityHolds', partitionKey: '/orderId', defaultTtl: null }
   { name: 'notifications', partitionKey: '/id', defaultTtl: null }
   { name: 'tenders', partitionKey: '/id', defaultTtl: null }
+  { name: 'carrierPerformance', partitionKey: '/id', defaultTtl: null }
 ]
 
 var dataContributorRoleId = '00000000-0000-0000-0000-000000000002'

@@ -84,6 +84,20 @@ public sealed class RateShopperTests
     }
 
     [Fact]
+    public void Observed_performance_replaces_the_contract_figures_in_the_ranking()
+    {
+        RatingRequest dallas = Truckload("75241");
+        Assert.Equal("HRTL", Shopper.Shop(dallas, ShippingCalendar.Default).Best!.Scac);
+
+        // Heartland has started declining tenders: its rejection risk now outweighs its better price-plus-risk.
+        var observed = new Dictionary<string, CarrierPerformance> { ["HRTL"] = new(0.95m, 0.5m, 600) };
+        RateShopResult after = Shopper.Shop(dallas, ShippingCalendar.Default, observed);
+
+        Assert.Equal("SWFL", after.Best!.Scac);
+        Assert.Equal(75m, after.Candidates.Single(c => c.Scac == "HRTL").RejectionRiskCost);
+    }
+
+    [Fact]
     public void Hazmat_is_never_quoted_by_an_uncertified_carrier()
     {
         var hazmat = new Hazmat("UN1263", "3", "II");

@@ -38,7 +38,10 @@ public sealed class RateShopper
 
     public string Version => contracts.Version;
 
-    public RateShopResult Shop(RatingRequest request, ShippingCalendar calendar)
+    public IReadOnlyList<CarrierContract> Carriers => contracts.Carriers;
+
+    /// <param name="observed">Service performance observed since the contracts were written, by SCAC; it replaces the contract's figures.</param>
+    public RateShopResult Shop(RatingRequest request, ShippingCalendar calendar, IReadOnlyDictionary<string, CarrierPerformance>? observed = null)
     {
         var candidates = new List<CarrierQuote>();
         var excluded = new List<ExcludedCarrier>();
@@ -91,7 +94,8 @@ public sealed class RateShopper
                     continue;
                 }
 
-                (CarrierQuote? quote, string? reason) = Quote(carrier, match.Lane, request, miles.Value, pickup, calendar);
+                CarrierPerformance performance = observed is not null && observed.TryGetValue(carrier.Scac, out CarrierPerformance? seen) ? seen : carrier.Performance;
+                (CarrierQuote? quote, string? reason) = Quote(carrier, performance, match.Lane, request, miles.Value, pickup, calendar);
                 if (quote is null)
                 {
                     excluded.Add(new ExcludedCarrier(carrier.Scac, mode, reason!));
@@ -113,7 +117,7 @@ public sealed class RateShopper
         return new RateShopResult(candidates, excluded);
     }
 
-    (CarrierQuote? Quote, string? Reason) Quote(CarrierContract carrier, Lane lane, RatingRequest request, decimal miles, DateOnly pickup, ShippingCalendar calendar)
+    (CarrierQuote? Quote, string? Reason) Quote(CarrierContract carrier, CarrierPerformance performance, Lane lane, RatingRequest request, decimal miles, DateOnly pickup, ShippingCalendar calendar)
     {
         if (request.Hazmat is { } hazmat && !carrier.HazmatCertified)
         {
@@ -210,8 +214,8 @@ public sealed class RateShopper
         linehaul = Money(linehaul);
         fuel = Money(fuel);
         decimal total = linehaul + stopOffs + fuel + accessorials.Sum(a => Money(a.Amount));
-        decimal lateRisk = Money((1 - carrier.Performance.OnTimeRate) * contracts.Ranking.LatePenalty);
-        decimal rejectionRisk = Money((1 - carrier.Performance.TenderAcceptanceRate) * contracts.Ranking.RetenderCost);
+        decimal lateRisk = Money((1 - performance.OnTimeRate) * contracts.Ranking.LatePenalty);
+        decimal rejectionRisk = Money((1 - performance.TenderAcceptanceRate) * contracts.Ranking.RetenderCost);
         return (new CarrierQuote(carrier.Scac, carrier.Name, lane.Mode, equipment, decimal.Round(miles, 1), freightClass,
             linehaul, stopOffs, fuel, accessorials.Select(a => a with { Amount = Money(a.Amount) }).ToList(), total, lane.TransitDays, pickup, eta,
             lateRisk, rejectionRisk, total + lateRisk + rejectionRisk), null);

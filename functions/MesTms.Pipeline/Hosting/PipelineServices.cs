@@ -49,6 +49,7 @@ public static class PipelineServices
         services.AddSingleton(carriers);
         services.AddSingleton(new CarrierCatalog(carriers, plants));
         services.AddSingleton<ITenderStore, CosmosTenderStore>();
+        services.AddSingleton<ICarrierPerformanceStore, CosmosCarrierPerformanceStore>();
         services.AddSingleton<TenderResponseService>();
         services.AddSingleton<TenderApi>();
         if (carriers.Simulation.Enabled)

@@ -62,6 +62,9 @@ public static class CosmosContainers
     /// <summary>Every tender sent to a carrier, with the first answer; id = tender id. Partition key /id.</summary>
     public const string Tenders = "tenders";
 
+    /// <summary>Observed service performance per carrier; id = SCAC. Partition key /id.</summary>
+    public const string CarrierPerformance = "carrierPerformance";
+
     /// <summary>
     /// Every container with its partition key and default TTL (-1: on, items set their own; null: off).
     /// Local runs create exactly these; infra/modules/cosmos.bicep declares the same (a test checks it).
@@ -73,6 +76,7 @@ public static class CosmosContainers
         new(QualityHolds, "/orderId", null),
         new(Notifications, "/id", null),
         new(Tenders, "/id", null),
+        new(CarrierPerformance, "/id", null),
     ];
 }
 

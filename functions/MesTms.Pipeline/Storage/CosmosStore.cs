@@ -53,6 +53,7 @@ public sealed class CosmosStore : IDisposable
         QualityHolds = database.GetContainer(CosmosContainers.QualityHolds);
         Notifications = database.GetContainer(CosmosContainers.Notifications);
         Tenders = database.GetContainer(CosmosContainers.Tenders);
+        CarrierPerformance = database.GetContainer(CosmosContainers.CarrierPerformance);
     }
 
     public CosmosClient Client { get; }
@@ -66,6 +67,8 @@ public sealed class CosmosStore : IDisposable
     public Container Notifications { get; }
 
     public Container Tenders { get; }
+
+    public Container CarrierPerformance { get; }
 
     public int EventTimeToLiveSeconds => (int)options.EventRetention.TotalSeconds;
 

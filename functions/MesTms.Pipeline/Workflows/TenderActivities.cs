@@ -9,7 +9,7 @@ using Microsoft.DurableTask;
 namespace MesTms.Pipeline.Workflows;
 
 /// <summary>Rate-shops the order's shipment and records the whole quote set on the shipment document.</summary>
-public sealed class RateShipment(CarrierCatalog catalog, IShipmentStore shipments, TimeProvider clock)
+public sealed class RateShipment(CarrierCatalog catalog, IShipmentStore shipments, ICarrierPerformanceStore performance, TimeProvider clock)
     : TaskActivity<RateShipmentRequest, RateShipmentResult>
 {
     public override async Task<RateShipmentResult> RunAsync(TaskActivityContext context, RateShipmentRequest input)
@@ -34,7 +34,7 @@ public sealed class RateShipment(CarrierCatalog catalog, IShipmentStore shipment
             var request = new RatingRequest(plant.PostalCode, plant.Country, shipment.Destination!.PostalCode, shipment.Destination.Country,
                 shipment.TotalWeightLb, shipment.TotalCubeFt3, PalletPositions(shipment), shipment.Hazmat, shipment.Temperature,
                 input.At, shipment.RequiredDeliveryBy!.Value);
-            result = shopper.Shop(request, ShippingCalendar.Default);
+            result = shopper.Shop(request, ShippingCalendar.Default, await performance.GetAllAsync());
             summary = result.Best is { } best
                 ? $"{result.Candidates.Count} feasible quote(s), {result.Excluded.Count} excluded; best {best.Scac} {best.Mode} {best.Equipment} ${best.Total:0.00} " +
                   $"(score {best.Score:0.00}, delivers {best.EstimatedDelivery:u})"
@@ -114,16 +114,20 @@ public sealed class SendTender(IShipmentStore shipments, ITenderStore tenders, I
 }
 
 /// <summary>Records a tender that was declined, not answered in time, or could not be delivered.</summary>
-public sealed class RecordTenderOutcome(IShipmentStore shipments, TimeProvider clock) : TaskActivity<TenderOutcomeRequest, bool>
+public sealed class RecordTenderOutcome(IShipmentStore shipments, ICarrierPerformanceStore performance, CarrierCatalog catalog, TimeProvider clock)
+    : TaskActivity<TenderOutcomeRequest, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, TenderOutcomeRequest input)
     {
+        bool appended = false;
         await shipments.UpdateAsync(input.Order, current =>
         {
             if (current!.Decisions.Any(d => d.Key == $"outcome-{input.TenderId}"))
             {
                 return current;
             }
+
+            appended = true;
 
             return current with
             {
@@ -133,21 +137,39 @@ public sealed class RecordTenderOutcome(IShipmentStore shipments, TimeProvider c
                 UpdatedAt = clock.GetUtcNow(),
             };
         });
+
+        // A decline or a missed deadline counts against the carrier's tender acceptance (once per tender).
+        if (appended && input.Outcome is "declined" or "timed out" && CarrierPerformanceSeed.For(catalog, input.Scac) is { } initial)
+        {
+            await performance.ObserveAsync(input.Scac, initial, deliveredOnTime: null, tenderAccepted: false);
+        }
+
         return true;
     }
 }
 
+/// <summary>The contract's performance figures: where observation starts for a carrier never observed.</summary>
+internal static class CarrierPerformanceSeed
+{
+    public static CarrierPerformance? For(CarrierCatalog catalog, string scac) =>
+        catalog.Shopper?.Carriers.FirstOrDefault(c => c.Scac == scac)?.Performance;
+}
+
 /// <summary>Books the carrier that accepted and tells planners (<c>mestms.shipment.booked.v1</c>).</summary>
-public sealed class BookShipment(IShipmentStore shipments, IPlannerNotifier notifier, TimeProvider clock) : TaskActivity<BookShipmentRequest, bool>
+public sealed class BookShipment(IShipmentStore shipments, IPlannerNotifier notifier, ICarrierPerformanceStore performance, CarrierCatalog catalog, TimeProvider clock)
+    : TaskActivity<BookShipmentRequest, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, BookShipmentRequest input)
     {
+        bool first = false;
         ShipmentDocument booked = await shipments.UpdateAsync(input.Order, current =>
         {
             if (current!.Booking is not null)
             {
                 return current;
             }
+
+            first = true;
 
             TenderRecord tender = current.Tenders.Single(t => t.TenderId == input.TenderId);
             CarrierQuote quote = current.RateShop!.Candidates.First(q => q.Scac == tender.Scac && q.Mode == tender.Mode);
@@ -166,6 +188,11 @@ public sealed class BookShipment(IShipmentStore shipments, IPlannerNotifier noti
         });
 
         Booking b = booked.Booking!;
+        if (first && CarrierPerformanceSeed.For(catalog, b.Scac) is { } initial)
+        {
+            await performance.ObserveAsync(b.Scac, initial, deliveredOnTime: null, tenderAccepted: true);
+        }
+
         await notifier.PublishAsync(PlannerNotification.Create($"{input.Order.PlantId}|{input.Order.OrderId}|booked", PlannerNotificationTypes.ShipmentBooked,
             $"plants/{input.Order.PlantId}/orders/{input.Order.OrderId}", input.At,
             new { plantId = input.Order.PlantId, orderId = input.Order.OrderId, b.Scac, b.CarrierName, b.Mode, b.Equipment, b.Price, b.Currency, b.TenderId, b.PickupDay, b.EstimatedDelivery, b.PickupConfirmation }));

@@ -139,6 +139,12 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
         Assert.Equal("CLDX", booked.Booking!.Scac);
         Assert.Contains(booked.Decisions, d => d.Decision == "Tender declined" && d.Reason.Contains("No capacity"));
         Assert.Contains(booked.Decisions, d => d.Decision == "Tender timed out");
+
+        // Each outcome moved the carrier's observed tender acceptance (contract figures: 0.76, 0.94, 0.90).
+        IReadOnlyDictionary<string, CarrierPerformance> observed = await app.Service<ICarrierPerformanceStore>().GetAllAsync();
+        Assert.Equal(0.684m, observed["SWFL"].TenderAcceptanceRate);
+        Assert.Equal(0.846m, observed["GHZC"].TenderAcceptanceRate);
+        Assert.Equal(0.91m, observed["CLDX"].TenderAcceptanceRate);
     }
 
     [Fact]

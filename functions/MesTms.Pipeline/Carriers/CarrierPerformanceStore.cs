@@ -1,0 +1,47 @@
+using MesTms.Domain.Rating;
+using MesTms.Pipeline.Storage;
+using Microsoft.Azure.Cosmos;
+
+namespace MesTms.Pipeline.Carriers;
+
+/// <summary>A carrier's observed service performance as stored (starts from the contract's figures).</summary>
+public sealed record CarrierPerformanceDocument(string Id, decimal OnTimeRate, decimal TenderAcceptanceRate, int Observations, DateTimeOffset UpdatedAt)
+{
+    public CarrierPerformance ToPerformance() => new(OnTimeRate, TenderAcceptanceRate, Observations);
+}
+
+public interface ICarrierPerformanceStore
+{
+    Task<IReadOnlyDictionary<string, CarrierPerformance>> GetAllAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Blends one observed outcome into the carrier's figures (ETag-safe).</summary>
+    Task<CarrierPerformance> ObserveAsync(string scac, CarrierPerformance initial, bool? deliveredOnTime, bool? tenderAccepted, CancellationToken cancellationToken = default);
+}
+
+public sealed class CosmosCarrierPerformanceStore(CosmosStore store, TimeProvider clock) : ICarrierPerformanceStore
+{
+    public async Task<IReadOnlyDictionary<string, CarrierPerformance>> GetAllAsync(CancellationToken cancellationToken = default)
+    {
+        var all = new Dictionary<string, CarrierPerformance>(StringComparer.Ordinal);
+        using FeedIterator<CarrierPerformanceDocument> iterator = store.CarrierPerformance.GetItemQueryIterator<CarrierPerformanceDocument>("SELECT * FROM c");
+        while (iterator.HasMoreResults)
+        {
+            foreach (CarrierPerformanceDocument document in await iterator.ReadNextAsync(cancellationToken))
+            {
+                all[document.Id] = document.ToPerformance();
+            }
+        }
+
+        return all;
+    }
+
+    public async Task<CarrierPerformance> ObserveAsync(string scac, CarrierPerformance initial, bool? deliveredOnTime, bool? tenderAccepted, CancellationToken cancellationToken = default)
+    {
+        CarrierPerformanceDocument updated = await OptimisticUpdate.ApplyAsync<CarrierPerformanceDocument>(store.CarrierPerformance, scac, new PartitionKey(scac), current =>
+        {
+            CarrierPerformance next = (current?.ToPerformance() ?? initial).Observe(deliveredOnTime, tenderAccepted);
+            return new CarrierPerformanceDocument(scac, next.OnTimeRate, next.TenderAcceptanceRate, next.Observations, clock.GetUtcNow());
+        }, cancellationToken);
+        return updated.ToPerformance();
+    }
+}
