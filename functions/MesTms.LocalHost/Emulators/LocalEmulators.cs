@@ -60,6 +60,12 @@ public sealed class LocalEmulators : IAsyncDisposable
         int blobPort = settings.AzuritePort == 0 ? FreePort() : settings.AzuritePort;
         int queuePort = settings.AzuritePort == 0 ? FreePort() : settings.AzuritePort + 1;
         int tablePort = settings.AzuritePort == 0 ? FreePort() : settings.AzuritePort + 2;
+        // A host stopped a moment ago may still be closing its emulators: give fixed ports a few seconds to free up.
+        foreach ((string name, int port) in new[] { ("LocalHost:CosmosPort", cosmosPort), ("LocalHost:AzuritePort", blobPort), ("LocalHost:AzuritePort+1", queuePort), ("LocalHost:AzuritePort+2", tablePort) })
+        {
+            await WaitForFreePortAsync(name, port, cancellationToken);
+        }
+
         var emulators = new LocalEmulators(new EmulatorEndpoints($"https://127.0.0.1:{cosmosPort}/", blobPort, queuePort, tablePort));
         try
         {
@@ -260,6 +266,28 @@ public sealed class LocalEmulators : IAsyncDisposable
             catch (IOException)
             {
                 await Task.Delay(250, cancellationToken);
+            }
+        }
+    }
+
+    static async Task WaitForFreePortAsync(string setting, int port, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return;
+            }
+            catch (SocketException) when (attempt < 40)
+            {
+                await Task.Delay(250, cancellationToken);
+            }
+            catch (SocketException)
+            {
+                throw new InvalidOperationException(
+                    $"Port {port} on 127.0.0.1 is in use (is another local host or emulator running?). Stop it, or choose another port with --{setting.Split('+')[0]}=<port>.");
             }
         }
     }
