@@ -57,7 +57,7 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
         Assert.NotNull(booked.Booking.PickupConfirmation);
         Assert.Equal("accepted", Assert.Single(booked.Tenders).Outcome);
         Assert.Contains(booked.RateShop.Excluded, e => e.Scac == "PRFB" && e.Reason.Contains("no enclosed trailer"));
-        Assert.Equal(1, await CountAsync(app.Service<CosmosStore>().Notifications, "SELECT VALUE COUNT(1) FROM c WHERE c.type = 'mestms.shipment.booked.v1'"));
+        Assert.Equal(1, await app.Service<CosmosStore>().Notifications.CountAsync("SELECT VALUE COUNT(1) FROM c WHERE c.type = 'mestms.shipment.booked.v1'"));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
         Assert.NotEmpty(exhausted.Tenders);
         Assert.All(exhausted.Tenders, t => Assert.Contains(t.Scac, certified));
         Assert.Contains(exhausted.RateShop!.Excluded, e => e.Scac == "SWFL" && e.Reason.Contains("not hazmat certified"));
-        Assert.Equal(1, await CountAsync(app.Service<CosmosStore>().Notifications, "SELECT VALUE COUNT(1) FROM c WHERE c.type = 'mestms.tender.exhausted.v1'"));
+        Assert.Equal(1, await app.Service<CosmosStore>().Notifications.CountAsync("SELECT VALUE COUNT(1) FROM c WHERE c.type = 'mestms.tender.exhausted.v1'"));
     }
 
     [Fact]
@@ -178,17 +178,5 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
         Assert.Equal(booked.Decisions.Count, after.Decisions.Count);
         Assert.Single(after.Decisions, d => d.Decision == "Booked");
         Assert.Equal("SWFL-PRO-123", after.Booking!.PickupConfirmation!.CarrierReference);
-    }
-
-    static async Task<int> CountAsync(Container container, string sql)
-    {
-        using FeedIterator<int> iterator = container.GetItemQueryIterator<int>(sql);
-        int total = 0;
-        while (iterator.HasMoreResults)
-        {
-            total += (await iterator.ReadNextAsync()).Sum();
-        }
-
-        return total;
     }
 }

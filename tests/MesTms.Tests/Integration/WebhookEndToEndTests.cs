@@ -37,9 +37,9 @@ public sealed class WebhookEndToEndTests(EmulatorFixture emulators)
         }
 
         Container shipments = app.Service<CosmosStore>().Shipments;
-        int count = await CountAsync(shipments, "SELECT VALUE COUNT(1) FROM c");
+        int count = await shipments.CountAsync("SELECT VALUE COUNT(1) FROM c");
         Assert.Equal(80, count);
-        int accepted = await CountAsync(app.Service<CosmosStore>().Events, "SELECT VALUE COUNT(1) FROM c WHERE c.status = 'Accepted'");
+        int accepted = await app.Service<CosmosStore>().Events.CountAsync("SELECT VALUE COUNT(1) FROM c WHERE c.status = 'Accepted'");
         Assert.Equal(80, accepted);
 
         // Redelivering the whole batch again changes nothing: every event is reported as a duplicate.
@@ -47,7 +47,7 @@ public sealed class WebhookEndToEndTests(EmulatorFixture emulators)
         JsonElement body = await again.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(0, body.GetProperty("accepted").GetInt32());
         Assert.Equal(100, body.GetProperty("duplicates").GetInt32());
-        Assert.Equal(80, await CountAsync(shipments, "SELECT VALUE COUNT(1) FROM c"));
+        Assert.Equal(80, await shipments.CountAsync("SELECT VALUE COUNT(1) FROM c"));
     }
 
     [Fact]
@@ -176,7 +176,7 @@ public sealed class WebhookEndToEndTests(EmulatorFixture emulators)
         Assert.Single(escalated.Decisions, d => d.Decision == "Quality hold escalated");
 
         Container outbox = app.Service<CosmosStore>().Notifications;
-        Assert.Equal(1, await CountAsync(outbox, "SELECT VALUE COUNT(1) FROM c WHERE c.type = 'mestms.quality.hold.escalated.v1'"));
+        Assert.Equal(1, await outbox.CountAsync("SELECT VALUE COUNT(1) FROM c WHERE c.type = 'mestms.quality.hold.escalated.v1'"));
 
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldReleased(order, "QH-9")));
         await app.WaitForShipmentAsync(order, ShipmentStatus.ReadyToShip);
@@ -207,16 +207,4 @@ public sealed class WebhookEndToEndTests(EmulatorFixture emulators)
         ["subject"] = e.Subject,
         ["data"] = JsonNode.Parse(e.Data!.ToString()),
     };
-
-    static async Task<int> CountAsync(Container container, string sql)
-    {
-        using FeedIterator<int> iterator = container.GetItemQueryIterator<int>(sql);
-        int total = 0;
-        while (iterator.HasMoreResults)
-        {
-            total += (await iterator.ReadNextAsync()).Sum();
-        }
-
-        return total;
-    }
 }
