@@ -1,10 +1,32 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using MesTms.Benchmarks;
+using MesTms.Domain.Loads;
 using MesTms.Domain.Rating;
 
 // dotnet run -c Release --project tests/MesTms.Benchmarks -- --filter *        (BenchmarkDotNet: mean, median, P95)
 // dotnet run -c Release --project tests/MesTms.Benchmarks -- --percentiles     (median and p99 of 100,000 single quotes)
+// dotnet run -c Release --project tests/MesTms.Benchmarks -- --loads           (10,000 orders: loads vs lower bound, fill, time)
+if (args.Contains("--loads"))
+{
+    List<LoadableOrder> orders = LoadBuildingBenchmarks.Generate(LoadBuildingBenchmarks.Orders, seed: 2026);
+    LoadBuilder.Build(orders); // warm-up
+    var times = new List<double>();
+    LoadPlan plan = null!;
+    for (int i = 0; i < 5; i++)
+    {
+        long start = Stopwatch.GetTimestamp();
+        plan = LoadBuilder.Build(orders);
+        times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+    }
+
+    times.Sort();
+    decimal fill = plan.Loads.Average(l => l.Fill(Capacity.For(l.Equipment)));
+    Console.WriteLine($"{orders.Count} orders -> {plan.Loads.Count} loads, lower bound {plan.LowerBound} ({(decimal)plan.Loads.Count / plan.LowerBound:0.000}x), " +
+        $"average fill {fill:P1}, {plan.Unloadable.Count} unloadable; build time median {times[2]:0} ms of 5 runs");
+    return;
+}
+
 if (args.Contains("--percentiles"))
 {
     var shopper = new RateShopper(SyntheticContracts.Create(RateShoppingBenchmarks.Carriers, RateShoppingBenchmarks.LanesPerCarrier));
