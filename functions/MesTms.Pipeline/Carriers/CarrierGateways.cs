@@ -45,6 +45,12 @@ public sealed class SimulatedCarrierGateway(IServiceProvider services, CarrierOp
 {
     public Task<string?> SendAsync(LoadTender tender, CancellationToken cancellationToken = default)
     {
+        if (services.GetService<DurableTaskClient>() is null)
+        {
+            // The Functions host hands out its Durable client only through bindings, not to background tasks.
+            return Task.FromResult<string?>("simulated carriers answer only on the local host (no Durable client here); configure tender endpoints instead");
+        }
+
         SimulatedCarrierOptions simulation = options.Simulation;
         simulation.Carriers.TryGetValue(tender.Scac, out SimulatedCarrier? carrier);
         if (carrier?.Silent == true)
