@@ -49,7 +49,7 @@ public static class DurableBackend
         };
         var service = new AzureStorageOrchestrationService(settings);
         await service.CreateIfNotExistsAsync();
-        return service;
+        return new SidecarCompatibleOrchestrationService(service);
     }
 }
 
