@@ -6,13 +6,22 @@ using Microsoft.Azure.Functions.Worker;
 namespace MesTms.Functions;
 
 /// <summary>The planner API (function-key auth).</summary>
-public sealed class PlannerFunctions(PlannerApi api, TenderApi tenders)
+public sealed class PlannerFunctions(PlannerApi api, TenderApi tenders, HoldApi holds)
 {
     [Function("GetShipment")]
     public async Task<IActionResult> GetShipment(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "shipments/{orderId}")] HttpRequest request, string orderId)
     {
         await api.GetShipmentAsync(request.HttpContext, orderId);
+        return new EmptyResult();
+    }
+
+    [Function("ReleaseQualityHold")]
+    public async Task<IActionResult> ReleaseQualityHold(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "shipments/{orderId}/holds/{holdId}/release")] HttpRequest request, string orderId, string holdId,
+        [Microsoft.Azure.Functions.Worker.DurableClient] Microsoft.DurableTask.Client.DurableTaskClient durable)
+    {
+        await holds.ReleaseAsync(request.HttpContext, orderId, holdId, durable);
         return new EmptyResult();
     }
 

@@ -65,6 +65,7 @@ public static class PipelineServices
         services.AddSingleton<MesEventRouter>();
         services.AddSingleton<MesEventWebhook>();
         services.AddSingleton<PlannerApi>();
+        services.AddSingleton<HoldApi>();
         return services;
     }
 

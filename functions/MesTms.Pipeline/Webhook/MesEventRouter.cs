@@ -77,7 +77,8 @@ public sealed class MesEventRouter(IMesEventStore events, IQualityHoldStore hold
         return $"started shipment workflow {instanceId}";
     }
 
-    async Task<string> ChangeHoldsAsync(OrderKey order, DurableTaskClient durable,
+    /// <summary>Applies a hold-ledger change and signals the order's workflow (MES events and planner releases alike).</summary>
+    public async Task<string> ChangeHoldsAsync(OrderKey order, DurableTaskClient durable,
         Func<QualityHoldLedger, (QualityHoldLedger, bool)> change, string what, CancellationToken cancellationToken)
     {
         // The ledger is the truth; the signal only tells a running workflow to read it again. A workflow that does

@@ -182,6 +182,33 @@ public sealed class WebhookEndToEndTests(EmulatorFixture emulators)
         await app.WaitForShipmentAsync(order, ShipmentStatus.ReadyToShip);
     }
 
+    [Fact]
+    public async Task A_planner_releases_a_hold_through_the_API_with_who_and_why_recorded()
+    {
+        await using TestApp app = await TestApp.StartAsync(emulators);
+        string order = "PO-" + Guid.NewGuid().ToString("N")[..8];
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order), MesEvents.HoldPlaced(order, "QH-5")));
+        await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold);
+
+        HttpResponseMessage missingWho = await app.Http.PostAsJsonAsync($"api/shipments/{order}/holds/QH-5/release", new { reason = "retested" });
+        Assert.Equal(HttpStatusCode.BadRequest, missingWho.StatusCode);
+        HttpResponseMessage unknownHold = await app.Http.PostAsJsonAsync($"api/shipments/{order}/holds/QH-9/release", new { releasedBy = "ann.planner", reason = "retested" });
+        Assert.Equal(HttpStatusCode.Conflict, unknownHold.StatusCode);
+
+        HttpResponseMessage released = await app.Http.PostAsJsonAsync($"api/shipments/{order}/holds/QH-5/release",
+            new { releasedBy = "ann.planner", reason = "Seal re-inspected, lab OK" });
+        Assert.Equal(HttpStatusCode.OK, released.StatusCode);
+
+        ShipmentDocument ready = await app.WaitForShipmentAsync(order, ShipmentStatus.ReadyToShip);
+        MesTms.Domain.Holds.QualityHoldLedger ledger = await app.Service<IQualityHoldStore>().GetAsync(new MesTms.Domain.OrderKey("P100", order));
+        MesTms.Domain.Holds.QualityHold hold = Assert.Single(ledger.Holds);
+        Assert.Equal("ann.planner", hold.ReleasedBy);
+        Assert.Equal("Released by planner: Seal re-inspected, lab OK", hold.ReleaseNote);
+        Assert.Contains("released", ready.Decisions[^1].Reason);
+        Assert.Equal(HttpStatusCode.Conflict, (await app.Http.PostAsJsonAsync($"api/shipments/{order}/holds/QH-5/release",
+            new { releasedBy = "ann.planner", reason = "again" })).StatusCode);
+    }
+
     static string[] Fields(JsonElement result) =>
         (result.TryGetProperty("problem", out JsonElement p) ? p : result).GetProperty("errors").EnumerateArray()
             .Select(e => e.GetProperty("field").GetString()!).ToArray();
