@@ -103,6 +103,18 @@ public sealed record ProductionScheduled(
     Destination? Destination,
     DateTimeOffset? RequiredDeliveryBy);
 
+/// <summary>Trailer floor positions: a stackable unit can carry one more stackable unit; the rest take a position each.</summary>
+public static class FloorPositions
+{
+    public static int For(int looseUnits, int stackableUnits) => looseUnits + ((stackableUnits + 1) / 2);
+
+    public static int For(IEnumerable<HandlingUnit> units)
+    {
+        List<HandlingUnit> list = units.ToList();
+        return For(list.Where(h => !h.Stackable).Sum(h => h.Count), list.Where(h => h.Stackable).Sum(h => h.Count));
+    }
+}
+
 public static class Units
 {
     public const string Inch = "in";

@@ -16,7 +16,7 @@ public sealed record LoadableOrder(
     DateTimeOffset RequiredDeliveryBy)
 {
     /// <summary>Floor positions when loaded alone: a stackable unit can carry one more stackable unit.</summary>
-    public int FloorPositions => LooseUnits + ((StackableUnits + 1) / 2);
+    public int FloorPositions => Events.FloorPositions.For(LooseUnits, StackableUnits);
 
     public static LoadableOrder From(ProductionCompleted order, string destinationGroup) => new(
         order.OrderId, destinationGroup, decimal.Round(order.TotalWeightLb, 1), decimal.Round(order.TotalCubeFt3, 1),
@@ -222,14 +222,14 @@ public static class LoadBuilder
         int loose;
         TemperatureRange? temperature;
 
-        public int FloorPositions => loose + ((stackable + 1) / 2);
+        public int FloorPositions => Events.FloorPositions.For(loose, stackable);
 
         public decimal Fill(Capacity.Limit limit) => Math.Max(weight / limit.WeightLb, Math.Max(cube / limit.CubeFt3, (decimal)FloorPositions / limit.PalletPositions));
 
         public bool Fits(LoadableOrder order, Capacity.Limit limit)
         {
             if (weight + order.WeightLb > limit.WeightLb || cube + order.CubeFt3 > limit.CubeFt3 ||
-                loose + order.LooseUnits + ((stackable + order.StackableUnits + 1) / 2) > limit.PalletPositions)
+                Events.FloorPositions.For(loose + order.LooseUnits, stackable + order.StackableUnits) > limit.PalletPositions)
             {
                 return false;
             }

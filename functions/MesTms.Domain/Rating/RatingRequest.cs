@@ -26,11 +26,8 @@ public sealed record RatingRequest(
     /// <summary>Builds the request for one completed order shipped from a plant.</summary>
     public static RatingRequest ForOrder(ProductionCompleted order, string plantPostalCode, string plantCountry, DateTimeOffset readyAt)
     {
-        // Floor positions: a stackable unit can share its position with one more stackable unit.
-        int stackable = order.HandlingUnits.Where(h => h.Stackable).Sum(h => h.Count);
-        int loose = order.HandlingUnits.Where(h => !h.Stackable).Sum(h => h.Count);
         return new RatingRequest(plantPostalCode, plantCountry, order.Destination.PostalCode, order.Destination.Country,
-            decimal.Round(order.TotalWeightLb, 1), decimal.Round(order.TotalCubeFt3, 1), loose + ((stackable + 1) / 2),
+            decimal.Round(order.TotalWeightLb, 1), decimal.Round(order.TotalCubeFt3, 1), FloorPositions.For(order.HandlingUnits),
             order.Hazmat, order.Temperature, readyAt, order.RequiredDeliveryBy);
     }
 }

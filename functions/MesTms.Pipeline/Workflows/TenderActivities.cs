@@ -1,4 +1,5 @@
 using MesTms.Domain;
+using MesTms.Domain.Events;
 using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Carriers;
@@ -32,7 +33,7 @@ public sealed class RateShipment(CarrierCatalog catalog, IShipmentStore shipment
         else
         {
             var request = new RatingRequest(plant.PostalCode, plant.Country, shipment.Destination!.PostalCode, shipment.Destination.Country,
-                shipment.TotalWeightLb, shipment.TotalCubeFt3, PalletPositions(shipment), shipment.Hazmat, shipment.Temperature,
+                shipment.TotalWeightLb, shipment.TotalCubeFt3, FloorPositions.For(shipment.HandlingUnits ?? []), shipment.Hazmat, shipment.Temperature,
                 input.At, shipment.RequiredDeliveryBy!.Value);
             result = shopper.Shop(request, ShippingCalendar.Default, await performance.GetAllAsync());
             summary = result.Best is { } best
@@ -57,13 +58,6 @@ public sealed class RateShipment(CarrierCatalog catalog, IShipmentStore shipment
             };
         });
         return new RateShipmentResult(false, result.Candidates.Select(q => new TenderCandidate(q.Scac, q.Mode, q.Equipment, q.Total)).ToList(), summary);
-    }
-
-    static int PalletPositions(ShipmentDocument shipment)
-    {
-        IReadOnlyList<MesTms.Domain.Events.HandlingUnit> units = shipment.HandlingUnits ?? [];
-        int stackable = units.Where(h => h.Stackable).Sum(h => h.Count);
-        return units.Where(h => !h.Stackable).Sum(h => h.Count) + ((stackable + 1) / 2);
     }
 }
 
