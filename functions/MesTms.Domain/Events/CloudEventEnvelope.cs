@@ -4,7 +4,8 @@ namespace MesTms.Domain.Events;
 
 /// <summary>
 /// The CloudEvents 1.0 attributes of one incoming event, read leniently so that a malformed event can still be
-/// validated field by field. <see cref="Data"/> is the raw <c>data</c> member, if any.
+/// validated field by field. <see cref="Data"/> is the raw <c>data</c> member, if any; <see cref="DataError"/> says
+/// why <c>data_base64</c> could not be decoded, when it could not.
 /// </summary>
 public sealed record CloudEventEnvelope(
     string? Id,
@@ -14,7 +15,8 @@ public sealed record CloudEventEnvelope(
     string? SpecVersion,
     string? Time,
     string? DataContentType,
-    JsonElement? Data);
+    JsonElement? Data,
+    string? DataError = null);
 
 /// <summary>One reason an event was refused: the offending field (JSON path) and what is wrong with it.</summary>
 public sealed record FieldError(string Field, string Message)

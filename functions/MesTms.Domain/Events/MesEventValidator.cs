@@ -66,7 +66,16 @@ public static partial class MesEventValidator
             errors.Add(new FieldError("datacontenttype", $"must be application/json, not '{contentType}'"));
         }
 
-        JsonFieldReader? data = JsonFieldReader.ForObject(envelope.Data, "data", errors, required: true);
+        JsonFieldReader? data = null;
+        if (envelope.DataError is { } dataError)
+        {
+            errors.Add(new FieldError("data_base64", dataError));
+        }
+        else
+        {
+            data = JsonFieldReader.ForObject(envelope.Data, "data", errors, required: true);
+        }
+
         MesEvent? result = null;
         if (data is not null && knownType)
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MesTms.Domain;
 using MesTms.Domain.Events;
 using MesTms.Domain.Holds;
@@ -17,14 +16,9 @@ public sealed class HoldApi(IShipmentStore shipments, IQualityHoldStore holds, M
 {
     public async Task ReleaseAsync(HttpContext http, string orderId, string holdId, DurableTaskClient durable)
     {
-        PlannerHoldRelease? body;
-        try
+        (bool ok, PlannerHoldRelease? body) = await HttpJson.TryReadAsync<PlannerHoldRelease>(http, "hold release");
+        if (!ok)
         {
-            body = await JsonSerializer.DeserializeAsync<PlannerHoldRelease>(http.Request.Body, CosmosStore.Json, http.RequestAborted);
-        }
-        catch (JsonException e)
-        {
-            await HttpJson.WriteProblemAsync(http, StatusCodes.Status400BadRequest, "malformed-request", "Malformed hold release", e.Message);
             return;
         }
 

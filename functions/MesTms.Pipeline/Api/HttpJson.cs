@@ -24,6 +24,31 @@ public static class HttpJson
     public static Task WriteProblemAsync(HttpContext http, int status, string problem, string title, string detail, IReadOnlyList<FieldError>? errors = null) =>
         WriteAsync(http, status, new Problem(ProblemBase + problem, title, status, detail, errors), ProblemContentType);
 
+    /// <summary>
+    /// Reads a JSON request body. On malformed JSON (or an empty body) writes a 400 problem and returns false;
+    /// the caller then stops.
+    /// </summary>
+    public static async Task<(bool Ok, T? Body)> TryReadAsync<T>(HttpContext http, string what)
+        where T : class
+    {
+        try
+        {
+            T? body = await JsonSerializer.DeserializeAsync<T>(http.Request.Body, CosmosStore.Json, http.RequestAborted);
+            if (body is null)
+            {
+                await WriteProblemAsync(http, StatusCodes.Status400BadRequest, "malformed-request", $"Malformed {what}", "The body must be a JSON object.");
+                return (false, null);
+            }
+
+            return (true, body);
+        }
+        catch (JsonException e)
+        {
+            await WriteProblemAsync(http, StatusCodes.Status400BadRequest, "malformed-request", $"Malformed {what}", e.Message);
+            return (false, null);
+        }
+    }
+
     public static Task WriteUnavailableAsync(HttpContext http, string detail)
     {
         http.Response.Headers.RetryAfter = "10";

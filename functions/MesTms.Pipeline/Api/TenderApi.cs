@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MesTms.Domain.Events;
 using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Storage;
@@ -21,14 +20,9 @@ public sealed class TenderApi(TenderResponseService responses)
             return;
         }
 
-        TenderResponse? response;
-        try
+        (bool ok, TenderResponse? response) = await HttpJson.TryReadAsync<TenderResponse>(http, "tender response");
+        if (!ok)
         {
-            response = await JsonSerializer.DeserializeAsync<TenderResponse>(http.Request.Body, CosmosStore.Json, http.RequestAborted);
-        }
-        catch (JsonException e)
-        {
-            await HttpJson.WriteProblemAsync(http, StatusCodes.Status400BadRequest, "malformed-request", "Malformed tender response", e.Message);
             return;
         }
 

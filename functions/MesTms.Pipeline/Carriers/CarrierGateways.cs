@@ -69,7 +69,7 @@ public sealed class SimulatedCarrierGateway(IServiceProvider services, CarrierOp
                 await Task.Delay(delay, clock);
                 var response = accept
                     ? new TenderResponse(TenderResponse.Accept, null, tender.Scac,
-                        new PickupConfirmation(tender.PickupDay.ToDateTime(new TimeOnly(8, 0)), tender.PickupDay.ToDateTime(new TimeOnly(16, 0)), $"{tender.Scac}-{Math.Abs(tender.TenderId.GetHashCode(StringComparison.Ordinal)) % 1_000_000:000000}"))
+                        new PickupConfirmation(tender.PickupDay.ToDateTime(new TimeOnly(8, 0)), tender.PickupDay.ToDateTime(new TimeOnly(16, 0)), $"{tender.Scac}-{(int)(Draw(simulation.Seed + 1, tender.TenderId) * 1_000_000):000000}"))
                     : new TenderResponse(TenderResponse.Decline, "No capacity on this lane", tender.Scac, null);
                 await services.GetRequiredService<TenderResponseService>()
                     .RecordAsync(tender.TenderId, response, services.GetRequiredService<DurableTaskClient>());

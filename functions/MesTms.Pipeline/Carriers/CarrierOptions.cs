@@ -60,31 +60,27 @@ public sealed class PlantOptions
 /// <summary>The loaded contract set and the rate shopper built over it (once per process).</summary>
 public sealed class CarrierCatalog
 {
-    readonly Lazy<RateShopper?> shopper;
-
+    /// <summary>Loads and validates the contract file now, so a wrong path or a broken file stops the host at start-up.</summary>
     public CarrierCatalog(CarrierOptions options, IReadOnlyDictionary<string, PlantOptions> plants)
     {
         Plants = plants;
-        shopper = new Lazy<RateShopper?>(() =>
+        if (string.IsNullOrWhiteSpace(options.ContractsPath))
         {
-            if (string.IsNullOrWhiteSpace(options.ContractsPath))
-            {
-                return null;
-            }
+            return;
+        }
 
-            string path = Path.IsPathRooted(options.ContractsPath) ? options.ContractsPath : Path.Combine(AppContext.BaseDirectory, options.ContractsPath);
-            if (!File.Exists(path))
-            {
-                throw new InvalidOperationException($"{CarrierOptions.Section}:ContractsPath '{path}' does not exist.");
-            }
+        string path = Path.IsPathRooted(options.ContractsPath) ? options.ContractsPath : Path.Combine(AppContext.BaseDirectory, options.ContractsPath);
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"{CarrierOptions.Section}:ContractsPath '{path}' does not exist.");
+        }
 
-            using FileStream file = File.OpenRead(path);
-            return new RateShopper(CarrierContractValidator.Load(file));
-        });
+        using FileStream file = File.OpenRead(path);
+        Shopper = new RateShopper(CarrierContractValidator.Load(file));
     }
 
     public IReadOnlyDictionary<string, PlantOptions> Plants { get; }
 
     /// <summary>Null when no contract file is configured (planning off).</summary>
-    public RateShopper? Shopper => shopper.Value;
+    public RateShopper? Shopper { get; }
 }

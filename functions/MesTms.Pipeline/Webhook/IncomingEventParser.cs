@@ -62,7 +62,8 @@ public static class IncomingEventParser
             return new IncomingEvent(index, raw, new CloudEventEnvelope(null, null, null, null, null, null, null, null), false, null);
         }
 
-        JsonElement? data = element.TryGetProperty("data", out JsonElement d) ? d.Clone() : DecodeBase64Data(element);
+        (JsonElement? decoded, string? dataError) = element.TryGetProperty("data", out JsonElement d) ? (d.Clone(), null) : DecodeBase64Data(element);
+        JsonElement? data = decoded;
         if (!element.TryGetProperty("specversion", out _) && element.TryGetProperty("eventType", out _))
         {
             string? eventType = Text(element, "eventType");
@@ -84,25 +85,34 @@ public static class IncomingEventParser
 
         return new IncomingEvent(index, raw, new CloudEventEnvelope(
             Text(element, "id"), Text(element, "type"), Text(element, "source"), Text(element, "subject"),
-            Text(element, "specversion"), Text(element, "time"), Text(element, "datacontenttype"), data), false, null);
+            Text(element, "specversion"), Text(element, "time"), Text(element, "datacontenttype"), data, dataError), false, null);
     }
 
     /// <summary>CloudEvents JSON format: binary data travels as <c>data_base64</c>; MES data must still be a JSON object.</summary>
-    static JsonElement? DecodeBase64Data(JsonElement element)
+    static (JsonElement? Data, string? Error) DecodeBase64Data(JsonElement element)
     {
-        if (!element.TryGetProperty("data_base64", out JsonElement encoded) || encoded.ValueKind != JsonValueKind.String)
+        if (!element.TryGetProperty("data_base64", out JsonElement encoded))
         {
-            return null;
+            return (null, null);
+        }
+
+        if (encoded.ValueKind != JsonValueKind.String)
+        {
+            return (null, "must be a base64 string");
         }
 
         try
         {
             using JsonDocument decoded = JsonDocument.Parse(Convert.FromBase64String(encoded.GetString()!));
-            return decoded.RootElement.Clone();
+            return (decoded.RootElement.Clone(), null);
         }
-        catch (Exception e) when (e is FormatException or JsonException)
+        catch (FormatException)
         {
-            return JsonDocument.Parse("\"data_base64 is not base64-encoded JSON\"").RootElement.Clone();
+            return (null, "is not valid base64");
+        }
+        catch (JsonException e)
+        {
+            return (null, $"does not decode to JSON: {e.Message}");
         }
     }
 

@@ -57,3 +57,15 @@ public sealed record TenderOutcomeRequest(OrderKey Order, string TenderId, strin
 public sealed record BookShipmentRequest(OrderKey Order, string TenderId, MesTms.Pipeline.Carriers.TenderResponse Response, DateTimeOffset At);
 
 public sealed record TenderExhaustedRequest(OrderKey Order, int Tendered, string Reason, DateTimeOffset At);
+
+/// <summary>How a tender of the waterfall ended (kept on the shipment's tender record).</summary>
+public static class TenderOutcomes
+{
+    public const string Accepted = "accepted";
+    public const string Declined = "declined";
+    public const string TimedOut = "timed out";
+    public const string Undeliverable = "undeliverable";
+
+    /// <summary>Outcomes that count against a carrier's tender acceptance (not a message we failed to deliver).</summary>
+    public static bool IsRefusal(string outcome) => outcome is Declined or TimedOut;
+}

@@ -17,7 +17,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
     public const string QualityHoldChangedEvent = "QualityHoldChanged";
 
     /// <summary>Carrier answers arrive as <c>TenderResponse:{tenderId}</c>, so an answer to an old tender is never mistaken for the current one.</summary>
-    public const string TenderResponseEventPrefix = "TenderResponse:";
+    public static string TenderResponseEvent(string tenderId) => $"TenderResponse:{tenderId}";
 
     static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 12, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5)));
@@ -126,12 +126,12 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
                 new SendTenderRequest(input.Order, context.InstanceId, tenderId, attempt, candidate, context.CurrentUtcDateTime, respondBy), Retry);
             if (undeliverable is not null)
             {
-                await RecordOutcomeAsync(context, input, tenderId, candidate, "undeliverable", undeliverable);
+                await RecordOutcomeAsync(context, input, tenderId, candidate, TenderOutcomes.Undeliverable, undeliverable);
                 continue;
             }
 
             using var cancel = new CancellationTokenSource();
-            Task<TenderResponse> answer = context.WaitForExternalEvent<TenderResponse>(TenderResponseEventPrefix + tenderId, cancel.Token);
+            Task<TenderResponse> answer = context.WaitForExternalEvent<TenderResponse>(TenderResponseEvent(tenderId), cancel.Token);
             Task timer = context.CreateTimer(respondBy.UtcDateTime, cancel.Token);
             Task winner = await Task.WhenAny(answer, timer);
             cancel.Cancel();
@@ -145,11 +145,11 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
 
             if (winner == answer)
             {
-                await RecordOutcomeAsync(context, input, tenderId, candidate, "declined", answer.Result.Reason ?? "no reason given");
+                await RecordOutcomeAsync(context, input, tenderId, candidate, TenderOutcomes.Declined, answer.Result.Reason ?? "no reason given");
             }
             else
             {
-                await RecordOutcomeAsync(context, input, tenderId, candidate, "timed out", $"no answer by {respondBy:u}");
+                await RecordOutcomeAsync(context, input, tenderId, candidate, TenderOutcomes.TimedOut, $"no answer by {respondBy:u}");
             }
         }
 

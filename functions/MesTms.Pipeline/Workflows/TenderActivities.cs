@@ -133,7 +133,7 @@ public sealed class RecordTenderOutcome(IShipmentStore shipments, ICarrierPerfor
         });
 
         // A decline or a missed deadline counts against the carrier's tender acceptance (once per tender).
-        if (appended && input.Outcome is "declined" or "timed out" && CarrierPerformanceSeed.For(catalog, input.Scac) is { } initial)
+        if (appended && TenderOutcomes.IsRefusal(input.Outcome) && CarrierPerformanceSeed.For(catalog, input.Scac) is { } initial)
         {
             await performance.ObserveAsync(input.Scac, initial, deliveredOnTime: null, tenderAccepted: false);
         }
@@ -173,7 +173,7 @@ public sealed class BookShipment(IShipmentStore shipments, IPlannerNotifier noti
             {
                 Status = ShipmentStatus.Booked,
                 Booking = booking,
-                Tenders = current.Tenders.Select(t => t.TenderId == input.TenderId ? t with { Outcome = "accepted", AnsweredAt = input.At } : t).ToList(),
+                Tenders = current.Tenders.Select(t => t.TenderId == input.TenderId ? t with { Outcome = TenderOutcomes.Accepted, AnsweredAt = input.At } : t).ToList(),
                 Decisions = [.. current.Decisions, new ShipmentDecision("booked", input.At, ShipmentStatus.Booked, "Booked",
                     $"{quote.Scac} ({quote.CarrierName}) accepted tender {tender.TenderId}: {quote.Mode} {quote.Equipment} ${quote.Total:0.00}, " +
                     $"pickup {quote.PickupDay:yyyy-MM-dd}, delivery by {quote.EstimatedDelivery:u}")],

@@ -93,6 +93,45 @@ public sealed class MesEventWebhookTests
         events.Verify(e => e.MarkRoutedAsync(It.IsAny<MesEventRecord>(), It.Is<string>(r => r.StartsWith("started")), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
+    [Fact]
+    public async Task Undecodable_data_base64_is_refused_with_that_reason()
+    {
+        events.Setup(e => e.RecordRejectedAsync(It.IsAny<string>(), It.IsAny<string?>(), It.IsAny<string?>(), It.IsAny<string?>(), It.IsAny<string?>(),
+                It.IsAny<IReadOnlyList<FieldError>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new MesEventRecord { Id = "rejected-x", Status = MesEventRecord.Rejected });
+        System.Text.Json.Nodes.JsonObject completed = MesEvents.Completed("PO-1");
+        completed.Remove("data");
+        completed["data_base64"] = "%%% not base64 %%%";
+        DefaultHttpContext http = Request(MesEvents.Batch(completed));
+
+        await CreateWebhook().HandleAsync(http, durable.Object);
+
+        Assert.Equal(StatusCodes.Status400BadRequest, http.Response.StatusCode);
+        JsonElement error = ResponseJson(http).GetProperty("events")[0].GetProperty("problem").GetProperty("errors")[0];
+        Assert.Equal("data_base64", error.GetProperty("field").GetString());
+        Assert.Equal("is not valid base64", error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public void A_missing_or_broken_carrier_contract_file_stops_the_host_at_start_up()
+    {
+        var missing = Assert.Throws<InvalidOperationException>(() =>
+            new MesTms.Pipeline.Carriers.CarrierCatalog(new MesTms.Pipeline.Carriers.CarrierOptions { ContractsPath = "/nowhere/carriers.json" }, new Dictionary<string, MesTms.Pipeline.Carriers.PlantOptions>()));
+        Assert.Contains("/nowhere/carriers.json", missing.Message);
+
+        string broken = Path.GetTempFileName();
+        File.WriteAllText(broken, "{\"version\": \"x\", \"carriers\": []}");
+        try
+        {
+            Assert.Throws<InvalidDataException>(() =>
+                new MesTms.Pipeline.Carriers.CarrierCatalog(new MesTms.Pipeline.Carriers.CarrierOptions { ContractsPath = broken }, new Dictionary<string, MesTms.Pipeline.Carriers.PlantOptions>()));
+        }
+        finally
+        {
+            File.Delete(broken);
+        }
+    }
+
     [Theory]
     [InlineData("{not json")]
     [InlineData("42")]
