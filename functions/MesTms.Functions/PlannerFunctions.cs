@@ -16,6 +16,14 @@ public sealed class PlannerFunctions(PlannerApi api, TenderApi tenders, HoldApi 
         return new EmptyResult();
     }
 
+    [Function("GetLoad")]
+    public async Task<IActionResult> GetLoad(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "loads/{loadId}")] HttpRequest request, string loadId)
+    {
+        await api.GetLoadAsync(request.HttpContext, loadId);
+        return new EmptyResult();
+    }
+
     [Function("ReleaseQualityHold")]
     public async Task<IActionResult> ReleaseQualityHold(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "shipments/{orderId}/holds/{holdId}/release")] HttpRequest request, string orderId, string holdId,

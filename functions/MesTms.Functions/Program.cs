@@ -16,6 +16,9 @@ builder.Services.AddSingleton<MesTms.Pipeline.Workflows.SendTender>();
 builder.Services.AddSingleton<MesTms.Pipeline.Workflows.RecordTenderOutcome>();
 builder.Services.AddSingleton<MesTms.Pipeline.Workflows.BookShipment>();
 builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ReportTenderExhausted>();
+builder.Services.AddSingleton<MesTms.Pipeline.Workflows.PrepareLoadShipment>();
+builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ApplyLoadOutcome>();
+builder.Services.AddSingleton<MesTms.Pipeline.Workflows.WithdrawLoadPlan>();
 
 IHost host = builder.Build();
 await host.Services.GetRequiredService<CosmosStore>().EnsureCreatedAsync();

@@ -29,6 +29,8 @@ var containers = [
   { name: 'notifications', partitionKey: '/id', defaultTtl: null }
   { name: 'tenders', partitionKey: '/id', defaultTtl: null }
   { name: 'carrierPerformance', partitionKey: '/id', defaultTtl: null }
+  { name: 'loads', partitionKey: '/id', defaultTtl: null }
+  { name: 'dockSchedules', partitionKey: '/id', defaultTtl: null }
 ]
 
 var dataContributorRoleId = '00000000-0000-0000-0000-000000000002'

@@ -13,15 +13,19 @@ public sealed record LoadableOrder(
     int LooseUnits,
     string? HazardClass,
     TemperatureRange? Temperature,
-    DateTimeOffset RequiredDeliveryBy)
+    DateTimeOffset RequiredDeliveryBy,
+    string? StopId = null)
 {
     /// <summary>Floor positions when loaded alone: a stackable unit can carry one more stackable unit.</summary>
     public int FloorPositions => Events.FloorPositions.For(LooseUnits, StackableUnits);
 
-    public static LoadableOrder From(ProductionCompleted order, string destinationGroup) => new(
-        order.OrderId, destinationGroup, decimal.Round(order.TotalWeightLb, 1), decimal.Round(order.TotalCubeFt3, 1),
+    /// <summary>The stop this order is delivered to (its destination location, or the group when none is given).</summary>
+    public string Stop => StopId ?? DestinationGroup;
+
+    public static LoadableOrder From(ProductionCompleted order) => new(
+        order.OrderId, DestinationGroups.For(order.Destination), decimal.Round(order.TotalWeightLb, 1), decimal.Round(order.TotalCubeFt3, 1),
         order.HandlingUnits.Where(h => h.Stackable).Sum(h => h.Count), order.HandlingUnits.Where(h => !h.Stackable).Sum(h => h.Count),
-        order.Hazmat?.HazardClass, order.Temperature, order.RequiredDeliveryBy);
+        order.Hazmat?.HazardClass, order.Temperature, order.RequiredDeliveryBy, order.Destination.LocationId);
 }
 
 /// <summary>One trailer's worth of orders and how full it is on each dimension (0-1).</summary>
@@ -35,6 +39,9 @@ public sealed record BuiltLoad(
     TemperatureRange? Temperature,
     DateTimeOffset ShipBy)
 {
+    /// <summary>Distinct delivery stops, in order id order of their first order.</summary>
+    public IReadOnlyList<string> Stops => Orders.Select(o => o.Stop).Distinct(StringComparer.Ordinal).ToList();
+
     public decimal WeightFill(Capacity.Limit limit) => WeightLb / limit.WeightLb;
 
     public decimal CubeFill(Capacity.Limit limit) => CubeFt3 / limit.CubeFt3;
@@ -87,15 +94,17 @@ public static class HazmatSegregation
 /// trailer (weight, cube or floor positions) descending, then by order id, and placed first-fit into the open
 /// trailer that can take them without breaking weight, cube, floor positions, hazmat segregation or temperature
 /// compatibility (first-fit decreasing). A repair pass then empties the emptiest trailers into the others where
-/// everything fits. <see cref="LoadPlan.LowerBound"/> is the continuous bound: per group, the number of trailers
+/// everything fits. A trailer serves at most <c>maxStops</c> distinct stops (multi-stop loads within a destination
+/// group; a contract's stop-off charge prices the extra stops). <see cref="LoadPlan.LowerBound"/> is the continuous bound: per group, the number of trailers
 /// the binding dimension alone needs.
 /// </summary>
 public static class LoadBuilder
 {
     const int RepairCandidates = 8;
 
-    public static LoadPlan Build(IEnumerable<LoadableOrder> orders, Capacity.Limit? dryLimit = null, Capacity.Limit? reeferLimit = null)
+    public static LoadPlan Build(IEnumerable<LoadableOrder> orders, Capacity.Limit? dryLimit = null, Capacity.Limit? reeferLimit = null, int maxStops = int.MaxValue)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxStops, 1);
         Capacity.Limit dry = dryLimit ?? Capacity.DryVan;
         Capacity.Limit reefer = reeferLimit ?? Capacity.Reefer;
         var loads = new List<BuiltLoad>();
@@ -125,7 +134,7 @@ public static class LoadBuilder
             var trailers = new List<Trailer>();
             foreach (LoadableOrder order in fitting.OrderByDescending(o => Share(o, limit)).ThenBy(o => o.OrderId, StringComparer.Ordinal))
             {
-                Trailer? target = trailers.FirstOrDefault(t => t.Fits(order, limit));
+                Trailer? target = trailers.FirstOrDefault(t => t.Fits(order, limit, maxStops));
                 if (target is null)
                 {
                     target = new Trailer();
@@ -135,7 +144,7 @@ public static class LoadBuilder
                 target.Add(order);
             }
 
-            Repair(trailers, limit);
+            Repair(trailers, limit, maxStops);
             loads.AddRange(trailers.Where(t => t.Orders.Count > 0).Select(t => t.ToLoad(group.Key.Group, equipment)));
         }
 
@@ -160,7 +169,7 @@ public static class LoadBuilder
         Math.Max(o.WeightLb / limit.WeightLb, Math.Max(o.CubeFt3 / limit.CubeFt3, (decimal)o.FloorPositions / limit.PalletPositions));
 
     /// <summary>Empties the emptiest trailers into the others where every order fits, emptiest first.</summary>
-    static void Repair(List<Trailer> trailers, Capacity.Limit limit)
+    static void Repair(List<Trailer> trailers, Capacity.Limit limit, int maxStops)
     {
         bool improved = true;
         while (improved && trailers.Count > 1)
@@ -176,7 +185,7 @@ public static class LoadBuilder
                     Trailer? to = null;
                     foreach (Trailer candidate in trailers)
                     {
-                        if (candidate != donor && (staged.GetValueOrDefault(candidate) ?? candidate).Fits(order, limit))
+                        if (candidate != donor && (staged.GetValueOrDefault(candidate) ?? candidate).Fits(order, limit, maxStops))
                         {
                             to = candidate;
                             break;
@@ -226,8 +235,13 @@ public static class LoadBuilder
 
         public decimal Fill(Capacity.Limit limit) => Math.Max(weight / limit.WeightLb, Math.Max(cube / limit.CubeFt3, (decimal)FloorPositions / limit.PalletPositions));
 
-        public bool Fits(LoadableOrder order, Capacity.Limit limit)
+        public bool Fits(LoadableOrder order, Capacity.Limit limit, int maxStops)
         {
+            if (maxStops < int.MaxValue && !Orders.Any(o => o.Stop == order.Stop) && Orders.Select(o => o.Stop).Distinct(StringComparer.Ordinal).Count() >= maxStops)
+            {
+                return false;
+            }
+
             if (weight + order.WeightLb > limit.WeightLb || cube + order.CubeFt3 > limit.CubeFt3 ||
                 Events.FloorPositions.For(loose + order.LooseUnits, stackable + order.StackableUnits) > limit.PalletPositions)
             {

@@ -11,6 +11,52 @@ public sealed record ConsolidationPolicy
 
     /// <summary>Time from the ship decision to the truck leaving the dock (tendering, loading).</summary>
     public TimeSpan DockLeadTime { get; init; } = TimeSpan.FromHours(4);
+
+    /// <summary>How often a waiting open load is looked at again (the arrival-rate estimate decays as time passes).</summary>
+    public TimeSpan ReviewInterval { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The shortest window the freight arrival rate is averaged over (so one order is not read as a flood).</summary>
+    public TimeSpan ArrivalWindow { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Most delivery stops on one load (multi-stop within a destination group).</summary>
+    public int MaxStops { get; init; } = 3;
+
+    /// <summary>Truckload cost assumed when no carrier contract can price the load (planning off or no feasible truckload).</summary>
+    public decimal TruckloadCostEstimate { get; init; } = 1500m;
+
+    /// <summary>Transit time assumed when no carrier contract can price the load.</summary>
+    public TimeSpan TransitTimeEstimate { get; init; } = TimeSpan.FromHours(24);
+
+    public IReadOnlyList<string> Validate(string section)
+    {
+        var problems = new List<string>();
+        if (TargetFill is <= 0 or > 1)
+        {
+            problems.Add($"{section}:TargetFill must be above 0 and at most 1");
+        }
+
+        if (HoldingCostPerOrderHour < 0 || TruckloadCostEstimate < 0)
+        {
+            problems.Add($"{section}:HoldingCostPerOrderHour and TruckloadCostEstimate cannot be negative");
+        }
+
+        if (DockLeadTime < TimeSpan.Zero || TransitTimeEstimate < TimeSpan.Zero)
+        {
+            problems.Add($"{section}:DockLeadTime and TransitTimeEstimate cannot be negative");
+        }
+
+        if (ReviewInterval < TimeSpan.FromSeconds(1) || ArrivalWindow < TimeSpan.FromSeconds(1))
+        {
+            problems.Add($"{section}:ReviewInterval and ArrivalWindow must be at least 00:00:01");
+        }
+
+        if (MaxStops is < 1 or > 10)
+        {
+            problems.Add($"{section}:MaxStops must be 1-10");
+        }
+
+        return problems;
+    }
 }
 
 /// <summary>The numbers behind one wait-or-ship decision, kept with the decision.</summary>

@@ -152,6 +152,11 @@ public sealed class RateShopper
             return (null, "no enclosed trailer (dry van or reefer) for palletised freight");
         }
 
+        if (lane.Mode == ServiceMode.Ltl && request.Stops > 1)
+        {
+            return (null, $"LTL carries one consignee per shipment; this load has {request.Stops} stops");
+        }
+
         Capacity.Limit limit = lane.Mode == ServiceMode.Ltl ? Capacity.Ltl : Capacity.For(equipment);
         if (request.WeightLb > limit.WeightLb || request.CubeFt3 > limit.CubeFt3 || request.PalletPositions > limit.PalletPositions)
         {

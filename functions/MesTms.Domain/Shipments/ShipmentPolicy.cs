@@ -12,6 +12,12 @@ public sealed record ShipmentPolicy
     /// <summary>How many carriers are tendered, best first, before planners are told the waterfall is exhausted.</summary>
     public int MaxTenders { get; init; } = 5;
 
+    /// <summary>
+    /// Ready orders join real-time consolidation (open loads per plant + destination group + equipment class, rules in
+    /// <c>MesTms:Consolidation</c>) instead of being rate shopped one by one.
+    /// </summary>
+    public bool Consolidate { get; init; }
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();

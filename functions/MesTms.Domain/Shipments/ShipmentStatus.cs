@@ -12,6 +12,15 @@ public static class ShipmentStatus
     /// <summary>Produced, released and waiting for planning (consolidation, rate shopping, tendering).</summary>
     public const string ReadyToShip = "ReadyToShip";
 
+    /// <summary>Waiting in an open load for more freight to the same destination group (real-time consolidation).</summary>
+    public const string Consolidating = "Consolidating";
+
+    /// <summary>On a closed load that is being rate shopped and tendered as one shipment.</summary>
+    public const string Consolidated = "Consolidated";
+
+    /// <summary>A load whose orders were all taken off (quality holds): its tender or booking is withdrawn.</summary>
+    public const string Cancelled = "Cancelled";
+
     /// <summary>Rate-shopped; a tender is out to a carrier and the workflow waits for its answer.</summary>
     public const string Tendering = "Tendering";
 

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 namespace MesTms.Pipeline.Api;
 
 /// <summary>The planner API: shipments and refused events. JSON in, JSON (or problem+json) out.</summary>
-public sealed class PlannerApi(IShipmentStore shipments, IMesEventStore events, TimeProvider clock)
+public sealed class PlannerApi(IShipmentStore shipments, IMesEventStore events, ILoadStore loads, TimeProvider clock)
 {
     public const int DefaultRejectedLimit = 100;
     public const int MaxRejectedLimit = 1000;
@@ -53,6 +53,46 @@ public sealed class PlannerApi(IShipmentStore shipments, IMesEventStore events, 
 
         await HttpJson.WriteAsync(http, StatusCodes.Status200OK, matches[0]);
     }
+
+    /// <summary>
+    /// <c>GET /api/loads/{loadId}</c>: orders, weights, cube, pallets, fill and decision history of a closed load, with its
+    /// carrier plan (status, tenders, booking) under <c>shipment</c>. An open load answers to its id too
+    /// (<c>open|{plant}|{group}|{equipment}</c>, URL-encoded).
+    /// </summary>
+    public async Task GetLoadAsync(HttpContext http, string loadId)
+    {
+        if (string.IsNullOrWhiteSpace(loadId) || loadId.Length > 200 || loadId.IndexOfAny(['/', '\\', '?', '#']) >= 0)
+        {
+            await HttpJson.WriteProblemAsync(http, StatusCodes.Status400BadRequest, "invalid-load-id", "Invalid load id",
+                $"'{loadId}' is not a load id.", [new FieldError("loadId", "1-200 characters, no '/', '\\', '?' or '#'")]);
+            return;
+        }
+
+        LoadDocument? load = await Guard(http, async () => await loads.GetAsync(loadId, http.RequestAborted) ?? NotFound);
+        if (http.Response.HasStarted)
+        {
+            return;
+        }
+
+        if (ReferenceEquals(load, NotFound))
+        {
+            await HttpJson.WriteProblemAsync(http, StatusCodes.Status404NotFound, "load-not-found", "Load not found", $"No load '{loadId}'.");
+            return;
+        }
+
+        ShipmentDocument? shipment = load!.Kind == LoadDocument.LoadKind
+            ? await Guard(http, async () => await shipments.GetAsync(new OrderKey(load.PlantId, load.Id), http.RequestAborted) ?? NoShipment)
+            : NoShipment;
+        if (http.Response.HasStarted)
+        {
+            return;
+        }
+
+        await HttpJson.WriteAsync(http, StatusCodes.Status200OK, new LoadView(load with { ClosedMembers = [] }, ReferenceEquals(shipment, NoShipment) ? null : shipment));
+    }
+
+    static readonly LoadDocument NotFound = new() { Id = "", Kind = "", PlantId = "", DestinationGroup = "", Equipment = default, Status = "" };
+    static readonly ShipmentDocument NoShipment = new() { Id = "", OrderId = "", PlantId = "", Status = "" };
 
     /// <summary><c>GET /api/events/rejected[?since=&amp;limit=]</c>: refused events with their reasons, newest first.</summary>
     public async Task ListRejectedEventsAsync(HttpContext http)
@@ -104,3 +144,6 @@ public sealed class PlannerApi(IShipmentStore shipments, IMesEventStore events, 
         }
     }
 }
+
+/// <summary>A load as the planner API shows it: the load document and its carrier plan.</summary>
+public sealed record LoadView(LoadDocument Load, ShipmentDocument? Shipment);

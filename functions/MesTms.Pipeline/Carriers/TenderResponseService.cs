@@ -42,11 +42,11 @@ public sealed class TenderResponseService(ITenderStore tenders, TimeProvider clo
 
             // The same answer again (a carrier retry): re-signal in case the first signal was lost; the workflow
             // takes only one answer per tender, so this changes nothing.
-            await durable.RaiseEventAsync(tender.InstanceId, ShipmentOrchestration.TenderResponseEvent(tenderId), stored.Response, cancellationToken);
+            await durable.RaiseEventAsync(tender.InstanceId, CarrierPlanning.TenderResponseEvent(tenderId), stored.Response, cancellationToken);
             return TenderResponseOutcome.Duplicate;
         }
 
-        await durable.RaiseEventAsync(tender.InstanceId, ShipmentOrchestration.TenderResponseEvent(tenderId), stored!.Response, cancellationToken);
+        await durable.RaiseEventAsync(tender.InstanceId, CarrierPlanning.TenderResponseEvent(tenderId), stored!.Response, cancellationToken);
         logger.LogInformation("Tender {TenderId}: {Scac} answered {Decision}", tenderId, tender.Scac, response.Decision);
         return TenderResponseOutcome.Recorded;
     }

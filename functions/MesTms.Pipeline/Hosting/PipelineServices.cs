@@ -1,4 +1,6 @@
+using MesTms.Domain.Loads;
 using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Loads;
 using MesTms.Pipeline.Api;
 using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Notifications;
@@ -16,6 +18,7 @@ namespace MesTms.Pipeline.Hosting;
 public static class PipelineServices
 {
     public const string ShipmentSection = "MesTms:Shipment";
+    public const string ConsolidationSection = "MesTms:Consolidation";
 
     /// <summary>Registers options (bound from configuration), Cosmos adapters, the notifier, the webhook and the planner API.</summary>
     public static IServiceCollection AddMesTmsPipeline(this IServiceCollection services, IConfiguration configuration)
@@ -33,7 +36,18 @@ public static class PipelineServices
             throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
         }
 
+        var consolidation = new ConsolidationPolicy();
+        configuration.GetSection(ConsolidationSection).Bind(consolidation);
+        problems = consolidation.Validate(ConsolidationSection);
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
+        }
+
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(consolidation);
+        services.AddSingleton<ILoadStore, CosmosLoadStore>();
+        services.AddSingleton<LoadConsolidation>();
         services.AddSingleton(cosmos);
         services.AddSingleton(notifications);
         services.AddSingleton(policy);
@@ -82,6 +96,12 @@ public static class PipelineServices
         registry.AddActivity<RecordTenderOutcome>();
         registry.AddActivity<BookShipment>();
         registry.AddActivity<ReportTenderExhausted>();
+        registry.AddOrchestrator<LoadOrchestration>();
+        registry.AddActivity<ConsolidateOrder>();
+        registry.AddActivity<WithdrawFromLoad>();
+        registry.AddActivity<PrepareLoadShipment>();
+        registry.AddActivity<ApplyLoadOutcome>();
+        registry.AddActivity<WithdrawLoadPlan>();
         return registry;
     }
 }

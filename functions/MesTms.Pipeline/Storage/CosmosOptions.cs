@@ -65,6 +65,12 @@ public static class CosmosContainers
     /// <summary>Observed service performance per carrier; id = SCAC. Partition key /id.</summary>
     public const string CarrierPerformance = "carrierPerformance";
 
+    /// <summary>Open loads (one per plant + destination group + equipment class) and closed loads; id = pool key or load id. Partition key /id.</summary>
+    public const string Loads = "loads";
+
+    /// <summary>One door schedule per plant-day; id = {plantId}|{yyyy-MM-dd}. Partition key /id.</summary>
+    public const string DockSchedules = "dockSchedules";
+
     /// <summary>
     /// Every container with its partition key and default TTL (-1: on, items set their own; null: off).
     /// Local runs create exactly these; infra/modules/cosmos.bicep declares the same (a test checks it).
@@ -77,6 +83,8 @@ public static class CosmosContainers
         new(Notifications, "/id", null),
         new(Tenders, "/id", null),
         new(CarrierPerformance, "/id", null),
+        new(Loads, "/id", null),
+        new(DockSchedules, "/id", null),
     ];
 }
 

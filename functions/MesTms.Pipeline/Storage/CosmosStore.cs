@@ -54,6 +54,8 @@ public sealed class CosmosStore : IDisposable
         Notifications = database.GetContainer(CosmosContainers.Notifications);
         Tenders = database.GetContainer(CosmosContainers.Tenders);
         CarrierPerformance = database.GetContainer(CosmosContainers.CarrierPerformance);
+        Loads = database.GetContainer(CosmosContainers.Loads);
+        DockSchedules = database.GetContainer(CosmosContainers.DockSchedules);
     }
 
     public CosmosClient Client { get; }
@@ -69,6 +71,10 @@ public sealed class CosmosStore : IDisposable
     public Container Tenders { get; }
 
     public Container CarrierPerformance { get; }
+
+    public Container Loads { get; }
+
+    public Container DockSchedules { get; }
 
     public int EventTimeToLiveSeconds => (int)options.EventRetention.TotalSeconds;
 

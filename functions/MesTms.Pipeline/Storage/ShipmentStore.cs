@@ -64,6 +64,24 @@ public sealed record ShipmentDocument
     public IReadOnlyList<TenderRecord> Tenders { get; init; } = [];
 
     public Booking? Booking { get; init; }
+
+    /// <summary>The closed load this order travels on (an order's shipment), null while unconsolidated.</summary>
+    public string? LoadId { get; init; }
+
+    /// <summary>The open load this order waits in (see <see cref="ShipmentStatus.Consolidating"/>).</summary>
+    public string? OpenLoadId { get; init; }
+
+    /// <summary>A load's shipment: the production orders on it (empty for an order's shipment).</summary>
+    public IReadOnlyList<string> MemberOrderIds { get; init; } = [];
+
+    /// <summary>Delivery stops (a load may stop at several locations of one destination group).</summary>
+    public int Stops { get; init; } = 1;
+
+    /// <summary>How often the load changed materially (each change re-plans the carrier with fresh tender ids).</summary>
+    public int PlanRevision { get; init; }
+
+    /// <summary>How many times the order left a load (quality hold); it re-joins consolidation as a new member.</summary>
+    public int ConsolidationRound { get; init; }
 }
 
 /// <summary>One tender of the waterfall and what came of it.</summary>

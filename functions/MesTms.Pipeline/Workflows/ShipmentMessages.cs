@@ -18,7 +18,8 @@ public sealed record ShipmentWorkflowProgress(
     DateTimeOffset? HeldSince = null,
     bool Escalated = false,
     bool ReadyRecorded = false,
-    bool Planned = false)
+    bool Planned = false,
+    string? LoadId = null)
 {
     public static readonly ShipmentWorkflowProgress Start = new();
 }
@@ -45,7 +46,7 @@ public sealed record QualityHoldEscalated(
 /// <summary>One carrier option the waterfall may tender to, best first.</summary>
 public sealed record TenderCandidate(string Scac, MesTms.Domain.Rating.ServiceMode Mode, MesTms.Domain.Rating.Equipment Equipment, decimal Total);
 
-public sealed record RateShipmentRequest(OrderKey Order, DateTimeOffset At);
+public sealed record RateShipmentRequest(OrderKey Order, DateTimeOffset At, int Revision = 0);
 
 /// <summary>The ranked candidates; <see cref="PlanningOff"/> when no carrier contracts are configured.</summary>
 public sealed record RateShipmentResult(bool PlanningOff, IReadOnlyList<TenderCandidate> Candidates, string Summary);
@@ -56,7 +57,7 @@ public sealed record TenderOutcomeRequest(OrderKey Order, string TenderId, strin
 
 public sealed record BookShipmentRequest(OrderKey Order, string TenderId, MesTms.Pipeline.Carriers.TenderResponse Response, DateTimeOffset At);
 
-public sealed record TenderExhaustedRequest(OrderKey Order, int Tendered, string Reason, DateTimeOffset At);
+public sealed record TenderExhaustedRequest(OrderKey Order, int Tendered, string Reason, DateTimeOffset At, int Revision = 0);
 
 /// <summary>How a tender of the waterfall ended (kept on the shipment's tender record).</summary>
 public static class TenderOutcomes

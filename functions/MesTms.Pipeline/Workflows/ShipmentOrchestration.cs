@@ -1,5 +1,5 @@
 using MesTms.Domain.Shipments;
-using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Loads;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
@@ -10,17 +10,15 @@ namespace MesTms.Pipeline.Workflows;
 /// holds — waits for release with a durable timer and escalates to planners when the hold outlives
 /// <see cref="ShipmentPolicy.HoldEscalationAfter"/> — and records the order as ready to ship. It then keeps
 /// listening for hold changes; each change continues as new so the history stays small.
-/// Later workflows (consolidation, rate shopping, tendering, docks) plug in after "ready".
+/// After "ready" the order either joins real-time consolidation (<see cref="ShipmentPolicy.Consolidate"/>: it waits in
+/// an open load, reviewed at the load's cut-off or review time, until a <see cref="LoadOrchestration"/> takes it) or is
+/// rate shopped and tendered on its own (<see cref="CarrierPlanning"/>). A hold takes a consolidated order off its load.
 /// </summary>
 public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInput, string>
 {
     public const string QualityHoldChangedEvent = "QualityHoldChanged";
 
-    /// <summary>Carrier answers arrive as <c>TenderResponse:{tenderId}</c>, so an answer to an old tender is never mistaken for the current one.</summary>
-    public static string TenderResponseEvent(string tenderId) => $"TenderResponse:{tenderId}";
-
-    static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: 12, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5)));
+    static readonly TaskOptions Retry = CarrierPlanning.Retry;
 
     public override async Task<string> RunAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input)
     {
@@ -47,6 +45,13 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
             if (progress.HoldDecisionVersion != holds.Version)
             {
                 string reasons = string.Join("; ", holds.Active.Select(h => $"{h.HoldId}: {h.Reason}"));
+                if (input.Policy.Consolidate)
+                {
+                    // Off its open or closed load: the load is rebuilt without it (and re-planned if that changed it materially).
+                    await context.CallActivityAsync<string>(nameof(WithdrawFromLoad), new WithdrawFromLoadRequest(input.Order, $"quality hold: {reasons}"), Retry);
+                    progress = progress with { Planned = false, LoadId = null };
+                }
+
                 await RecordDecisionAsync(context, input, holds, new ShipmentDecision(
                     $"hold-{holds.Version}", context.CurrentUtcDateTime, ShipmentStatus.OnQualityHold, "Held for quality",
                     $"Nothing is planned until released. Active hold(s): {reasons}"));
@@ -84,9 +89,27 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
             log.LogInformation("Shipment {Order}: ready to ship", input.Order);
         }
 
-        if (!progress.Planned)
+        if (!progress.Planned && input.Policy.Consolidate)
         {
-            string status = await PlanCarrierAsync(context, input);
+            // Real-time consolidation: join (or review) the open load; wait for more freight until the load closes.
+            ConsolidationStep step = await context.CallActivityAsync<ConsolidationStep>(nameof(ConsolidateOrder), input.Order, Retry);
+            if (step.LoadId is null)
+            {
+                context.SetCustomStatus(new ShipmentWorkflowStatus(ShipmentStatus.Consolidating, []));
+                DateTimeOffset review = step.NextReviewAt ?? context.CurrentUtcDateTime.AddMinutes(1);
+                await WaitForHoldChangeAsync(context, review);
+                context.ContinueAsNew(input with { Progress = progress });
+                return ShipmentStatus.Consolidating;
+            }
+
+            log.LogInformation("Shipment {Order}: on load {LoadId}", input.Order, step.LoadId);
+            progress = progress with { Planned = true, LoadId = step.LoadId };
+            context.SetCustomStatus(new ShipmentWorkflowStatus(ShipmentStatus.Consolidated, []));
+        }
+        else if (!progress.Planned)
+        {
+            string status = await CarrierPlanning.PlanAsync(context, input.Order, input.Policy, 0,
+                s => context.SetCustomStatus(new ShipmentWorkflowStatus(s, [])));
             progress = progress with { Planned = true };
             context.SetCustomStatus(new ShipmentWorkflowStatus(status, []));
         }
@@ -99,71 +122,6 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
         context.ContinueAsNew(input with { Progress = progress });
         return ShipmentStatus.ReadyToShip;
     }
-
-    /// <summary>
-    /// Rate shopping and the tender waterfall: tender to the best candidate, wait for its answer or the timeout,
-    /// fall back to the next; book on acceptance; escalate when the list (or <see cref="ShipmentPolicy.MaxTenders"/>) runs out.
-    /// </summary>
-    static async Task<string> PlanCarrierAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input)
-    {
-        ILogger log = context.CreateReplaySafeLogger<ShipmentOrchestration>();
-        RateShipmentResult rated = await context.CallActivityAsync<RateShipmentResult>(nameof(RateShipment),
-            new RateShipmentRequest(input.Order, context.CurrentUtcDateTime), Retry);
-        if (rated.PlanningOff)
-        {
-            return ShipmentStatus.ReadyToShip;
-        }
-
-        log.LogInformation("Shipment {Order}: rate shopped: {Summary}", input.Order, rated.Summary);
-        int attempt = 0;
-        foreach (TenderCandidate candidate in rated.Candidates.Take(input.Policy.MaxTenders))
-        {
-            attempt++;
-            string tenderId = $"{input.Order.PlantId}.{input.Order.OrderId}.T{attempt}";
-            DateTimeOffset respondBy = context.CurrentUtcDateTime + input.Policy.TenderResponseTimeout;
-            context.SetCustomStatus(new ShipmentWorkflowStatus(ShipmentStatus.Tendering, []));
-            string? undeliverable = await context.CallActivityAsync<string?>(nameof(SendTender),
-                new SendTenderRequest(input.Order, context.InstanceId, tenderId, attempt, candidate, context.CurrentUtcDateTime, respondBy), Retry);
-            if (undeliverable is not null)
-            {
-                await RecordOutcomeAsync(context, input, tenderId, candidate, TenderOutcomes.Undeliverable, undeliverable);
-                continue;
-            }
-
-            using var cancel = new CancellationTokenSource();
-            Task<TenderResponse> answer = context.WaitForExternalEvent<TenderResponse>(TenderResponseEvent(tenderId), cancel.Token);
-            Task timer = context.CreateTimer(respondBy.UtcDateTime, cancel.Token);
-            Task winner = await Task.WhenAny(answer, timer);
-            cancel.Cancel();
-
-            if (winner == answer && answer.Result.Accepted)
-            {
-                await context.CallActivityAsync(nameof(BookShipment), new BookShipmentRequest(input.Order, tenderId, answer.Result, context.CurrentUtcDateTime), Retry);
-                log.LogInformation("Shipment {Order}: booked with {Scac} at {Price}", input.Order, candidate.Scac, candidate.Total);
-                return ShipmentStatus.Booked;
-            }
-
-            if (winner == answer)
-            {
-                await RecordOutcomeAsync(context, input, tenderId, candidate, TenderOutcomes.Declined, answer.Result.Reason ?? "no reason given");
-            }
-            else
-            {
-                await RecordOutcomeAsync(context, input, tenderId, candidate, TenderOutcomes.TimedOut, $"no answer by {respondBy:u}");
-            }
-        }
-
-        string reason = attempt == 0
-            ? $"No carrier can take this shipment: {rated.Summary}"
-            : $"{attempt} tender(s) declined, unanswered or undeliverable; {Math.Max(0, rated.Candidates.Count - attempt)} further candidate(s) beyond the limit of {input.Policy.MaxTenders}";
-        await context.CallActivityAsync(nameof(ReportTenderExhausted), new TenderExhaustedRequest(input.Order, attempt, reason, context.CurrentUtcDateTime), Retry);
-        log.LogWarning("Shipment {Order}: tender waterfall exhausted: {Reason}", input.Order, reason);
-        return ShipmentStatus.TenderExhausted;
-    }
-
-    static Task RecordOutcomeAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, string tenderId, TenderCandidate candidate, string outcome, string reason) =>
-        context.CallActivityAsync(nameof(RecordTenderOutcome),
-            new TenderOutcomeRequest(input.Order, tenderId, candidate.Scac, outcome, reason, context.CurrentUtcDateTime), Retry);
 
     /// <summary>True when the hold ledger changed before the deadline, false when the deadline passed first.</summary>
     static async Task<bool> WaitForHoldChangeAsync(TaskOrchestrationContext context, DateTimeOffset deadline)

@@ -34,7 +34,7 @@ public sealed class RateShipment(CarrierCatalog catalog, IShipmentStore shipment
         {
             var request = new RatingRequest(plant.PostalCode, plant.Country, shipment.Destination!.PostalCode, shipment.Destination.Country,
                 shipment.TotalWeightLb, shipment.TotalCubeFt3, FloorPositions.For(shipment.HandlingUnits ?? []), shipment.Hazmat, shipment.Temperature,
-                input.At, shipment.RequiredDeliveryBy!.Value);
+                input.At, shipment.RequiredDeliveryBy!.Value, Math.Max(1, shipment.Stops));
             result = shopper.Shop(request, ShippingCalendar.Default, await performance.GetAllAsync());
             summary = result.Best is { } best
                 ? $"{result.Candidates.Count} feasible quote(s), {result.Excluded.Count} excluded; best {best.Scac} {best.Mode} {best.Equipment} ${best.Total:0.00} " +
@@ -44,7 +44,8 @@ public sealed class RateShipment(CarrierCatalog catalog, IShipmentStore shipment
 
         await shipments.UpdateAsync(input.Order, current =>
         {
-            if (current!.Decisions.Any(d => d.Key == "rated"))
+            string key = input.Revision == 0 ? "rated" : $"rated-r{input.Revision}";
+            if (current!.Decisions.Any(d => d.Key == key))
             {
                 return current;
             }
@@ -53,7 +54,7 @@ public sealed class RateShipment(CarrierCatalog catalog, IShipmentStore shipment
             {
                 RateShop = result,
                 ContractsVersion = shopper.Version,
-                Decisions = [.. current.Decisions, new ShipmentDecision("rated", input.At, current.Status, "Rate shopped", summary)],
+                Decisions = [.. current.Decisions, new ShipmentDecision(key, input.At, current.Status, "Rate shopped", summary)],
                 UpdatedAt = clock.GetUtcNow(),
             };
         });
@@ -97,7 +98,7 @@ public sealed class SendTender(IShipmentStore shipments, ITenderStore tenders, I
             {
                 Status = ShipmentStatus.Tendering,
                 Tenders = [.. current.Tenders, new TenderRecord(input.TenderId, quote.Scac, quote.Mode, quote.Equipment, quote.Total, input.At, input.RespondBy)],
-                Decisions = [.. current.Decisions, new ShipmentDecision($"tender-{input.Attempt}", input.At, ShipmentStatus.Tendering, "Tendered",
+                Decisions = [.. current.Decisions, new ShipmentDecision($"tender-{input.TenderId}", input.At, ShipmentStatus.Tendering, "Tendered",
                     $"Tender {input.TenderId} #{input.Attempt} to {quote.Scac} ({quote.CarrierName}) {quote.Mode} {quote.Equipment} at ${quote.Total:0.00}; answer due by {input.RespondBy:u}")],
                 UpdatedAt = clock.GetUtcNow(),
             };
@@ -174,7 +175,7 @@ public sealed class BookShipment(IShipmentStore shipments, IPlannerNotifier noti
                 Status = ShipmentStatus.Booked,
                 Booking = booking,
                 Tenders = current.Tenders.Select(t => t.TenderId == input.TenderId ? t with { Outcome = TenderOutcomes.Accepted, AnsweredAt = input.At } : t).ToList(),
-                Decisions = [.. current.Decisions, new ShipmentDecision("booked", input.At, ShipmentStatus.Booked, "Booked",
+                Decisions = [.. current.Decisions, new ShipmentDecision($"booked-{tender.TenderId}", input.At, ShipmentStatus.Booked, "Booked",
                     $"{quote.Scac} ({quote.CarrierName}) accepted tender {tender.TenderId}: {quote.Mode} {quote.Equipment} ${quote.Total:0.00}, " +
                     $"pickup {quote.PickupDay:yyyy-MM-dd}, delivery by {quote.EstimatedDelivery:u}")],
                 UpdatedAt = clock.GetUtcNow(),
@@ -187,7 +188,7 @@ public sealed class BookShipment(IShipmentStore shipments, IPlannerNotifier noti
             await performance.ObserveAsync(b.Scac, initial, deliveredOnTime: null, tenderAccepted: true);
         }
 
-        await notifier.PublishAsync(PlannerNotification.Create($"{input.Order.PlantId}|{input.Order.OrderId}|booked", PlannerNotificationTypes.ShipmentBooked,
+        await notifier.PublishAsync(PlannerNotification.Create($"{input.Order.PlantId}|{input.Order.OrderId}|booked|{b.TenderId}", PlannerNotificationTypes.ShipmentBooked,
             $"plants/{input.Order.PlantId}/orders/{input.Order.OrderId}", input.At,
             new { plantId = input.Order.PlantId, orderId = input.Order.OrderId, b.Scac, b.CarrierName, b.Mode, b.Equipment, b.Price, b.Currency, b.TenderId, b.PickupDay, b.EstimatedDelivery, b.PickupConfirmation }));
         return true;
@@ -201,7 +202,8 @@ public sealed class ReportTenderExhausted(IShipmentStore shipments, IPlannerNoti
     {
         await shipments.UpdateAsync(input.Order, current =>
         {
-            if (current!.Decisions.Any(d => d.Key == "exhausted"))
+            string key = input.Revision == 0 ? "exhausted" : $"exhausted-r{input.Revision}";
+            if (current!.Decisions.Any(d => d.Key == key))
             {
                 return current;
             }
@@ -209,11 +211,11 @@ public sealed class ReportTenderExhausted(IShipmentStore shipments, IPlannerNoti
             return current with
             {
                 Status = ShipmentStatus.TenderExhausted,
-                Decisions = [.. current.Decisions, new ShipmentDecision("exhausted", input.At, ShipmentStatus.TenderExhausted, "Tender waterfall exhausted", input.Reason)],
+                Decisions = [.. current.Decisions, new ShipmentDecision(key, input.At, ShipmentStatus.TenderExhausted, "Tender waterfall exhausted", input.Reason)],
                 UpdatedAt = clock.GetUtcNow(),
             };
         });
-        await notifier.PublishAsync(PlannerNotification.Create($"{input.Order.PlantId}|{input.Order.OrderId}|exhausted", PlannerNotificationTypes.TenderExhausted,
+        await notifier.PublishAsync(PlannerNotification.Create($"{input.Order.PlantId}|{input.Order.OrderId}|exhausted|r{input.Revision}", PlannerNotificationTypes.TenderExhausted,
             $"plants/{input.Order.PlantId}/orders/{input.Order.OrderId}", input.At,
             new { plantId = input.Order.PlantId, orderId = input.Order.OrderId, tendered = input.Tendered, reason = input.Reason }));
         return true;

@@ -20,7 +20,8 @@ public static class MesEvents
             ["plantId"] = plantId,
             ["lineId"] = lineId,
             ["orderId"] = orderId,
-            ["completedAt"] = "2026-11-25T07:58:12Z",
+            // Relative to the run, so carrier transit times stay feasible whatever day the suite runs.
+            ["completedAt"] = Timestamp(DateTimeOffset.UtcNow.AddMinutes(-2)),
             ["handlingUnits"] = new JsonArray(new JsonObject
             {
                 ["count"] = 18, ["length"] = 48, ["width"] = 40, ["height"] = 52, ["dimensionUnit"] = "in",
@@ -29,7 +30,7 @@ public static class MesEvents
             ["hazmat"] = null,
             ["temperature"] = null,
             ["destination"] = new JsonObject { ["locationId"] = "DC-ATL-01", ["postalCode"] = "30336", ["country"] = "US" },
-            ["requiredDeliveryBy"] = "2026-11-28T17:00:00Z",
+            ["requiredDeliveryBy"] = Timestamp(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(8).AddHours(17), TimeSpan.Zero)),
         },
     };
 
@@ -60,6 +61,31 @@ public static class MesEvents
             ["releasedAt"] = "2026-11-25T09:00:00Z", ["releasedBy"] = "qa.lead@plant100", ["note"] = "Re-sealed and re-inspected",
         },
     };
+
+    public static string Timestamp(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Sets the order's freight to <paramref name="pallets"/> non-stackable pallets of <paramref name="weightLb"/> each.</summary>
+    public static JsonObject WithPallets(this JsonObject completed, int pallets, decimal weightLb = 1000, bool stackable = false)
+    {
+        completed["data"]!["handlingUnits"] = new JsonArray(new JsonObject
+        {
+            ["count"] = pallets, ["length"] = 48, ["width"] = 40, ["height"] = 50, ["dimensionUnit"] = "in",
+            ["weight"] = weightLb, ["weightUnit"] = "lb", ["stackable"] = stackable,
+        });
+        return completed;
+    }
+
+    public static JsonObject WithDestination(this JsonObject completed, string locationId, string postalCode, string country = "US")
+    {
+        completed["data"]!["destination"] = new JsonObject { ["locationId"] = locationId, ["postalCode"] = postalCode, ["country"] = country };
+        return completed;
+    }
+
+    public static JsonObject WithRequiredDeliveryBy(this JsonObject completed, DateTimeOffset by)
+    {
+        completed["data"]!["requiredDeliveryBy"] = Timestamp(by);
+        return completed;
+    }
 
     public static string Batch(params JsonNode[] events) => new JsonArray(events.Select(e => e.DeepClone()).ToArray()).ToJsonString();
 

@@ -1,0 +1,44 @@
+using MesTms.Domain;
+using MesTms.Pipeline.Loads;
+using MesTms.Pipeline.Workflows;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+
+namespace MesTms.Functions;
+
+/// <summary>
+/// Durable triggers of consolidation and the load workflow. The consolidation activities start and signal load
+/// workflows, so they take the Functions host's Durable client binding.
+/// </summary>
+public sealed class LoadWorkflowFunctions(
+    LoadConsolidation consolidation,
+    PrepareLoadShipment prepareLoadShipment,
+    ApplyLoadOutcome applyLoadOutcome,
+    WithdrawLoadPlan withdrawLoadPlan)
+{
+    [Function(nameof(LoadOrchestration))]
+    public static Task<string> RunLoadOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new LoadOrchestration().RunAsync(context, context.GetInput<LoadWorkflowInput>()
+            ?? throw new InvalidOperationException("LoadOrchestration needs its input."));
+
+    [Function(nameof(ConsolidateOrder))]
+    public Task<ConsolidationStep> RunConsolidateOrder([ActivityTrigger] OrderKey input, [DurableClient] DurableTaskClient durable) =>
+        consolidation.ConsolidateAsync(input, durable);
+
+    [Function(nameof(WithdrawFromLoad))]
+    public Task<string> RunWithdrawFromLoad([ActivityTrigger] WithdrawFromLoadRequest input, [DurableClient] DurableTaskClient durable) =>
+        consolidation.WithdrawAsync(input.Order, input.Reason, durable);
+
+    [Function(nameof(PrepareLoadShipment))]
+    public Task<LoadSnapshot> RunPrepareLoadShipment([ActivityTrigger] LoadRequest input, FunctionContext context) =>
+        prepareLoadShipment.RunAsync(new FunctionActivityContext(nameof(PrepareLoadShipment), context), input);
+
+    [Function(nameof(ApplyLoadOutcome))]
+    public Task<string> RunApplyLoadOutcome([ActivityTrigger] LoadRequest input, FunctionContext context) =>
+        applyLoadOutcome.RunAsync(new FunctionActivityContext(nameof(ApplyLoadOutcome), context), input);
+
+    [Function(nameof(WithdrawLoadPlan))]
+    public Task<bool> RunWithdrawLoadPlan([ActivityTrigger] WithdrawLoadPlanRequest input, FunctionContext context) =>
+        withdrawLoadPlan.RunAsync(new FunctionActivityContext(nameof(WithdrawLoadPlan), context), input);
+}

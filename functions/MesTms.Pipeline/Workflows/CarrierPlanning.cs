@@ -1,0 +1,89 @@
+using MesTms.Domain;
+using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Carriers;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+
+namespace MesTms.Pipeline.Workflows;
+
+/// <summary>
+/// Rate shopping and the tender waterfall for one shipment (an order shipped alone, or a consolidated load):
+/// tender to the best candidate, wait for its answer or the timeout, fall back to the next; book on acceptance;
+/// escalate when the list (or <see cref="ShipmentPolicy.MaxTenders"/>) runs out. Runs inside the calling
+/// orchestration (deterministic: context clock and timers only); carrier answers are raised on that orchestration.
+/// </summary>
+public static class CarrierPlanning
+{
+    internal static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
+        maxNumberOfAttempts: 12, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5)));
+
+    /// <summary>Carrier answers arrive as <c>TenderResponse:{tenderId}</c>, so an answer to an old tender is never mistaken for the current one.</summary>
+    public static string TenderResponseEvent(string tenderId) => $"TenderResponse:{tenderId}";
+
+    /// <summary>Tender ids are business keys: plant, shipment, plan revision (after a material load change) and attempt.</summary>
+    public static string TenderId(OrderKey shipment, int revision, int attempt) =>
+        revision == 0 ? $"{shipment.PlantId}.{shipment.OrderId}.T{attempt}" : $"{shipment.PlantId}.{shipment.OrderId}.R{revision}.T{attempt}";
+
+    /// <returns>The shipment status reached: ReadyToShip (planning off), Booked or TenderExhausted.</returns>
+    public static async Task<string> PlanAsync(TaskOrchestrationContext context, OrderKey shipment, ShipmentPolicy policy, int revision,
+        Action<string> setStatus)
+    {
+        ILogger log = context.CreateReplaySafeLogger(nameof(CarrierPlanning));
+        RateShipmentResult rated = await context.CallActivityAsync<RateShipmentResult>(nameof(RateShipment),
+            new RateShipmentRequest(shipment, context.CurrentUtcDateTime, revision), Retry);
+        if (rated.PlanningOff)
+        {
+            return ShipmentStatus.ReadyToShip;
+        }
+
+        log.LogInformation("Shipment {Shipment}: rate shopped: {Summary}", shipment, rated.Summary);
+        int attempt = 0;
+        foreach (TenderCandidate candidate in rated.Candidates.Take(policy.MaxTenders))
+        {
+            attempt++;
+            string tenderId = TenderId(shipment, revision, attempt);
+            DateTimeOffset respondBy = context.CurrentUtcDateTime + policy.TenderResponseTimeout;
+            setStatus(ShipmentStatus.Tendering);
+            string? undeliverable = await context.CallActivityAsync<string?>(nameof(SendTender),
+                new SendTenderRequest(shipment, context.InstanceId, tenderId, attempt, candidate, context.CurrentUtcDateTime, respondBy), Retry);
+            if (undeliverable is not null)
+            {
+                await RecordOutcomeAsync(context, shipment, tenderId, candidate, TenderOutcomes.Undeliverable, undeliverable);
+                continue;
+            }
+
+            using var cancel = new CancellationTokenSource();
+            Task<TenderResponse> answer = context.WaitForExternalEvent<TenderResponse>(TenderResponseEvent(tenderId), cancel.Token);
+            Task timer = context.CreateTimer(respondBy.UtcDateTime, cancel.Token);
+            Task winner = await Task.WhenAny(answer, timer);
+            cancel.Cancel();
+
+            if (winner == answer && answer.Result.Accepted)
+            {
+                await context.CallActivityAsync(nameof(BookShipment), new BookShipmentRequest(shipment, tenderId, answer.Result, context.CurrentUtcDateTime), Retry);
+                log.LogInformation("Shipment {Shipment}: booked with {Scac} at {Price}", shipment, candidate.Scac, candidate.Total);
+                return ShipmentStatus.Booked;
+            }
+
+            if (winner == answer)
+            {
+                await RecordOutcomeAsync(context, shipment, tenderId, candidate, TenderOutcomes.Declined, answer.Result.Reason ?? "no reason given");
+            }
+            else
+            {
+                await RecordOutcomeAsync(context, shipment, tenderId, candidate, TenderOutcomes.TimedOut, $"no answer by {respondBy:u}");
+            }
+        }
+
+        string reason = attempt == 0
+            ? $"No carrier can take this shipment: {rated.Summary}"
+            : $"{attempt} tender(s) declined, unanswered or undeliverable; {Math.Max(0, rated.Candidates.Count - attempt)} further candidate(s) beyond the limit of {policy.MaxTenders}";
+        await context.CallActivityAsync(nameof(ReportTenderExhausted), new TenderExhaustedRequest(shipment, attempt, reason, context.CurrentUtcDateTime, revision), Retry);
+        log.LogWarning("Shipment {Shipment}: tender waterfall exhausted: {Reason}", shipment, reason);
+        return ShipmentStatus.TenderExhausted;
+    }
+
+    static Task RecordOutcomeAsync(TaskOrchestrationContext context, OrderKey shipment, string tenderId, TenderCandidate candidate, string outcome, string reason) =>
+        context.CallActivityAsync(nameof(RecordTenderOutcome),
+            new TenderOutcomeRequest(shipment, tenderId, candidate.Scac, outcome, reason, context.CurrentUtcDateTime), Retry);
+}

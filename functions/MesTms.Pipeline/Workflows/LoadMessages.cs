@@ -1,0 +1,26 @@
+using MesTms.Domain;
+using MesTms.Domain.Shipments;
+
+namespace MesTms.Pipeline.Workflows;
+
+/// <summary>Input of <see cref="LoadOrchestration"/>; <see cref="Progress"/> carries state across ContinueAsNew.</summary>
+public sealed record LoadWorkflowInput(string PlantId, string LoadId, ShipmentPolicy Policy, LoadWorkflowProgress Progress)
+{
+    /// <summary>The load travels as one shipment: its shipment document is keyed by plant + load id.</summary>
+    public OrderKey Shipment => new(PlantId, LoadId);
+}
+
+/// <param name="PlannedRevision">The load revision the carrier was planned for (null: not yet).</param>
+public sealed record LoadWorkflowProgress(int? PlannedRevision = null)
+{
+    public static readonly LoadWorkflowProgress Start = new();
+}
+
+/// <summary>A load as the workflow sees it: its revision and how many orders are on it.</summary>
+public sealed record LoadSnapshot(int Revision, int OrderCount);
+
+public sealed record LoadRequest(string PlantId, string LoadId, DateTimeOffset At);
+
+public sealed record WithdrawLoadPlanRequest(string PlantId, string LoadId, string Reason, bool Cancel, DateTimeOffset At);
+
+public sealed record WithdrawFromLoadRequest(OrderKey Order, string Reason);

@@ -1,0 +1,202 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using MesTms.Domain.Shipments;
+using MesTms.LocalHost.Emulators;
+using MesTms.Pipeline.Api;
+using MesTms.Pipeline.Storage;
+using MesTms.Tests.Fixtures;
+
+namespace MesTms.Tests.Integration;
+
+/// <summary>
+/// Real-time consolidation through the public surface: completion events in over HTTP, loads out through
+/// <c>GET /api/loads/{loadId}</c> and the orders' shipments, with simulated carriers booking the loads.
+/// </summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class ConsolidationTests(EmulatorFixture emulators)
+{
+    static Task<TestApp> StartAsync(EmulatorFixture emulators, bool carriers = true, Dictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["MesTms:Shipment:Consolidate"] = "true",
+            ["MesTms:Shipment:TenderResponseTimeout"] = "00:01:00",
+            ["MesTms:Plants:P100:PostalCode"] = "46218",
+            ["MesTms:Plants:P100:Country"] = "US",
+            ["MesTms:Carriers:Simulation:Enabled"] = "true",
+            ["MesTms:Carriers:Simulation:AcceptanceProbability"] = "1",
+            ["MesTms:Carriers:Simulation:DelayMilliseconds"] = "50",
+        };
+        if (carriers)
+        {
+            settings["MesTms:Carriers:ContractsPath"] = Path.Combine(LocalEmulators.FindRepositoryRoot(), "functions", "MesTms.Pipeline", "Contracts", "carriers.v1.json");
+        }
+
+        foreach ((string key, string? value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return TestApp.StartAsync(emulators, settings: settings);
+    }
+
+    static string NewOrder(string prefix = "PO") => $"{prefix}-{Guid.NewGuid():N}"[..14];
+
+    static async Task<LoadView> GetLoadAsync(TestApp app, string loadId)
+    {
+        HttpResponseMessage response = await app.Http.GetAsync($"api/loads/{Uri.EscapeDataString(loadId)}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<LoadView>(CosmosStore.Json))!;
+    }
+
+    static async Task<LoadView> WaitForLoadAsync(TestApp app, string loadId, Func<LoadView, bool> done)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        LoadView last;
+        do
+        {
+            last = await GetLoadAsync(app, loadId);
+            if (done(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(100);
+        }
+        while (DateTime.UtcNow < deadline);
+        throw new TimeoutException($"Load {loadId} did not get there; last status {last.Load.Status}, {last.Load.Orders.Count} order(s), shipment {last.Shipment?.Status}");
+    }
+
+    [Fact]
+    public async Task Three_lines_completing_orders_for_one_distribution_centre_build_full_truckloads()
+    {
+        await using TestApp app = await StartAsync(emulators);
+        // Six orders of 8 floor pallets (8,000 lb) each from three lines, all for the Atlanta DC: three fill a 53' van to 24/26 positions.
+        string[] orders = Enumerable.Range(0, 6).Select(_ => NewOrder()).ToArray();
+        for (int i = 0; i < orders.Length; i++)
+        {
+            HttpResponseMessage posted = await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(orders[i], lineId: $"L{(i % 3) + 1}").WithPallets(8)));
+            Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+            if (i == 0)
+            {
+                // The first order alone is a third of a trailer: it waits for more freight instead of shipping partial.
+                ShipmentDocument waiting = await app.WaitForShipmentAsync(orders[0], ShipmentStatus.Consolidating);
+                Assert.NotNull(waiting.OpenLoadId);
+                Assert.Contains("wait", (await GetLoadAsync(app, waiting.OpenLoadId!)).Load.Decisions[^1].Reason);
+            }
+        }
+
+        var booked = new List<ShipmentDocument>();
+        foreach (string order in orders)
+        {
+            booked.Add(await app.WaitForShipmentAsync(order, ShipmentStatus.Booked));
+        }
+
+        var loads = booked.GroupBy(s => s.LoadId!).ToList();
+        Assert.Equal(2, loads.Count);
+        foreach (IGrouping<string, ShipmentDocument> group in loads)
+        {
+            LoadView view = await GetLoadAsync(app, group.Key);
+            Assert.Equal(3, view.Load.Orders.Count);
+            Assert.Equal(group.Select(s => s.OrderId).Order(), view.Load.Orders.Select(o => o.OrderId).Order());
+            Assert.Equal(24, view.Load.FloorPositions);
+            Assert.Equal(24_000m, view.Load.WeightLb);
+            Assert.True(view.Load.Fill >= 0.9m, $"fill {view.Load.Fill}");
+            Assert.StartsWith("full enough", view.Load.Decisions.Single(d => d.Key == "ship").Reason);
+            Assert.Equal(ShipmentStatus.Booked, view.Load.Status);
+            Assert.Equal(ShipmentStatus.Booked, view.Shipment!.Status);
+            Assert.All(group, s => Assert.Equal(view.Shipment.Booking, s.Booking));
+            Assert.Equal(3, view.Shipment.MemberOrderIds.Count);
+        }
+
+        CosmosStore cosmos = app.Service<CosmosStore>();
+        Assert.Equal(2, await cosmos.Notifications.CountAsync("SELECT VALUE COUNT(1) FROM c WHERE c.type = 'mestms.load.built.v1'"));
+        Assert.Equal(2, await cosmos.Notifications.CountAsync("SELECT VALUE COUNT(1) FROM c WHERE c.type = 'mestms.shipment.booked.v1'"));
+    }
+
+    [Fact]
+    public async Task An_urgent_order_ships_alone_at_its_cutoff_while_other_freight_keeps_waiting()
+    {
+        // No contracts: transit and dock lead time come from configuration (zero), so the cut-off is the required delivery.
+        await using TestApp app = await StartAsync(emulators, carriers: false, new()
+        {
+            ["MesTms:Consolidation:TransitTimeEstimate"] = "00:00:00",
+            ["MesTms:Consolidation:DockLeadTime"] = "00:00:00",
+        });
+        string urgent = NewOrder("URG"), patient = NewOrder("PAT");
+        DateTimeOffset due = DateTimeOffset.UtcNow.AddSeconds(5);
+        await app.PostEventsAsync(MesEvents.Batch(
+            MesEvents.Completed(urgent).WithPallets(4).WithRequiredDeliveryBy(due),
+            MesEvents.Completed(patient).WithPallets(4).WithDestination("DC-CHI-02", "60638")));
+
+        ShipmentDocument waiting = await app.WaitForShipmentAsync(urgent, ShipmentStatus.Consolidating);
+        Assert.Null(waiting.LoadId);
+        ShipmentDocument shipped = await app.WaitForShipmentAsync(urgent, ShipmentStatus.Consolidated, s => s.LoadId is not null);
+
+        LoadView load = await GetLoadAsync(app, shipped.LoadId!);
+        string reason = load.Load.Decisions.Single(d => d.Key == "ship").Reason;
+        Assert.Contains("cut-off", reason);
+        Assert.True(load.Load.CreatedAt >= due.AddSeconds(-1), $"closed at {load.Load.CreatedAt:O}, cut-off {due:O}");
+        Assert.Equal([urgent], load.Load.Orders.Select(o => o.OrderId));
+        Assert.True(load.Load.Fill < 0.2m);
+
+        ShipmentDocument other = await app.WaitForShipmentAsync(patient, ShipmentStatus.Consolidating);
+        Assert.Null(other.LoadId);
+    }
+
+    [Fact]
+    public async Task A_quality_hold_takes_an_order_off_its_open_or_closed_load_and_it_rejoins_when_released()
+    {
+        await using TestApp app = await StartAsync(emulators);
+        string a = NewOrder("A"), b = NewOrder("B"), c = NewOrder("C"), d = NewOrder("D");
+
+        // Open load: B is held while it waits, and leaves the open load.
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(a).WithPallets(8), MesEvents.Completed(b).WithPallets(8)));
+        await app.WaitForShipmentAsync(a, ShipmentStatus.Consolidating);
+        string openId = (await app.WaitForShipmentAsync(b, ShipmentStatus.Consolidating)).OpenLoadId!;
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(b, "QH-1")));
+        ShipmentDocument held = await app.WaitForShipmentAsync(b, ShipmentStatus.OnQualityHold, s => s.OpenLoadId is null);
+        Assert.Contains(held.Decisions, x => x.Decision == "Taken off its load");
+        LoadView open = await WaitForLoadAsync(app, openId, v => v.Load.Orders.Count == 1);
+        Assert.Equal(a, open.Load.Orders.Single().OrderId);
+
+        // Closed load: A, C and D fill a trailer and are booked; a hold on D removes it and the load is rebuilt and re-tendered.
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(c).WithPallets(8), MesEvents.Completed(d).WithPallets(8)));
+        ShipmentDocument dBooked = await app.WaitForShipmentAsync(d, ShipmentStatus.Booked);
+        string loadId = dBooked.LoadId!;
+        LoadView before = await GetLoadAsync(app, loadId);
+        Assert.Equal(new[] { a, c, d }.Order(), before.Load.Orders.Select(o => o.OrderId).Order());
+
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(d, "QH-2")));
+        ShipmentDocument dHeld = await app.WaitForShipmentAsync(d, ShipmentStatus.OnQualityHold, s => s.LoadId is null);
+        Assert.Null(dHeld.Booking);
+        LoadView rebuilt = await WaitForLoadAsync(app, loadId, v => v.Shipment?.Booking?.TenderId.Contains(".R1.") == true && v.Load.Status == ShipmentStatus.Booked);
+        Assert.Equal(new[] { a, c }.Order(), rebuilt.Load.Orders.Select(o => o.OrderId).Order());
+        Assert.Equal(d, Assert.Single(rebuilt.Load.Removed).OrderId);
+        Assert.Equal(1, rebuilt.Load.Revision);
+        Assert.Equal(16, rebuilt.Load.FloorPositions);
+        Assert.Contains(rebuilt.Shipment!.Tenders, t => t.Outcome == "withdrawn");
+        Assert.Equal([a, c], rebuilt.Shipment.MemberOrderIds.Order());
+        ShipmentDocument aNow = await app.WaitForShipmentAsync(a, ShipmentStatus.Booked, s => s.Booking?.TenderId == rebuilt.Shipment.Booking!.TenderId);
+        Assert.Equal(loadId, aNow.LoadId);
+
+        // Released: D and B re-join consolidation as new members of the open load.
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldReleased(d, "QH-2"), MesEvents.HoldReleased(b, "QH-1")));
+        ShipmentDocument dBack = await app.WaitForShipmentAsync(d, ShipmentStatus.Consolidating);
+        Assert.Equal(1, dBack.ConsolidationRound);
+        await app.WaitForShipmentAsync(b, ShipmentStatus.Consolidating);
+        LoadView reopened = await WaitForLoadAsync(app, dBack.OpenLoadId!, v => v.Load.Orders.Count == 2);
+        Assert.Equal(new[] { b, d }.Order(), reopened.Load.Orders.Select(o => o.OrderId).Order());
+    }
+
+    [Fact]
+    public async Task Unknown_loads_are_404_and_bad_ids_400()
+    {
+        await using TestApp app = await StartAsync(emulators, carriers: false);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Http.GetAsync("api/loads/L-P100-US-303-D99999")).StatusCode);
+        HttpResponseMessage bad = await app.Http.GetAsync($"api/loads/{new string('x', 201)}");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+    }
+}
