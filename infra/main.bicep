@@ -33,6 +33,15 @@ param holdEscalationAfter string = '1.00:00:00'
 @description('How long each carrier has to answer a tender (TimeSpan).')
 param tenderResponseTimeout string = '02:00:00'
 
+@description('Ready orders join real-time consolidation (open loads per plant + destination group + equipment class).')
+param consolidate bool = true
+
+@description('Fill of the binding dimension at which a load ships (0-1).')
+param consolidationTargetFill string = '0.9'
+
+@description('Cost of keeping ready freight waiting, per order per hour.')
+param consolidationHoldingCostPerOrderHour string = '12'
+
 @description('Plant shipping addresses by plant id, e.g. { "P100": { "postalCode": "46218", "country": "US" } }.')
 param plants object = {}
 
@@ -152,6 +161,9 @@ module functionApp 'modules/functionapp.bicep' = {
     plannerTopicEndpoint: eventGrid.outputs.plannerTopicEndpoint
     holdEscalationAfter: holdEscalationAfter
     tenderResponseTimeout: tenderResponseTimeout
+    consolidate: consolidate
+    consolidationTargetFill: consolidationTargetFill
+    consolidationHoldingCostPerOrderHour: consolidationHoldingCostPerOrderHour
     plants: plants
     carrierEndpoints: carrierEndpoints
     maximumInstanceCount: maximumInstanceCount

@@ -34,6 +34,15 @@ param holdEscalationAfter string
 @description('Tender answer timeout per carrier (TimeSpan).')
 param tenderResponseTimeout string
 
+@description('Ready orders join real-time consolidation (open loads) instead of shipping one by one.')
+param consolidate bool
+
+@description('Fill of the binding dimension (weight, cube or floor) at which a load ships (0-1, as text).')
+param consolidationTargetFill string
+
+@description('Cost of keeping ready freight waiting, per order per hour (as text).')
+param consolidationHoldingCostPerOrderHour string
+
 @description('Plant shipping addresses by plant id: { "P100": { "postalCode": "46218", "country": "US" } }.')
 param plants object
 
@@ -74,6 +83,9 @@ var baseSettings = [
   { name: 'MesTms__Shipment__HoldEscalationAfter', value: holdEscalationAfter }
   { name: 'MesTms__Shipment__TenderResponseTimeout', value: tenderResponseTimeout }
   { name: 'MesTms__Carriers__ContractsPath', value: 'Contracts/carriers.v1.json' }
+  { name: 'MesTms__Shipment__Consolidate', value: string(consolidate) }
+  { name: 'MesTms__Consolidation__TargetFill', value: consolidationTargetFill }
+  { name: 'MesTms__Consolidation__HoldingCostPerOrderHour', value: consolidationHoldingCostPerOrderHour }
 ]
 
 var plantSettings = flatten(map(items(plants), p => [

@@ -149,6 +149,18 @@ public sealed class RateShopperTests
     }
 
     [Fact]
+    public void A_multi_stop_load_goes_by_truckload_with_stop_offs_never_LTL()
+    {
+        RatingRequest oneStop = Truckload(weight: 800, cube: 80, pallets: 2, requiredBy: Ready.AddDays(7));
+        RateShopResult result = Shopper.Shop(oneStop with { Stops = 3 }, ShippingCalendar.Default);
+
+        Assert.All(result.Candidates, q => Assert.Equal(ServiceMode.Ftl, q.Mode));
+        Assert.Contains(result.Excluded, e => e.Mode == ServiceMode.Ltl && e.Reason.Contains("3 stops"));
+        CarrierQuote single = Shopper.Shop(oneStop, ShippingCalendar.Default).Candidates.First(q => q.Mode == ServiceMode.Ftl && q.Scac == result.Best!.Scac);
+        Assert.True(result.Best!.StopOffs > 0 && single.StopOffs == 0);
+    }
+
+    [Fact]
     public void Trucks_that_cannot_take_palletised_freight_and_carriers_without_a_lane_are_excluded()
     {
         RateShopResult result = Shopper.Shop(Truckload("90012"), ShippingCalendar.Default);

@@ -44,6 +44,8 @@ public sealed class TestApp : IAsyncDisposable
             ["MesTms:Cosmos:CreateIfNotExists"] = "true",
             // Carrier planning is off unless a test turns it on (then orders go on from ReadyToShip to tendering).
             ["MesTms:Carriers:ContractsPath"] = "",
+            // Orders are planned one by one unless a test turns consolidation on.
+            ["MesTms:Shipment:Consolidate"] = "false",
         };
         foreach ((string key, string? value) in settings ?? new Dictionary<string, string?>())
         {

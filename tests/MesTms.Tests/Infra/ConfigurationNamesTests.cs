@@ -18,6 +18,7 @@ public sealed class ConfigurationNamesTests
         [CosmosOptions.Section.Replace(":", "__")] = typeof(CosmosOptions),
         [NotificationOptions.Section.Replace(":", "__")] = typeof(NotificationOptions),
         [PipelineServices.ShipmentSection.Replace(":", "__")] = typeof(ShipmentPolicy),
+        [PipelineServices.ConsolidationSection.Replace(":", "__")] = typeof(MesTms.Domain.Loads.ConsolidationPolicy),
         [CarrierOptions.Section.Replace(":", "__")] = typeof(CarrierOptions),
         [CarrierOptions.Section.Replace(":", "__") + "__Simulation"] = typeof(SimulatedCarrierOptions),
     };
