@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace MesTms.Functions;
 
 /// <summary>The planner API (function-key auth).</summary>
-public sealed class PlannerFunctions(PlannerApi api, TenderApi tenders, HoldApi holds)
+public sealed class PlannerFunctions(PlannerApi api, TenderApi tenders, HoldApi holds, DockApi docks)
 {
     [Function("GetShipment")]
     public async Task<IActionResult> GetShipment(
@@ -21,6 +21,14 @@ public sealed class PlannerFunctions(PlannerApi api, TenderApi tenders, HoldApi 
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "loads/{loadId}")] HttpRequest request, string loadId)
     {
         await api.GetLoadAsync(request.HttpContext, loadId);
+        return new EmptyResult();
+    }
+
+    [Function("GetDockSchedule")]
+    public async Task<IActionResult> GetDockSchedule(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "plants/{plantId}/docks")] HttpRequest request, string plantId)
+    {
+        await docks.GetScheduleAsync(request.HttpContext, plantId);
         return new EmptyResult();
     }
 

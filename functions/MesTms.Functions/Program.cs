@@ -19,6 +19,10 @@ builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ReportTenderExhausted>()
 builder.Services.AddSingleton<MesTms.Pipeline.Workflows.PrepareLoadShipment>();
 builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ApplyLoadOutcome>();
 builder.Services.AddSingleton<MesTms.Pipeline.Workflows.WithdrawLoadPlan>();
+builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ApplyActualCompletion>();
+builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ScheduleDock>();
+builder.Services.AddSingleton<MesTms.Pipeline.Workflows.SuspendBookingForHold>();
+builder.Services.AddSingleton<MesTms.Pipeline.Workflows.WithdrawTenderForHold>();
 
 IHost host = builder.Build();
 await host.Services.GetRequiredService<CosmosStore>().EnsureCreatedAsync();

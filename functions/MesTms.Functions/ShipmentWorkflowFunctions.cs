@@ -17,7 +17,11 @@ public sealed class ShipmentWorkflowFunctions(
     SendTender sendTender,
     RecordTenderOutcome recordTenderOutcome,
     BookShipment bookShipment,
-    ReportTenderExhausted reportTenderExhausted)
+    ReportTenderExhausted reportTenderExhausted,
+    ApplyActualCompletion applyActualCompletion,
+    ScheduleDock scheduleDock,
+    SuspendBookingForHold suspendBookingForHold,
+    WithdrawTenderForHold withdrawTenderForHold)
 {
     [Function(nameof(ShipmentOrchestration))]
     public static Task<string> RunShipmentOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) =>
@@ -59,6 +63,22 @@ public sealed class ShipmentWorkflowFunctions(
     [Function(nameof(ReportTenderExhausted))]
     public Task<bool> RunReportTenderExhausted([ActivityTrigger] TenderExhaustedRequest input, FunctionContext context) =>
         reportTenderExhausted.RunAsync(new FunctionActivityContext(nameof(ReportTenderExhausted), context), input);
+
+    [Function(nameof(ApplyActualCompletion))]
+    public Task<DockResult> RunApplyActualCompletion([ActivityTrigger] MesTms.Domain.OrderKey input, FunctionContext context) =>
+        applyActualCompletion.RunAsync(new FunctionActivityContext(nameof(ApplyActualCompletion), context), input);
+
+    [Function(nameof(ScheduleDock))]
+    public Task<DockResult> RunScheduleDock([ActivityTrigger] ScheduleDockRequest input, FunctionContext context) =>
+        scheduleDock.RunAsync(new FunctionActivityContext(nameof(ScheduleDock), context), input);
+
+    [Function(nameof(SuspendBookingForHold))]
+    public Task<SuspendBookingResult> RunSuspendBookingForHold([ActivityTrigger] SuspendBookingRequest input, FunctionContext context) =>
+        suspendBookingForHold.RunAsync(new FunctionActivityContext(nameof(SuspendBookingForHold), context), input);
+
+    [Function(nameof(WithdrawTenderForHold))]
+    public Task<bool> RunWithdrawTenderForHold([ActivityTrigger] WithdrawTenderRequest input, FunctionContext context) =>
+        withdrawTenderForHold.RunAsync(new FunctionActivityContext(nameof(WithdrawTenderForHold), context), input);
 }
 
 /// <summary>The activity context the shared activities expect, filled from the Functions invocation.</summary>

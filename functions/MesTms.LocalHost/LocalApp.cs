@@ -158,6 +158,7 @@ public sealed class LocalApp : IAsyncDisposable
         app.MapMethods("/api/events/mes", [HttpMethods.Options], MesEventWebhook.HandleOptionsAsync);
         app.MapPost("/api/events/mes", (HttpContext http, MesEventWebhook webhook, DurableTaskClient durable) => webhook.HandleAsync(http, durable));
         app.MapGet("/api/shipments/{orderId}", (HttpContext http, string orderId, PlannerApi api) => api.GetShipmentAsync(http, orderId));
+        app.MapGet("/api/plants/{plantId}/docks", (HttpContext http, string plantId, DockApi api) => api.GetScheduleAsync(http, plantId));
         app.MapGet("/api/loads/{loadId}", (HttpContext http, string loadId, PlannerApi api) => api.GetLoadAsync(http, loadId));
         app.MapGet("/api/events/rejected", (HttpContext http, PlannerApi api) => api.ListRejectedEventsAsync(http));
         app.MapPost("/api/shipments/{orderId}/holds/{holdId}/release", (HttpContext http, string orderId, string holdId, HoldApi api, DurableTaskClient durable) => api.ReleaseAsync(http, orderId, holdId, durable));

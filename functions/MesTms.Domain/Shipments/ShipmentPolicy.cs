@@ -18,6 +18,12 @@ public sealed record ShipmentPolicy
     /// </summary>
     public bool Consolidate { get; init; }
 
+    /// <summary>
+    /// The carrier's cancellation-fee (TONU) window: a booked shipment put on hold has its tender withdrawn this long
+    /// before pickup unless the hold is released first; it is re-tendered after release.
+    /// </summary>
+    public TimeSpan CancellationFeeWindow { get; init; } = TimeSpan.FromHours(24);
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -29,6 +35,11 @@ public sealed record ShipmentPolicy
         if (TenderResponseTimeout <= TimeSpan.Zero || TenderResponseTimeout > TimeSpan.FromDays(3))
         {
             problems.Add("MesTms:Shipment:TenderResponseTimeout must be between 00:00:00.001 and 3.00:00:00");
+        }
+
+        if (CancellationFeeWindow < TimeSpan.Zero || CancellationFeeWindow > TimeSpan.FromDays(14))
+        {
+            problems.Add("MesTms:Shipment:CancellationFeeWindow must be between 00:00:00 and 14.00:00:00");
         }
 
         if (MaxTenders is < 1 or > 20)

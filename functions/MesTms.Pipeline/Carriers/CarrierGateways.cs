@@ -11,7 +11,16 @@ public interface ICarrierGateway
 {
     /// <summary>Returns null when the tender was delivered, or why it could not be (the carrier is then skipped).</summary>
     Task<string?> SendAsync(LoadTender tender, CancellationToken cancellationToken = default);
+
+    /// <summary>Tells the carrier its dock appointment was set or changed (or released). Returns why it could not be delivered, or null.</summary>
+    Task<string?> NotifyAppointmentAsync(CarrierMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>Withdraws an accepted tender (before the carrier's cancellation-fee window). Returns why it could not be delivered, or null.</summary>
+    Task<string?> WithdrawTenderAsync(CarrierMessage message, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A message to a carrier other than a tender: an appointment notice or a tender withdrawal.</summary>
+public sealed record CarrierMessage(string Id, string Scac, string Kind, string? TenderId, DateTimeOffset At, object Body);
 
 /// <summary>
 /// HTTP adapter: POSTs the tender as JSON to the carrier's endpoint (<c>MesTms:Carriers:Endpoints:{SCAC}</c>);
@@ -33,6 +42,29 @@ public sealed class HttpCarrierGateway(HttpClient http, CarrierOptions options) 
         }
 
         return response.IsSuccessStatusCode ? null : $"{tender.Scac} refused the tender message: HTTP {(int)response.StatusCode}";
+    }
+
+    public Task<string?> NotifyAppointmentAsync(CarrierMessage message, CancellationToken cancellationToken = default) =>
+        PostAsync(message, "appointments", cancellationToken);
+
+    public Task<string?> WithdrawTenderAsync(CarrierMessage message, CancellationToken cancellationToken = default) =>
+        PostAsync(message, "withdrawals", cancellationToken);
+
+    /// <summary>POSTs to <c>{endpoint}/{path}</c> (e.g. <c>…/tenders/HRTL/appointments</c>); the message id lets the carrier de-duplicate.</summary>
+    async Task<string?> PostAsync(CarrierMessage message, string path, CancellationToken cancellationToken)
+    {
+        if (!options.Endpoints.TryGetValue(message.Scac, out string? endpoint) || !Uri.TryCreate(endpoint.TrimEnd('/') + "/" + path, UriKind.Absolute, out Uri? uri))
+        {
+            return $"no endpoint configured for {message.Scac} ({CarrierOptions.Section}:Endpoints:{message.Scac})";
+        }
+
+        using HttpResponseMessage response = await http.PostAsJsonAsync(uri, message, CosmosStore.Json, cancellationToken);
+        if ((int)response.StatusCode >= 500)
+        {
+            response.EnsureSuccessStatusCode();
+        }
+
+        return response.IsSuccessStatusCode ? null : $"{message.Scac} refused the {message.Kind} message: HTTP {(int)response.StatusCode}";
     }
 }
 
@@ -79,6 +111,22 @@ public sealed class SimulatedCarrierGateway(IServiceProvider services, CarrierOp
                 logger.LogWarning(e, "Simulated carrier {Scac} could not answer tender {TenderId}", tender.Scac, tender.TenderId);
             }
         });
+        return Task.FromResult<string?>(null);
+    }
+
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, CarrierMessage> received = new();
+
+    /// <summary>Appointment notices and withdrawals the simulated carriers received, by message id (duplicates collapse).</summary>
+    public IReadOnlyCollection<CarrierMessage> Received => received.Values.OrderBy(m => m.At).ToList();
+
+    public Task<string?> NotifyAppointmentAsync(CarrierMessage message, CancellationToken cancellationToken = default) => Receive(message);
+
+    public Task<string?> WithdrawTenderAsync(CarrierMessage message, CancellationToken cancellationToken = default) => Receive(message);
+
+    Task<string?> Receive(CarrierMessage message)
+    {
+        received.TryAdd(message.Id, message);
+        logger.LogInformation("Simulated carrier {Scac} received {Kind} {Id}", message.Scac, message.Kind, message.Id);
         return Task.FromResult<string?>(null);
     }
 

@@ -1,5 +1,6 @@
 using MesTms.Domain.Loads;
 using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Loads;
 using MesTms.Pipeline.Api;
 using MesTms.Pipeline.Carriers;
@@ -48,6 +49,19 @@ public static class PipelineServices
         services.AddSingleton(consolidation);
         services.AddSingleton<ILoadStore, CosmosLoadStore>();
         services.AddSingleton<LoadConsolidation>();
+        var docks = new DockOptions();
+        configuration.GetSection(DockOptions.Section).Bind(docks);
+        if (docks.MaxDaysAhead is < 1 or > 30)
+        {
+            throw new InvalidOperationException($"{DockOptions.Section}:MaxDaysAhead must be 1-30");
+        }
+
+        services.AddSingleton(docks);
+        services.AddSingleton(new DockCatalog(docks));
+        services.AddSingleton<IDockStore, CosmosDockStore>();
+        services.AddSingleton<DockScheduling>();
+        services.AddSingleton<DockPrePlanning>();
+        services.AddSingleton<DockApi>();
         services.AddSingleton(cosmos);
         services.AddSingleton(notifications);
         services.AddSingleton(policy);
@@ -102,6 +116,10 @@ public static class PipelineServices
         registry.AddActivity<PrepareLoadShipment>();
         registry.AddActivity<ApplyLoadOutcome>();
         registry.AddActivity<WithdrawLoadPlan>();
+        registry.AddActivity<ApplyActualCompletion>();
+        registry.AddActivity<ScheduleDock>();
+        registry.AddActivity<SuspendBookingForHold>();
+        registry.AddActivity<WithdrawTenderForHold>();
         return registry;
     }
 }

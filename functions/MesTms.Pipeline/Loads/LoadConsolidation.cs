@@ -148,6 +148,7 @@ public sealed class LoadConsolidation(
                 LoadId = null,
                 OpenLoadId = null,
                 Booking = null,
+                DockAppointment = null,
                 ConsolidationRound = current.ConsolidationRound + 1,
                 Decisions = [.. current.Decisions, new ShipmentDecision($"left-load-{current.ConsolidationRound}", now, current.Status,
                     "Taken off its load", $"Removed from {from}: {reason}; it re-joins consolidation when released")],

@@ -82,6 +82,9 @@ public sealed record ShipmentDocument
 
     /// <summary>How many times the order left a load (quality hold); it re-joins consolidation as a new member.</summary>
     public int ConsolidationRound { get; init; }
+
+    /// <summary>The dock door and window (Tentative from a forecast, Booked once a carrier is booked).</summary>
+    public MesTms.Domain.Docks.DockAppointment? DockAppointment { get; init; }
 }
 
 /// <summary>One tender of the waterfall and what came of it.</summary>

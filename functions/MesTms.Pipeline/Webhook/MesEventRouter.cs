@@ -2,6 +2,7 @@ using MesTms.Domain;
 using MesTms.Domain.Events;
 using MesTms.Domain.Holds;
 using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Storage;
 using MesTms.Pipeline.Workflows;
 using Microsoft.DurableTask;
@@ -14,7 +15,7 @@ namespace MesTms.Pipeline.Webhook;
 /// Routes a recorded MES event to the workflows. Every route is idempotent: running it again for the same event
 /// (after a crash or a redelivery) changes nothing.
 /// </summary>
-public sealed class MesEventRouter(IMesEventStore events, IQualityHoldStore holds, ShipmentPolicy policy, ILogger<MesEventRouter> logger)
+public sealed class MesEventRouter(IMesEventStore events, IQualityHoldStore holds, ShipmentPolicy policy, DockPrePlanning docks, ILogger<MesEventRouter> logger)
 {
     static readonly OrchestrationRuntimeStatus[] AnyStatus = Enum.GetValues<OrchestrationRuntimeStatus>()
         .Where(s => StartOrchestrationOptionsExtensions.ValidDedupeStatuses.Contains(s)).ToArray();
@@ -29,8 +30,7 @@ public sealed class MesEventRouter(IMesEventStore events, IQualityHoldStore hold
             QualityHoldReleasedEvent released => await ChangeHoldsAsync(released.Order, durable,
                 ledger => ledger.Release(released.Data.HoldId, released.Data.ReleasedAt, released.Data.ReleasedBy, released.Data.Note),
                 $"hold {released.Data.HoldId} released", cancellationToken),
-            ProductionScheduledEvent scheduled =>
-                $"forecast recorded: {scheduled.Order} expected at {scheduled.Data.ExpectedCompletionAt:u} (dock pre-planning consumes it)",
+            ProductionScheduledEvent scheduled => await docks.PlanAsync(scheduled, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(mesEvent), mesEvent.Type, "No route for this event type."),
         };
     }

@@ -1,6 +1,7 @@
 using MesTms.Domain;
 using MesTms.Domain.Events;
 using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Loads;
 using MesTms.Pipeline.Storage;
 using Microsoft.DurableTask;
@@ -123,12 +124,13 @@ public sealed class ApplyLoadOutcome(ILoadStore loads, IShipmentStore shipments,
         foreach (LoadLine line in load.Orders)
         {
             await shipments.UpdateAsync(new OrderKey(input.PlantId, line.OrderId), current => current is null || current.LoadId != input.LoadId
-                || (current.Status == status && current.Booking == shipment.Booking)
+                || (current.Status == status && current.Booking == shipment.Booking && current.DockAppointment == shipment.DockAppointment)
                 ? current!
                 : current with
                 {
                     Status = status,
                     Booking = shipment.Booking,
+                    DockAppointment = shipment.DockAppointment,
                     Decisions = [.. current.Decisions, new ShipmentDecision($"load-{key}", input.At, status, $"Load {input.LoadId} {status}", summary)],
                     UpdatedAt = clock.GetUtcNow(),
                 });
@@ -142,12 +144,17 @@ public sealed class ApplyLoadOutcome(ILoadStore loads, IShipmentStore shipments,
 /// Withdraws the load's current carrier plan before re-planning (material change) or cancelling (empty load): the
 /// booking is released, an open or accepted tender is marked withdrawn, and the decision is recorded.
 /// </summary>
-public sealed class WithdrawLoadPlan(ILoadStore loads, IShipmentStore shipments, TimeProvider clock) : TaskActivity<WithdrawLoadPlanRequest, bool>
+public sealed class WithdrawLoadPlan(ILoadStore loads, IShipmentStore shipments, DockScheduling docks, TimeProvider clock) : TaskActivity<WithdrawLoadPlanRequest, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, WithdrawLoadPlanRequest input)
     {
         string status = input.Cancel ? ShipmentStatus.Cancelled : ShipmentStatus.Consolidated;
         var key = new OrderKey(input.PlantId, input.LoadId);
+        if ((await shipments.GetAsync(key))?.DockAppointment is { } appointment)
+        {
+            await docks.ReleaseAsync(input.PlantId, input.LoadId, appointment, input.Reason);
+        }
+
         await shipments.UpdateAsync(key, current =>
         {
             if (current is null)
@@ -171,6 +178,7 @@ public sealed class WithdrawLoadPlan(ILoadStore loads, IShipmentStore shipments,
             {
                 Status = status,
                 Booking = null,
+                DockAppointment = null,
                 Tenders = current.Tenders.Select(t => t.Outcome is null or TenderOutcomes.Accepted ? t with { Outcome = "withdrawn", Reason = input.Reason, AnsweredAt = t.AnsweredAt ?? input.At } : t).ToList(),
                 Decisions = [.. current.Decisions, new ShipmentDecision(decisionKey, input.At, status, input.Cancel ? "Load cancelled" : "Carrier plan withdrawn", $"{input.Reason}; {what}")],
                 UpdatedAt = clock.GetUtcNow(),

@@ -41,6 +41,12 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, stri
 
             string status = await CarrierPlanning.PlanAsync(context, input.Shipment, input.Policy, snapshot.Revision, s => context.SetCustomStatus(s));
             progress = progress with { PlannedRevision = snapshot.Revision };
+            if (status == ShipmentStatus.Booked)
+            {
+                await context.CallActivityAsync<DockResult>(nameof(ScheduleDock),
+                    new ScheduleDockRequest(input.Shipment, $"load booked (revision {snapshot.Revision})", context.CurrentUtcDateTime), CarrierPlanning.Retry);
+            }
+
             log.LogInformation("Load {LoadId}: revision {Revision} planned: {Status}", input.LoadId, snapshot.Revision, status);
         }
 

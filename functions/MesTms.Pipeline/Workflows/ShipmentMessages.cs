@@ -19,7 +19,10 @@ public sealed record ShipmentWorkflowProgress(
     bool Escalated = false,
     bool ReadyRecorded = false,
     bool Planned = false,
-    string? LoadId = null)
+    string? LoadId = null,
+    bool Booked = false,
+    DateTimeOffset? WithdrawBy = null,
+    int PlanRevision = 0)
 {
     public static readonly ShipmentWorkflowProgress Start = new();
 }

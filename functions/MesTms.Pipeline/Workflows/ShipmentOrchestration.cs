@@ -45,6 +45,14 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
             if (progress.HoldDecisionVersion != holds.Version)
             {
                 string reasons = string.Join("; ", holds.Active.Select(h => $"{h.HoldId}: {h.Reason}"));
+                if (!input.Policy.Consolidate && progress.Booked && progress.WithdrawBy is null)
+                {
+                    // Booked and now held: the door goes back to the schedule; the tender stays until the fee window.
+                    SuspendBookingResult suspended = await context.CallActivityAsync<SuspendBookingResult>(nameof(SuspendBookingForHold),
+                        new SuspendBookingRequest(input.Order, reasons, input.Policy.CancellationFeeWindow, context.CurrentUtcDateTime), Retry);
+                    progress = progress with { WithdrawBy = suspended.WithdrawBy, Booked = suspended.Booked };
+                }
+
                 if (input.Policy.Consolidate)
                 {
                     // Off its open or closed load: the load is rebuilt without it (and re-planned if that changed it materially).
@@ -61,17 +69,34 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
             progress = progress with { HeldSince = heldSince, HoldDecisionVersion = holds.Version, ReadyRecorded = false };
             context.SetCustomStatus(new ShipmentWorkflowStatus(ShipmentStatus.OnQualityHold, holds.Active.Select(h => h.HoldId).ToList()));
 
-            if (progress.Escalated)
+            // Two deadlines while held: withdrawing a booked tender before the carrier's cancellation-fee window, and
+            // escalating to planners. The timer is cancelled when a hold change arrives first.
+            DateTimeOffset? escalateAt = progress.Escalated ? null : heldSince + input.Policy.HoldEscalationAfter;
+            DateTimeOffset? withdrawAt = progress.WithdrawBy;
+            DateTimeOffset? deadline = escalateAt is null ? withdrawAt : withdrawAt is null || escalateAt < withdrawAt ? escalateAt : withdrawAt;
+            if (deadline is null)
             {
                 await context.WaitForExternalEvent<QualityHoldSignal>(QualityHoldChangedEvent);
             }
-            else if (await WaitForHoldChangeAsync(context, heldSince + input.Policy.HoldEscalationAfter) is false)
+            else if (await WaitForHoldChangeAsync(context, deadline.Value) is false)
             {
-                await context.CallActivityAsync(nameof(EscalateQualityHold), new QualityHoldEscalationRequest(
-                    input.Order, holds.Active, heldSince, input.Policy.HoldEscalationAfter, context.CurrentUtcDateTime,
-                    $"escalation-{heldSince.ToUnixTimeMilliseconds()}"), Retry);
-                progress = progress with { Escalated = true };
-                log.LogWarning("Shipment {Order}: quality hold escalated to planners after {After}", input.Order, input.Policy.HoldEscalationAfter);
+                if (withdrawAt is not null && withdrawAt <= context.CurrentUtcDateTime)
+                {
+                    string reasons = string.Join("; ", holds.Active.Select(h => $"{h.HoldId}: {h.Reason}"));
+                    await context.CallActivityAsync<bool>(nameof(WithdrawTenderForHold), new WithdrawTenderRequest(input.Order,
+                        $"still on quality hold ({reasons}) at {context.CurrentUtcDateTime:u}", context.CurrentUtcDateTime), Retry);
+                    progress = progress with { WithdrawBy = null, Booked = false, Planned = false, PlanRevision = progress.PlanRevision + 1 };
+                    log.LogWarning("Shipment {Order}: tender withdrawn before the cancellation-fee window; re-tendered after release", input.Order);
+                }
+
+                if (escalateAt is not null && escalateAt <= context.CurrentUtcDateTime)
+                {
+                    await context.CallActivityAsync(nameof(EscalateQualityHold), new QualityHoldEscalationRequest(
+                        input.Order, holds.Active, heldSince, input.Policy.HoldEscalationAfter, context.CurrentUtcDateTime,
+                        $"escalation-{heldSince.ToUnixTimeMilliseconds()}"), Retry);
+                    progress = progress with { Escalated = true };
+                    log.LogWarning("Shipment {Order}: quality hold escalated to planners after {After}", input.Order, input.Policy.HoldEscalationAfter);
+                }
             }
 
             context.ContinueAsNew(input with { Progress = progress });
@@ -87,6 +112,19 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
                 $"ready-{holds.Version}", context.CurrentUtcDateTime, ShipmentStatus.ReadyToShip, "Ready to ship", reason));
             progress = progress with { ReadyRecorded = true, HeldSince = null, Escalated = false, HoldDecisionVersion = holds.Version };
             log.LogInformation("Shipment {Order}: ready to ship", input.Order);
+
+            // A door planned from the forecast follows the actual output: pulled forward or pushed back.
+            await context.CallActivityAsync<DockResult>(nameof(ApplyActualCompletion), input.Order, Retry);
+
+            if (progress.Booked && progress.WithdrawBy is not null)
+            {
+                // Released before the cancellation-fee window: the booking stands; reserve the door again.
+                await RecordDecisionAsync(context, input, holds, new ShipmentDecision($"booking-kept-{holds.Version}", context.CurrentUtcDateTime, ShipmentStatus.Booked,
+                    "Booking kept", $"Hold released before the tender had to be withdrawn ({progress.WithdrawBy:u}): carrier keeps the load"));
+                await context.CallActivityAsync<DockResult>(nameof(ScheduleDock),
+                    new ScheduleDockRequest(input.Order, "hold released, booking kept", context.CurrentUtcDateTime), Retry);
+                progress = progress with { WithdrawBy = null };
+            }
         }
 
         if (!progress.Planned && input.Policy.Consolidate)
@@ -108,9 +146,15 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
         }
         else if (!progress.Planned)
         {
-            string status = await CarrierPlanning.PlanAsync(context, input.Order, input.Policy, 0,
+            string status = await CarrierPlanning.PlanAsync(context, input.Order, input.Policy, progress.PlanRevision,
                 s => context.SetCustomStatus(new ShipmentWorkflowStatus(s, [])));
-            progress = progress with { Planned = true };
+            progress = progress with { Planned = true, Booked = status == ShipmentStatus.Booked };
+            if (status == ShipmentStatus.Booked)
+            {
+                await context.CallActivityAsync<DockResult>(nameof(ScheduleDock),
+                    new ScheduleDockRequest(input.Order, "carrier booked", context.CurrentUtcDateTime), Retry);
+            }
+
             context.SetCustomStatus(new ShipmentWorkflowStatus(status, []));
         }
         else

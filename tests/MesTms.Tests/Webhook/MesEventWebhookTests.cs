@@ -13,6 +13,8 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 
+using MesTms.Pipeline.Docks;
+
 namespace MesTms.Tests.Webhook;
 
 /// <summary>Webhook protocol decisions that need a failing or scripted store: Moq stands in for Cosmos and Durable.</summary>
@@ -23,8 +25,18 @@ public sealed class MesEventWebhookTests
     readonly Mock<DurableTaskClient> durable = new("test");
 
     MesEventWebhook CreateWebhook() => new(events.Object,
-        new MesEventRouter(events.Object, holds.Object, new ShipmentPolicy(), NullLogger<MesEventRouter>.Instance),
+        new MesEventRouter(events.Object, holds.Object, new ShipmentPolicy(), DocksOff(), NullLogger<MesEventRouter>.Instance),
         TimeProvider.System, NullLogger<MesEventWebhook>.Instance);
+
+    /// <summary>Dock pre-planning with no dock model: forecasts are only recorded (no store is touched).</summary>
+    static DockPrePlanning DocksOff()
+    {
+        var options = new DockOptions();
+        var store = new Mock<IDockStore>(MockBehavior.Strict);
+        var scheduling = new DockScheduling(store.Object, new DockCatalog(options), options, Mock.Of<MesTms.Pipeline.Notifications.IPlannerNotifier>(),
+            Mock.Of<MesTms.Pipeline.Carriers.ICarrierGateway>(), TimeProvider.System, NullLogger<DockScheduling>.Instance);
+        return new DockPrePlanning(store.Object, Mock.Of<IShipmentStore>(MockBehavior.Strict), scheduling, options, TimeProvider.System);
+    }
 
     static DefaultHttpContext Request(string body)
     {

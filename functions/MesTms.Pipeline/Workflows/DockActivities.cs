@@ -1,0 +1,193 @@
+using MesTms.Domain;
+using MesTms.Domain.Docks;
+using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Docks;
+using MesTms.Pipeline.Storage;
+using Microsoft.DurableTask;
+
+namespace MesTms.Pipeline.Workflows;
+
+public sealed record ScheduleDockRequest(OrderKey Shipment, string Why, DateTimeOffset At);
+
+/// <summary>What the workflow needs to know after an appointment was placed: the window, or why there is none.</summary>
+public sealed record DockResult(bool Scheduled, string Change, DateTimeOffset? Start, string Reason);
+
+public sealed record SuspendBookingRequest(OrderKey Order, string Reason, TimeSpan CancellationFeeWindow, DateTimeOffset At);
+
+/// <summary>When a held booking must be withdrawn to avoid the carrier's cancellation fee (null: nothing booked).</summary>
+public sealed record SuspendBookingResult(bool Booked, DateTimeOffset? WithdrawBy, string Reason);
+
+public sealed record WithdrawTenderRequest(OrderKey Order, string Reason, DateTimeOffset At);
+
+/// <summary>Records a dock decision on a shipment (and, for a load, on each order on it).</summary>
+internal static class DockDecisions
+{
+    public static async Task RecordAsync(IShipmentStore shipments, ShipmentDocument shipment, DockAppointment? appointment, string key, string decision,
+        string reason, DateTimeOffset at, TimeProvider clock)
+    {
+        foreach (OrderKey target in shipment.MemberOrderIds.Select(m => new OrderKey(shipment.PlantId, m)).Prepend(new OrderKey(shipment.PlantId, shipment.OrderId)))
+        {
+            await shipments.UpdateAsync(target, current => current is null || current.Decisions.Any(d => d.Key == key)
+                ? current!
+                : current with
+                {
+                    DockAppointment = appointment,
+                    Decisions = [.. current.Decisions, new ShipmentDecision(key, at, current.Status, decision, reason)],
+                    UpdatedAt = clock.GetUtcNow(),
+                });
+        }
+    }
+}
+
+/// <summary>
+/// Applies the actual completion to an appointment planned from a forecast (<c>mes.production.scheduled.v1</c>):
+/// an order ready earlier than forecast is pulled forward when a door allows it, a later one is pushed back.
+/// </summary>
+public sealed class ApplyActualCompletion(IShipmentStore shipments, IDockStore docks, DockScheduling scheduling, TimeProvider clock)
+    : TaskActivity<OrderKey, DockResult>
+{
+    public override async Task<DockResult> RunAsync(TaskActivityContext context, OrderKey input)
+    {
+        ShipmentDocument shipment = await shipments.GetAsync(input) ?? throw new InvalidOperationException($"Shipment {input} does not exist.");
+        DockForecastDocument? forecast = scheduling.Enabled ? await docks.GetForecastAsync(input.PlantId, input.OrderId) : null;
+        DockAppointment? planned = shipment.DockAppointment ?? forecast?.Appointment;
+        if (planned is null || planned.Status != DockAppointment.Tentative)
+        {
+            return new DockResult(planned is not null, "none", planned?.Start, "no appointment planned from a forecast");
+        }
+
+        DateTimeOffset ready = shipment.ReadyAt ?? clock.GetUtcNow();
+        var request = new DockRequest(input.OrderId, null, DockScheduling.Pallets(shipment.HandlingUnits), shipment.Temperature is not null, shipment.Hazmat is not null,
+            ready, ready, ready.AddDays(7));
+        string why = $"actual completion, ready {ready:u}, against forecast {forecast?.ExpectedCompletionAt:u}";
+        DockPlacement placement = await scheduling.PlaceAsync(input.PlantId, input.OrderId, request, [planned], DockAppointment.Tentative, why);
+        await DockDecisions.RecordAsync(shipments, shipment, placement.Appointment, $"dock-actual-{placement.Change}", $"Dock appointment {placement.Change}", placement.Reason, ready, clock);
+        if (forecast is not null)
+        {
+            await docks.UpdateForecastAsync(input.PlantId, input.OrderId, current => current! with { Appointment = placement.Appointment, Reason = placement.Reason, UpdatedAt = clock.GetUtcNow() });
+        }
+
+        return new DockResult(placement.Appointment is not null, placement.Change, placement.Appointment?.Start, placement.Reason);
+    }
+}
+
+/// <summary>
+/// Reserves the booked shipment's (or load's) door and window inside the carrier's pickup window, earliest first from the
+/// moment the freight is ready; an appointment planned from a forecast (the order's, or each order's on a load) is kept
+/// where it still fits, or moved.
+/// </summary>
+public sealed class ScheduleDock(IShipmentStore shipments, DockScheduling scheduling, TimeProvider clock) : TaskActivity<ScheduleDockRequest, DockResult>
+{
+    public override async Task<DockResult> RunAsync(TaskActivityContext context, ScheduleDockRequest input)
+    {
+        if (!scheduling.Enabled)
+        {
+            return new DockResult(false, "off", null, "dock scheduling is off (no dock model)");
+        }
+
+        ShipmentDocument shipment = await shipments.GetAsync(input.Shipment) ?? throw new InvalidOperationException($"Shipment {input.Shipment} does not exist.");
+        Booking booking = shipment.Booking ?? throw new InvalidOperationException($"Shipment {input.Shipment} is not booked; a door is reserved after booking.");
+        var replacing = new List<DockAppointment>();
+        if (shipment.DockAppointment is { } own)
+        {
+            replacing.Add(own);
+        }
+
+        DateTimeOffset ready = shipment.ReadyAt ?? input.At;
+        foreach (string member in shipment.MemberOrderIds)
+        {
+            ShipmentDocument? order = await shipments.GetAsync(new OrderKey(shipment.PlantId, member));
+            if (order?.DockAppointment is { } tentative)
+            {
+                replacing.Add(tentative);
+            }
+
+            if (order?.ReadyAt is { } memberReady && memberReady > ready)
+            {
+                ready = memberReady;
+            }
+        }
+
+        DateTimeOffset pickupFrom = booking.PickupConfirmation?.PickupFrom ?? new DateTimeOffset(booking.PickupDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        DateTimeOffset pickupTo = booking.PickupConfirmation?.PickupTo ?? pickupFrom.AddDays(1);
+        var request = new DockRequest(shipment.OrderId, booking.Scac, DockScheduling.Pallets(shipment.HandlingUnits), shipment.Temperature is not null,
+            shipment.Hazmat is not null, ready, pickupFrom, pickupTo);
+        DockPlacement placement = await scheduling.PlaceAsync(shipment.PlantId, shipment.OrderId, request, replacing, DockAppointment.Booked,
+            $"{input.Why}; {booking.Scac} picks up {pickupFrom:u}-{pickupTo:u}");
+        string key = $"dock-{booking.TenderId}-{placement.Change}";
+        await DockDecisions.RecordAsync(shipments, shipment, placement.Appointment, key,
+            placement.Appointment is null ? "No dock door" : $"Dock appointment {placement.Change}", placement.Reason, input.At, clock);
+        return new DockResult(placement.Appointment is not null, placement.Change, placement.Appointment?.Start, placement.Reason);
+    }
+}
+
+/// <summary>
+/// A booked shipment went on quality hold: its door is released for other freight, and the latest moment to withdraw
+/// the tender without a cancellation fee (pickup − the carrier's window) is returned.
+/// </summary>
+public sealed class SuspendBookingForHold(IShipmentStore shipments, DockScheduling scheduling, TimeProvider clock)
+    : TaskActivity<SuspendBookingRequest, SuspendBookingResult>
+{
+    public override async Task<SuspendBookingResult> RunAsync(TaskActivityContext context, SuspendBookingRequest input)
+    {
+        ShipmentDocument? shipment = await shipments.GetAsync(input.Order);
+        if (shipment?.Booking is not { } booking)
+        {
+            return new SuspendBookingResult(false, null, "not booked");
+        }
+
+        DateTimeOffset pickup = shipment.DockAppointment?.Start ?? booking.PickupConfirmation?.PickupFrom
+            ?? new DateTimeOffset(booking.PickupDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        DateTimeOffset withdrawBy = pickup - input.CancellationFeeWindow;
+        if (shipment.DockAppointment is { } appointment)
+        {
+            await scheduling.ReleaseAsync(input.Order.PlantId, input.Order.OrderId, appointment, $"quality hold: {input.Reason}");
+        }
+
+        string reason = $"Booking with {booking.Scac} kept for now; door released. Pickup {pickup:u}: the tender is withdrawn at {withdrawBy:u} " +
+            $"({input.CancellationFeeWindow.TotalHours:0.#} h cancellation-fee window) unless the hold is released first";
+        await shipments.UpdateAsync(input.Order, current => current!.Decisions.Any(d => d.Key == $"suspended-{booking.TenderId}")
+            ? current
+            : current with
+            {
+                DockAppointment = null,
+                Decisions = [.. current.Decisions, new ShipmentDecision($"suspended-{booking.TenderId}", input.At, current.Status, "Booked shipment on hold", reason)],
+                UpdatedAt = clock.GetUtcNow(),
+            });
+        return new SuspendBookingResult(true, withdrawBy, reason);
+    }
+}
+
+/// <summary>
+/// Withdraws a held shipment's accepted tender before the carrier's cancellation-fee window (TONU avoided): the carrier
+/// is told through its gateway, the booking is released, and the order is re-tendered after the hold is released.
+/// </summary>
+public sealed class WithdrawTenderForHold(IShipmentStore shipments, ICarrierGateway gateway, TimeProvider clock) : TaskActivity<WithdrawTenderRequest, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, WithdrawTenderRequest input)
+    {
+        ShipmentDocument? shipment = await shipments.GetAsync(input.Order);
+        if (shipment?.Booking is not { } booking)
+        {
+            return false;
+        }
+
+        string? undelivered = await gateway.WithdrawTenderAsync(new CarrierMessage($"{booking.TenderId}|withdrawn", booking.Scac, "withdrawal", booking.TenderId, input.At,
+            new { tenderId = booking.TenderId, plantId = input.Order.PlantId, orderId = input.Order.OrderId, reason = input.Reason, pickupDay = booking.PickupDay }));
+        string reason = $"{input.Reason}; tender {booking.TenderId} to {booking.Scac} withdrawn before the cancellation-fee window (TONU avoided)" +
+            (undelivered is null ? "" : $"; the carrier could not be told electronically ({undelivered}): call them");
+        await shipments.UpdateAsync(input.Order, current => current!.Booking is null
+            ? current
+            : current with
+            {
+                Status = ShipmentStatus.OnQualityHold,
+                Booking = null,
+                PlanRevision = current.PlanRevision + 1,
+                Tenders = current.Tenders.Select(t => t.TenderId == booking.TenderId ? t with { Outcome = "withdrawn", Reason = input.Reason } : t).ToList(),
+                Decisions = [.. current.Decisions, new ShipmentDecision($"withdrawn-{booking.TenderId}", input.At, ShipmentStatus.OnQualityHold, "Tender withdrawn", reason)],
+                UpdatedAt = clock.GetUtcNow(),
+            });
+        return true;
+    }
+}
