@@ -101,7 +101,7 @@ public sealed class SimulatedCarrierGateway(IServiceProvider services, CarrierOp
                 await Task.Delay(delay, clock);
                 var response = accept
                     ? new TenderResponse(TenderResponse.Accept, null, tender.Scac,
-                        new PickupConfirmation(tender.PickupDay.ToDateTime(new TimeOnly(8, 0)), tender.PickupDay.ToDateTime(new TimeOnly(16, 0)), $"{tender.Scac}-{(int)(Draw(simulation.Seed + 1, tender.TenderId) * 1_000_000):000000}"))
+                        new PickupConfirmation(PickupStart(tender), PickupStart(tender).AddHours(SimulatedPickupWindowHours), $"{tender.Scac}-{(int)(Draw(simulation.Seed + 1, tender.TenderId) * 1_000_000):000000}"))
                     : new TenderResponse(TenderResponse.Decline, "No capacity on this lane", tender.Scac, null);
                 await services.GetRequiredService<TenderResponseService>()
                     .RecordAsync(tender.TenderId, response, services.GetRequiredService<DurableTaskClient>());
@@ -113,6 +113,11 @@ public sealed class SimulatedCarrierGateway(IServiceProvider services, CarrierOp
         });
         return Task.FromResult<string?>(null);
     }
+
+    /// <summary>Simulated carriers confirm a pickup window of 48 hours from the start (00:00 UTC) of the pickup day.</summary>
+    public const int SimulatedPickupWindowHours = 48;
+
+    static DateTimeOffset PickupStart(LoadTender tender) => new(tender.PickupDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     readonly System.Collections.Concurrent.ConcurrentDictionary<string, CarrierMessage> received = new();
 

@@ -28,12 +28,12 @@ internal static class DockDecisions
     {
         foreach (OrderKey target in shipment.MemberOrderIds.Select(m => new OrderKey(shipment.PlantId, m)).Prepend(new OrderKey(shipment.PlantId, shipment.OrderId)))
         {
-            await shipments.UpdateAsync(target, current => current is null || current.Decisions.Any(d => d.Key == key)
+            await shipments.UpdateAsync(target, current => current is null || (current.Decisions.Any(d => d.Key == key) && current.DockAppointment == appointment)
                 ? current!
                 : current with
                 {
                     DockAppointment = appointment,
-                    Decisions = [.. current.Decisions, new ShipmentDecision(key, at, current.Status, decision, reason)],
+                    Decisions = current.Decisions.Any(d => d.Key == key) ? current.Decisions : [.. current.Decisions, new ShipmentDecision(key, at, current.Status, decision, reason)],
                     UpdatedAt = clock.GetUtcNow(),
                 });
         }
@@ -60,7 +60,11 @@ public sealed class ApplyActualCompletion(IShipmentStore shipments, IDockStore d
         DateTimeOffset ready = shipment.ReadyAt ?? clock.GetUtcNow();
         var request = new DockRequest(input.OrderId, null, DockScheduling.Pallets(shipment.HandlingUnits), shipment.Temperature is not null, shipment.Hazmat is not null,
             ready, ready, ready.AddDays(7));
-        string why = $"actual completion, ready {ready:u}, against forecast {forecast?.ExpectedCompletionAt:u}";
+        DateTimeOffset expected = forecast?.ExpectedCompletionAt ?? planned.ReadyAt;
+        TimeSpan off = ready - expected;
+        string why = off < TimeSpan.Zero
+            ? $"actual completion, ready {ready:u}, {-off.TotalMinutes:0} min earlier than the forecast {expected:u}"
+            : $"actual completion, ready {ready:u}, {off.TotalMinutes:0} min later than the forecast {expected:u}";
         DockPlacement placement = await scheduling.PlaceAsync(input.PlantId, input.OrderId, request, [planned], DockAppointment.Tentative, why);
         await DockDecisions.RecordAsync(shipments, shipment, placement.Appointment, $"dock-actual-{placement.Change}", $"Dock appointment {placement.Change}", placement.Reason, ready, clock);
         if (forecast is not null)
@@ -115,7 +119,7 @@ public sealed class ScheduleDock(IShipmentStore shipments, DockScheduling schedu
             shipment.Hazmat is not null, ready, pickupFrom, pickupTo);
         DockPlacement placement = await scheduling.PlaceAsync(shipment.PlantId, shipment.OrderId, request, replacing, DockAppointment.Booked,
             $"{input.Why}; {booking.Scac} picks up {pickupFrom:u}-{pickupTo:u}");
-        string key = $"dock-{booking.TenderId}-{placement.Change}";
+        string key = $"dock-{booking.TenderId}-{placement.Change}-{placement.Appointment?.DoorId}-{placement.Appointment?.Start:yyyyMMddHHmm}";
         await DockDecisions.RecordAsync(shipments, shipment, placement.Appointment, key,
             placement.Appointment is null ? "No dock door" : $"Dock appointment {placement.Change}", placement.Reason, input.At, clock);
         return new DockResult(placement.Appointment is not null, placement.Change, placement.Appointment?.Start, placement.Reason);

@@ -34,6 +34,24 @@ public static class MesEvents
         },
     };
 
+    public static JsonObject Scheduled(string orderId, DateTimeOffset expectedCompletionAt, string plantId = "P100", int pallets = 18, string? id = null) => new()
+    {
+        ["specversion"] = "1.0",
+        ["type"] = "mes.production.scheduled.v1",
+        ["source"] = $"/plants/{plantId}/lines/L3",
+        ["subject"] = $"orders/{orderId}",
+        ["id"] = id ?? Guid.NewGuid().ToString(),
+        ["data"] = new JsonObject
+        {
+            ["plantId"] = plantId, ["lineId"] = "L3", ["orderId"] = orderId, ["expectedCompletionAt"] = Timestamp(expectedCompletionAt),
+            ["handlingUnits"] = new JsonArray(new JsonObject
+            {
+                ["count"] = pallets, ["length"] = 48, ["width"] = 40, ["height"] = 52, ["dimensionUnit"] = "in",
+                ["weight"] = 1150, ["weightUnit"] = "lb", ["stackable"] = false,
+            }),
+        },
+    };
+
     public static JsonObject HoldPlaced(string orderId, string holdId, string plantId = "P100", string? id = null) => new()
     {
         ["specversion"] = "1.0",

@@ -163,7 +163,8 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
         HttpResponseMessage first = await app.Http.PostAsJsonAsync($"api/tenders/{tenderId}/response", accept);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("recorded", (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
-        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
+        // Booked, and the booking's dock decision (door or none) recorded: nothing else is pending.
+        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.Decisions.Any(d => d.Key.StartsWith("dock-", StringComparison.Ordinal)));
 
         HttpResponseMessage again = await app.Http.PostAsJsonAsync($"api/tenders/{tenderId}/response", accept);
         Assert.Equal("duplicate", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());

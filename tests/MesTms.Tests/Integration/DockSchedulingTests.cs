@@ -1,0 +1,200 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MesTms.Domain.Docks;
+using MesTms.Domain.Shipments;
+using MesTms.LocalHost.Emulators;
+using MesTms.Pipeline.Api;
+using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Storage;
+using MesTms.Tests.Fixtures;
+using Microsoft.Azure.Cosmos;
+
+namespace MesTms.Tests.Integration;
+
+/// <summary>
+/// Dock appointments through the public surface: forecasts and completions in over HTTP, simulated carriers booking,
+/// the door schedule out through <c>GET /api/plants/{plantId}/docks</c>; holds after booking with the cancellation-fee window.
+/// </summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class DockSchedulingTests(EmulatorFixture emulators)
+{
+    static Task<TestApp> StartAsync(EmulatorFixture emulators, string dockModel, Dictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["MesTms:Docks:ModelPath"] = dockModel,
+            ["MesTms:Carriers:ContractsPath"] = Path.Combine(LocalEmulators.FindRepositoryRoot(), "functions", "MesTms.Pipeline", "Contracts", "carriers.v1.json"),
+            ["MesTms:Plants:P100:PostalCode"] = "46218",
+            ["MesTms:Plants:P100:Country"] = "US",
+            ["MesTms:Carriers:Simulation:Enabled"] = "true",
+            ["MesTms:Carriers:Simulation:AcceptanceProbability"] = "1",
+            ["MesTms:Carriers:Simulation:DelayMilliseconds"] = "50",
+            ["MesTms:Shipment:TenderResponseTimeout"] = "00:01:00",
+        };
+        foreach ((string key, string? value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return TestApp.StartAsync(emulators, settings: settings);
+    }
+
+    static string NewOrder() => "PO-" + Guid.NewGuid().ToString("N")[..8];
+
+    static async Task<DockDayView> DocksAsync(TestApp app, DateOnly day)
+    {
+        HttpResponseMessage response = await app.Http.GetAsync($"api/plants/P100/docks?date={day:yyyy-MM-dd}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<DockDayView>(CosmosStore.Json))!;
+    }
+
+    static async Task<List<JsonElement>> DockNotificationsAsync(TestApp app, string orderId)
+    {
+        QueryDefinition query = new QueryDefinition("SELECT * FROM c WHERE c.type = 'mestms.dock.appointment.changed.v1' AND c.data.shipmentId = @id").WithParameter("@id", orderId);
+        var found = new List<JsonElement>();
+        using FeedIterator<JsonElement> feed = app.Service<CosmosStore>().Notifications.GetItemQueryIterator<JsonElement>(query);
+        while (feed.HasMoreResults)
+        {
+            found.AddRange(await feed.ReadNextAsync());
+        }
+
+        return found;
+    }
+
+    static async Task<DockAppointmentView> WaitForTentativeAsync(TestApp app, string order, DateTimeOffset around)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (DateOnly day in new[] { DateOnly.FromDateTime(around.UtcDateTime.AddHours(-1)), DateOnly.FromDateTime(around.UtcDateTime.AddHours(1)) }.Distinct())
+            {
+                if ((await DocksAsync(app, day)).Appointments.FirstOrDefault(a => a.ShipmentId == order) is { } found)
+                {
+                    return found;
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"No tentative appointment for {order}");
+    }
+
+    [Fact]
+    public async Task An_order_finishing_earlier_than_forecast_pulls_its_appointment_forward_and_the_carrier_is_told()
+    {
+        await using TestApp app = await StartAsync(emulators, DockModels.AllDay());
+        string order = NewOrder();
+        DateTimeOffset forecast = DateTimeOffset.UtcNow.AddHours(5);
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Scheduled(order, forecast)));
+        DockAppointmentView tentative = await WaitForTentativeAsync(app, order, forecast);
+        Assert.Equal(DockAppointment.Tentative, tentative.Status);
+        Assert.True(tentative.Start >= forecast);
+
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
+        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment?.Status == DockAppointment.Booked);
+
+        ShipmentDecision pulled = Assert.Single(booked.Decisions, d => d.Decision == "Dock appointment pulled forward");
+        Assert.Contains("earlier than", pulled.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.True(booked.DockAppointment!.Start < tentative.Start);
+        Assert.Equal(booked.Booking!.Scac, booked.DockAppointment.Scac);
+        List<JsonElement> notices = await DockNotificationsAsync(app, order);
+        Assert.Contains(notices, n => n.GetProperty("data").GetProperty("change").GetString() == "pulled forward");
+        var carriers = (SimulatedCarrierGateway)app.Service<ICarrierGateway>();
+        Assert.Contains(carriers.Received, m => m.Kind == "appointment" && m.Scac == booked.Booking.Scac);
+
+        DockDayView day = await DocksAsync(app, booked.DockAppointment.Day);
+        DockAppointmentView onSchedule = Assert.Single(day.Appointments, a => a.ShipmentId == order);
+        Assert.Equal(booked.DockAppointment.DoorId, onSchedule.DoorId);
+        Assert.Equal(booked.Booking.Scac, onSchedule.Carrier);
+        Assert.Contains(day.Doors, d => d.DoorId == onSchedule.DoorId && d.Appointments.Any(a => a.ShipmentId == order));
+    }
+
+    [Fact]
+    public async Task An_order_finishing_later_than_forecast_pushes_its_appointment_back()
+    {
+        await using TestApp app = await StartAsync(emulators, DockModels.AllDay());
+        string order = NewOrder();
+        DateTimeOffset forecast = DateTimeOffset.UtcNow.AddHours(-3);
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Scheduled(order, forecast)));
+        DockAppointmentView tentative = await WaitForTentativeAsync(app, order, forecast);
+
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
+        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment?.Status == DockAppointment.Booked);
+
+        Assert.Single(booked.Decisions, d => d.Decision == "Dock appointment pushed back");
+        Assert.True(booked.DockAppointment!.Start > tentative.Start);
+        Assert.True(booked.DockAppointment.Start >= booked.ReadyAt);
+        // The forecast's window is free again: only the booked appointment remains for this order.
+        Assert.DoesNotContain((await DocksAsync(app, DateOnly.FromDateTime(tentative.Start.UtcDateTime))).Appointments,
+            a => a.ShipmentId == order && a.Start == tentative.Start);
+    }
+
+    [Fact]
+    public async Task A_hold_on_a_booked_order_released_before_the_fee_window_keeps_the_booking_and_gets_a_door_again()
+    {
+        await using TestApp app = await StartAsync(emulators, DockModels.OneHourFromTwoHoursAhead(), new()
+        {
+            ["MesTms:Shipment:CancellationFeeWindow"] = "01:00:00",
+        });
+        string order = NewOrder();
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
+        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment is not null);
+        DockAppointment door = booked.DockAppointment!;
+
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(order, "QH-9")));
+        ShipmentDocument held = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold, s => s.DockAppointment is null);
+        Assert.NotNull(held.Booking);
+        Assert.Contains(held.Decisions, d => d.Decision == "Booked shipment on hold" && d.Reason.Contains("withdrawn at"));
+        DockDayView released = await DocksAsync(app, door.Day);
+        Assert.DoesNotContain(released.Appointments, a => a.ShipmentId == order);
+        Assert.Contains(released.Released, r => r.Appointment.AppointmentId == order && r.Reason.Contains("quality hold"));
+
+        HttpResponseMessage release = await app.Http.PostAsJsonAsync($"api/shipments/{order}/holds/QH-9/release", new { releasedBy = "planner.kim", reason = "Retested OK" });
+        Assert.Equal(HttpStatusCode.OK, release.StatusCode);
+        ShipmentDocument again = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment is not null);
+
+        Assert.Equal(booked.Booking!.TenderId, again.Booking!.TenderId);
+        Assert.Single(again.Tenders);
+        Assert.Contains(again.Decisions, d => d.Decision == "Booking kept");
+        Assert.DoesNotContain(((SimulatedCarrierGateway)app.Service<ICarrierGateway>()).Received, m => m.Kind == "withdrawal");
+    }
+
+    [Fact]
+    public async Task A_hold_outliving_the_fee_window_withdraws_the_tender_before_it_and_re_tenders_after_release()
+    {
+        // A window longer than the time to pickup: the tender must be withdrawn at once to avoid the fee.
+        await using TestApp app = await StartAsync(emulators, DockModels.AllDay(), new()
+        {
+            ["MesTms:Shipment:CancellationFeeWindow"] = "7.00:00:00",
+        });
+        string order = NewOrder();
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
+        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment is not null);
+
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(order, "QH-10")));
+        ShipmentDocument withdrawn = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold, s => s.Booking is null);
+        Assert.Equal("withdrawn", Assert.Single(withdrawn.Tenders).Outcome);
+        Assert.Contains(withdrawn.Decisions, d => d.Decision == "Tender withdrawn" && d.Reason.Contains("TONU avoided"));
+        var carriers = (SimulatedCarrierGateway)app.Service<ICarrierGateway>();
+        Assert.Contains(carriers.Received, m => m.Kind == "withdrawal" && m.TenderId == booked.Booking!.TenderId && m.Scac == booked.Booking.Scac);
+
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldReleased(order, "QH-10")));
+        ShipmentDocument retendered = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment is not null && s.Booking is not null);
+        Assert.Contains(".R1.T1", retendered.Booking!.TenderId);
+        Assert.Equal(2, retendered.Tenders.Count);
+    }
+
+    [Fact]
+    public async Task The_dock_schedule_API_refuses_bad_dates_and_unknown_plants()
+    {
+        await using TestApp app = await StartAsync(emulators, DockModels.AllDay());
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.Http.GetAsync("api/plants/P100/docks?date=25.11.2026")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Http.GetAsync("api/plants/P404/docks?date=2026-11-25")).StatusCode);
+        DockDayView empty = await DocksAsync(app, new DateOnly(2030, 1, 15));
+        Assert.Equal(10, empty.Doors.Count);
+        Assert.Empty(empty.Appointments);
+        Assert.Equal(0, empty.Kpis.DoorUtilisation);
+    }
+}
