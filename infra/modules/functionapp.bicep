@@ -34,6 +34,9 @@ param holdEscalationAfter string
 @description('Tender answer timeout per carrier (TimeSpan).')
 param tenderResponseTimeout string
 
+@description('Carrier cancellation-fee (TONU) window: a held booking is withdrawn this long before pickup (TimeSpan).')
+param cancellationFeeWindow string
+
 @description('Ready orders join real-time consolidation (open loads) instead of shipping one by one.')
 param consolidate bool
 
@@ -84,6 +87,8 @@ var baseSettings = [
   { name: 'MesTms__Shipment__TenderResponseTimeout', value: tenderResponseTimeout }
   { name: 'MesTms__Carriers__ContractsPath', value: 'Contracts/carriers.v1.json' }
   { name: 'MesTms__Shipment__Consolidate', value: string(consolidate) }
+  { name: 'MesTms__Shipment__CancellationFeeWindow', value: cancellationFeeWindow }
+  { name: 'MesTms__Docks__ModelPath', value: 'Contracts/docks.v1.json' }
   { name: 'MesTms__Consolidation__TargetFill', value: consolidationTargetFill }
   { name: 'MesTms__Consolidation__HoldingCostPerOrderHour', value: consolidationHoldingCostPerOrderHour }
 ]

@@ -1,12 +1,26 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using MesTms.Benchmarks;
+using MesTms.Domain.Docks;
 using MesTms.Domain.Loads;
 using MesTms.Domain.Rating;
 
 // dotnet run -c Release --project tests/MesTms.Benchmarks -- --filter *        (BenchmarkDotNet: mean, median, P95)
 // dotnet run -c Release --project tests/MesTms.Benchmarks -- --percentiles     (median and p99 of 100,000 single quotes)
 // dotnet run -c Release --project tests/MesTms.Benchmarks -- --loads           (10,000 orders: loads vs lower bound, fill, time)
+// dotnet run -c Release --project tests/MesTms.Benchmarks -- --docks           (sample plant day: dock dwell and door utilisation)
+if (args.Contains("--docks"))
+{
+    string path = Path.Combine(AppContext.BaseDirectory, "docks.v1.json");
+    using FileStream file = File.OpenRead(path);
+    PlantDockModel p100 = PlantDockModel.Load(file).Single(p => p.PlantId == "P100");
+    var (live, liveRefused, cycle, cycleRefused) = SamplePlantDay.Run(p100);
+    Console.WriteLine($"P100 {SamplePlantDay.Day:yyyy-MM-dd}, {p100.Doors.Count} doors {p100.Opens:HH:mm}-{p100.Closes:HH:mm}, 140 loads:");
+    Console.WriteLine($"  event-driven:   {live.Appointments} loaded, {liveRefused} without a door; dwell ready->loaded average {live.AverageDwellMinutes:0} min, median {live.MedianDwellMinutes:0} min; door utilisation {live.DoorUtilisation:P1}");
+    Console.WriteLine($"  planning cycle: {cycle.Appointments} loaded, {cycleRefused} without a door; dwell ready->loaded average {cycle.AverageDwellMinutes:0} min, median {cycle.MedianDwellMinutes:0} min; door utilisation {cycle.DoorUtilisation:P1}");
+    Console.WriteLine($"  average dwell ratio event-driven / planning cycle: {live.AverageDwellMinutes / cycle.AverageDwellMinutes:0.00}");
+    return;
+}
 if (args.Contains("--loads"))
 {
     List<LoadableOrder> orders = LoadBuildingBenchmarks.Generate(LoadBuildingBenchmarks.Orders, seed: 2026);

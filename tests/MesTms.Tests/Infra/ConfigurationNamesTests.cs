@@ -19,6 +19,7 @@ public sealed class ConfigurationNamesTests
         [NotificationOptions.Section.Replace(":", "__")] = typeof(NotificationOptions),
         [PipelineServices.ShipmentSection.Replace(":", "__")] = typeof(ShipmentPolicy),
         [PipelineServices.ConsolidationSection.Replace(":", "__")] = typeof(MesTms.Domain.Loads.ConsolidationPolicy),
+        [MesTms.Pipeline.Docks.DockOptions.Section.Replace(":", "__")] = typeof(MesTms.Pipeline.Docks.DockOptions),
         [CarrierOptions.Section.Replace(":", "__")] = typeof(CarrierOptions),
         [CarrierOptions.Section.Replace(":", "__") + "__Simulation"] = typeof(SimulatedCarrierOptions),
     };
