@@ -55,6 +55,30 @@ public sealed class TestApp : IAsyncDisposable
         return new TestApp(await LocalApp.StartAsync([], overrides), database);
     }
 
+    /// <summary>
+    /// Settings for a test that plans carriers: the sample contracts, P100's address, simulated carriers that accept
+    /// every tender within 50 ms, a one-minute tender timeout; <paramref name="extra"/> adds or overrides.
+    /// </summary>
+    public static Dictionary<string, string?> WithCarriers(Dictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["MesTms:Carriers:ContractsPath"] = Path.Combine(LocalEmulators.FindRepositoryRoot(), "functions", "MesTms.Pipeline", "Contracts", "carriers.v1.json"),
+            ["MesTms:Plants:P100:PostalCode"] = "46218",
+            ["MesTms:Plants:P100:Country"] = "US",
+            ["MesTms:Carriers:Simulation:Enabled"] = "true",
+            ["MesTms:Carriers:Simulation:AcceptanceProbability"] = "1",
+            ["MesTms:Carriers:Simulation:DelayMilliseconds"] = "50",
+            ["MesTms:Shipment:TenderResponseTimeout"] = "00:01:00",
+        };
+        foreach ((string key, string? value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
     public T Service<T>() where T : notnull => (T)App.Services.GetService(typeof(T))!;
 
     public Task<HttpResponseMessage> PostEventsAsync(string json) =>

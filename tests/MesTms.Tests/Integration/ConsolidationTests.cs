@@ -18,24 +18,11 @@ public sealed class ConsolidationTests(EmulatorFixture emulators)
 {
     static Task<TestApp> StartAsync(EmulatorFixture emulators, bool carriers = true, Dictionary<string, string?>? extra = null)
     {
-        var settings = new Dictionary<string, string?>
+        Dictionary<string, string?> settings = TestApp.WithCarriers(extra);
+        settings["MesTms:Shipment:Consolidate"] = "true";
+        if (!carriers)
         {
-            ["MesTms:Shipment:Consolidate"] = "true",
-            ["MesTms:Shipment:TenderResponseTimeout"] = "00:01:00",
-            ["MesTms:Plants:P100:PostalCode"] = "46218",
-            ["MesTms:Plants:P100:Country"] = "US",
-            ["MesTms:Carriers:Simulation:Enabled"] = "true",
-            ["MesTms:Carriers:Simulation:AcceptanceProbability"] = "1",
-            ["MesTms:Carriers:Simulation:DelayMilliseconds"] = "50",
-        };
-        if (carriers)
-        {
-            settings["MesTms:Carriers:ContractsPath"] = Path.Combine(LocalEmulators.FindRepositoryRoot(), "functions", "MesTms.Pipeline", "Contracts", "carriers.v1.json");
-        }
-
-        foreach ((string key, string? value) in extra ?? [])
-        {
-            settings[key] = value;
+            settings["MesTms:Carriers:ContractsPath"] = "";
         }
 
         return TestApp.StartAsync(emulators, settings: settings);

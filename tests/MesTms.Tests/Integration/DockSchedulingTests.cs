@@ -21,22 +21,8 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
 {
     static Task<TestApp> StartAsync(EmulatorFixture emulators, string dockModel, Dictionary<string, string?>? extra = null)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["MesTms:Docks:ModelPath"] = dockModel,
-            ["MesTms:Carriers:ContractsPath"] = Path.Combine(LocalEmulators.FindRepositoryRoot(), "functions", "MesTms.Pipeline", "Contracts", "carriers.v1.json"),
-            ["MesTms:Plants:P100:PostalCode"] = "46218",
-            ["MesTms:Plants:P100:Country"] = "US",
-            ["MesTms:Carriers:Simulation:Enabled"] = "true",
-            ["MesTms:Carriers:Simulation:AcceptanceProbability"] = "1",
-            ["MesTms:Carriers:Simulation:DelayMilliseconds"] = "50",
-            ["MesTms:Shipment:TenderResponseTimeout"] = "00:01:00",
-        };
-        foreach ((string key, string? value) in extra ?? [])
-        {
-            settings[key] = value;
-        }
-
+        Dictionary<string, string?> settings = TestApp.WithCarriers(extra);
+        settings["MesTms:Docks:ModelPath"] = dockModel;
         return TestApp.StartAsync(emulators, settings: settings);
     }
 

@@ -19,25 +19,8 @@ namespace MesTms.Tests.Integration;
 [Collection(EmulatorCollection.Name)]
 public sealed class TenderWaterfallTests(EmulatorFixture emulators)
 {
-    static Task<TestApp> StartAsync(EmulatorFixture emulators, Dictionary<string, string?>? extra = null)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["MesTms:Carriers:ContractsPath"] = Path.Combine(LocalEmulators.FindRepositoryRoot(), "functions", "MesTms.Pipeline", "Contracts", "carriers.v1.json"),
-            ["MesTms:Plants:P100:PostalCode"] = "46218",
-            ["MesTms:Plants:P100:Country"] = "US",
-            ["MesTms:Carriers:Simulation:Enabled"] = "true",
-            ["MesTms:Carriers:Simulation:AcceptanceProbability"] = "1",
-            ["MesTms:Carriers:Simulation:DelayMilliseconds"] = "50",
-            ["MesTms:Shipment:TenderResponseTimeout"] = "00:01:00",
-        };
-        foreach ((string key, string? value) in extra ?? [])
-        {
-            settings[key] = value;
-        }
-
-        return TestApp.StartAsync(emulators, settings: settings);
-    }
+    static Task<TestApp> StartAsync(EmulatorFixture emulators, Dictionary<string, string?>? extra = null) =>
+        TestApp.StartAsync(emulators, settings: TestApp.WithCarriers(extra));
 
     static string NewOrder() => "PO-" + Guid.NewGuid().ToString("N")[..8];
 
