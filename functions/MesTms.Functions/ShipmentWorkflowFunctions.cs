@@ -21,6 +21,7 @@ public sealed class ShipmentWorkflowFunctions(
     ApplyActualCompletion applyActualCompletion,
     ScheduleDock scheduleDock,
     SuspendBookingForHold suspendBookingForHold,
+    ReleaseForecastDoorForHold releaseForecastDoorForHold,
     WithdrawTenderForHold withdrawTenderForHold)
 {
     [Function(nameof(ShipmentOrchestration))]
@@ -71,6 +72,10 @@ public sealed class ShipmentWorkflowFunctions(
     [Function(nameof(ScheduleDock))]
     public Task<DockResult> RunScheduleDock([ActivityTrigger] ScheduleDockRequest input, FunctionContext context) =>
         scheduleDock.RunAsync(new FunctionActivityContext(nameof(ScheduleDock), context), input);
+
+    [Function(nameof(ReleaseForecastDoorForHold))]
+    public Task<bool> RunReleaseForecastDoorForHold([ActivityTrigger] SuspendBookingRequest input, FunctionContext context) =>
+        releaseForecastDoorForHold.RunAsync(new FunctionActivityContext(nameof(ReleaseForecastDoorForHold), context), input);
 
     [Function(nameof(SuspendBookingForHold))]
     public Task<SuspendBookingResult> RunSuspendBookingForHold([ActivityTrigger] SuspendBookingRequest input, FunctionContext context) =>

@@ -119,6 +119,7 @@ public static class PipelineServices
         registry.AddActivity<ApplyActualCompletion>();
         registry.AddActivity<ScheduleDock>();
         registry.AddActivity<SuspendBookingForHold>();
+        registry.AddActivity<ReleaseForecastDoorForHold>();
         registry.AddActivity<WithdrawTenderForHold>();
         return registry;
     }

@@ -164,6 +164,56 @@ public sealed class SuspendBookingForHold(IShipmentStore shipments, DockScheduli
 }
 
 /// <summary>
+/// An order not (yet) booked went on quality hold — before or after its completion: the door planned for it from the
+/// forecast goes back to the schedule (planners and, where one is named, the carrier are told). A door is reserved again
+/// once the order is released and booked.
+/// </summary>
+public sealed class ReleaseForecastDoorForHold(IShipmentStore shipments, IDockStore docks, DockScheduling scheduling, TimeProvider clock)
+    : TaskActivity<SuspendBookingRequest, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, SuspendBookingRequest input)
+    {
+        if (!scheduling.Enabled)
+        {
+            return false;
+        }
+
+        ShipmentDocument? shipment = await shipments.GetAsync(input.Order);
+        DockForecastDocument? forecast = await docks.GetForecastAsync(input.Order.PlantId, input.Order.OrderId);
+        DockAppointment? tentative = shipment?.DockAppointment is { Status: DockAppointment.Tentative } own ? own
+            : forecast?.Appointment is { Status: DockAppointment.Tentative } planned ? planned : null;
+        if (tentative is null)
+        {
+            return false;
+        }
+
+        string reason = $"quality hold: {input.Reason}";
+        await scheduling.ReleaseAsync(input.Order.PlantId, input.Order.OrderId, tentative, reason);
+        if (forecast?.Appointment is not null)
+        {
+            await docks.UpdateForecastAsync(input.Order.PlantId, input.Order.OrderId,
+                current => current! with { Appointment = null, Reason = reason, UpdatedAt = clock.GetUtcNow() });
+        }
+
+        if (shipment is not null)
+        {
+            string key = $"dock-hold-released-{tentative.DoorId}-{tentative.Start:yyyyMMddHHmm}";
+            await shipments.UpdateAsync(input.Order, current => current!.Decisions.Any(d => d.Key == key)
+                ? current
+                : current with
+                {
+                    DockAppointment = current.DockAppointment?.Status == DockAppointment.Tentative ? null : current.DockAppointment,
+                    Decisions = [.. current.Decisions, new ShipmentDecision(key, input.At, current.Status, "Dock appointment released",
+                        $"Door {tentative.DoorId} {tentative.Start:u} planned from the forecast released: {reason}")],
+                    UpdatedAt = clock.GetUtcNow(),
+                });
+        }
+
+        return true;
+    }
+}
+
+/// <summary>
 /// Withdraws a held shipment's accepted tender before the carrier's cancellation-fee window (TONU avoided): the carrier
 /// is told through its gateway, the booking is released, and the order is re-tendered after the hold is released.
 /// </summary>

@@ -52,6 +52,12 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
                         new SuspendBookingRequest(input.Order, reasons, input.Policy.CancellationFeeWindow, context.CurrentUtcDateTime), Retry);
                     progress = progress with { WithdrawBy = suspended.WithdrawBy, Booked = suspended.Booked };
                 }
+                else if (!progress.Booked)
+                {
+                    // Not booked (held before or after completion): a door planned from the forecast goes back to the schedule.
+                    await context.CallActivityAsync<bool>(nameof(ReleaseForecastDoorForHold),
+                        new SuspendBookingRequest(input.Order, reasons, input.Policy.CancellationFeeWindow, context.CurrentUtcDateTime), Retry);
+                }
 
                 if (input.Policy.Consolidate)
                 {

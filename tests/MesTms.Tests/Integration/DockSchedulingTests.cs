@@ -118,6 +118,59 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
     }
 
     [Fact]
+    public async Task A_hold_placed_before_completion_gives_the_forecast_door_back_and_the_order_gets_a_door_once_released_and_booked()
+    {
+        await using TestApp app = await StartAsync(emulators, DockModels.AllDay());
+        string order = NewOrder();
+        DateTimeOffset forecast = DateTimeOffset.UtcNow.AddHours(5);
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Scheduled(order, forecast)));
+        DockAppointmentView tentative = await WaitForTentativeAsync(app, order, forecast);
+
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(order, "QH-7")));
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
+        ShipmentDocument held = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold,
+            s => s.Decisions.Any(d => d.Decision == "Dock appointment released"));
+        Assert.Null(held.DockAppointment);
+        Assert.Null(held.Booking);
+        DockDayView day = await DocksAsync(app, DateOnly.FromDateTime(tentative.Start.UtcDateTime));
+        Assert.DoesNotContain(day.Appointments, a => a.ShipmentId == order);
+        Assert.Contains(day.Released, r => r.Appointment.AppointmentId == order && r.Reason.Contains("QH-7"));
+        Assert.Contains(await DockNotificationsAsync(app, order), n => n.GetProperty("data").GetProperty("change").GetString() == "released");
+
+        HttpResponseMessage release = await app.Http.PostAsJsonAsync($"api/shipments/{order}/holds/QH-7/release", new { releasedBy = "planner.ana", reason = "Seal re-checked" });
+        Assert.Equal(HttpStatusCode.OK, release.StatusCode);
+        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment?.Status == DockAppointment.Booked);
+        Assert.True(booked.DockAppointment!.Start >= booked.ReadyAt);
+        DockAppointmentView onSchedule = Assert.Single((await DocksAsync(app, booked.DockAppointment.Day)).Appointments, a => a.ShipmentId == order);
+        Assert.Equal(DockAppointment.Booked, onSchedule.Status);
+    }
+
+    [Fact]
+    public async Task A_hold_placed_after_completion_while_the_order_waits_for_freight_gives_its_forecast_door_back()
+    {
+        // Consolidation on: the completed order waits in an open load (no booking yet) when the hold arrives.
+        await using TestApp app = await StartAsync(emulators, DockModels.AllDay(), new()
+        {
+            ["MesTms:Shipment:Consolidate"] = "true",
+        });
+        string order = NewOrder();
+        DateTimeOffset forecast = DateTimeOffset.UtcNow.AddHours(-1);
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Scheduled(order, forecast)));
+        await WaitForTentativeAsync(app, order, forecast);
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order).WithPallets(4).WithRequiredDeliveryBy(DateTimeOffset.UtcNow.AddDays(10))));
+        ShipmentDocument waiting = await app.WaitForShipmentAsync(order, ShipmentStatus.Consolidating, s => s.DockAppointment is not null);
+        DockAppointment door = waiting.DockAppointment!;
+        Assert.Equal(DockAppointment.Tentative, door.Status);
+
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(order, "QH-8")));
+        ShipmentDocument held = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold, s => s.DockAppointment is null);
+        Assert.Contains(held.Decisions, d => d.Decision == "Dock appointment released" && d.Reason.Contains("QH-8"));
+        DockDayView day = await DocksAsync(app, door.Day);
+        Assert.DoesNotContain(day.Appointments, a => a.ShipmentId == order);
+        Assert.Contains(day.Released, r => r.Appointment.AppointmentId == order && r.Reason.Contains("QH-8"));
+    }
+
+    [Fact]
     public async Task A_hold_on_a_booked_order_released_before_the_fee_window_keeps_the_booking_and_gets_a_door_again()
     {
         await using TestApp app = await StartAsync(emulators, DockModels.OneHourFromTwoHoursAhead(), new()
