@@ -1,4 +1,5 @@
 using MesTms.Domain.Docks;
+using MesTms.Domain.Rating;
 
 namespace MesTms.Domain.Tests;
 
@@ -89,6 +90,21 @@ public sealed class DockSchedulerTests
         Assert.True(p100.Doors.Count(d => d.Capabilities.Contains(DoorCapability.Reefer)) >= 2);
         Assert.True(p100.Doors.Count(d => d.Capabilities.Contains(DoorCapability.Hazmat)) >= 1);
         Assert.Equal(TimeSpan.FromMinutes(60), p100.LoadingTime(18));
+    }
+
+    [Fact]
+    public void Carriers_are_not_booked_for_a_day_the_dock_is_shut()
+    {
+        string path = Path.Combine(Path.GetDirectoryName(RateShopperTests.SampleContractsPath)!, "docks.v1.json");
+        using FileStream file = File.OpenRead(path);
+        PlantDockModel p100 = PlantDockModel.Load(file).Single(p => p.PlantId == "P100");
+        ShippingCalendar calendar = p100.PickupCalendar(ShippingCalendar.Default);
+        var christmasEveAfterCutoff = new DateTimeOffset(2026, 12, 24, 17, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal(new DateOnly(2026, 12, 25), ShippingCalendar.Default.PickupDay(christmasEveAfterCutoff));
+        Assert.Equal(new DateOnly(2026, 12, 28), calendar.PickupDay(christmasEveAfterCutoff)); // Friday 25th shut, then the weekend
+        Assert.False(p100.IsOpen(new DateOnly(2026, 12, 25)));
+        Assert.True(p100.IsOpen(calendar.PickupDay(christmasEveAfterCutoff)));
     }
 
     [Fact]

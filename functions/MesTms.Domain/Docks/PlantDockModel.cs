@@ -1,3 +1,4 @@
+using MesTms.Domain.Rating;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -40,6 +41,13 @@ public sealed record PlantDockModel(
     public TimeSpan Slot => TimeSpan.FromMinutes(SlotMinutes);
 
     public bool IsOpen(DateOnly day) => WorkingDays.Contains(day.DayOfWeek) && !Holidays.Contains(day);
+
+    /// <summary>
+    /// The carriers' pickup calendar for this plant: <paramref name="baseline"/> with the dock's holidays added, so no
+    /// carrier is booked for a day the dock is shut (a pickup that would fall on Dec 25 moves to the next working day).
+    /// </summary>
+    public ShippingCalendar PickupCalendar(ShippingCalendar baseline) =>
+        baseline with { Holidays = baseline.Holidays.Concat(Holidays).ToHashSet() };
 
     public DateTimeOffset OpensOn(DateOnly day) => new(day.ToDateTime(Opens), TimeSpan.Zero);
 

@@ -1,3 +1,4 @@
+using MesTms.Domain.Rating;
 using MesTms.Domain.Docks;
 using MesTms.Domain.Events;
 using MesTms.Pipeline.Carriers;
@@ -46,6 +47,10 @@ public sealed class DockCatalog
     public bool Enabled => plants.Count > 0;
 
     public PlantDockModel? For(string plantId) => plants.GetValueOrDefault(plantId);
+
+    /// <summary>The pickup calendar rate shopping uses for a plant: the default one, closed on the dock's holidays too.</summary>
+    public ShippingCalendar PickupCalendar(string plantId) =>
+        For(plantId)?.PickupCalendar(ShippingCalendar.Default) ?? ShippingCalendar.Default;
 }
 
 /// <summary>Data of <c>mestms.dock.appointment.changed.v1</c> (also what the carrier receives).</summary>

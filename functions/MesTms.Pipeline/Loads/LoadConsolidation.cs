@@ -4,6 +4,7 @@ using MesTms.Domain.Loads;
 using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Storage;
 using MesTms.Pipeline.Workflows;
@@ -29,6 +30,7 @@ public sealed class LoadConsolidation(
     IShipmentStore shipments,
     IPlannerNotifier notifier,
     CarrierCatalog catalog,
+    DockCatalog docks,
     ConsolidationPolicy policy,
     ShipmentPolicy shipmentPolicy,
     TimeProvider clock,
@@ -283,7 +285,7 @@ public sealed class LoadConsolidation(
             string? hazard = load.Orders.Select(o => o.HazardClass).FirstOrDefault(h => h is not null);
             var request = new RatingRequest(plant.PostalCode, plant.Country, postal, open.DestinationCountry ?? "US", load.WeightLb, load.CubeFt3, load.FloorPositions,
                 hazard is null ? null : new Hazmat("consolidated", hazard, null), load.Temperature, now, load.ShipBy, load.Stops.Count);
-            CarrierQuote? truckload = shopper.Shop(request, ShippingCalendar.Default).Candidates
+            CarrierQuote? truckload = shopper.Shop(request, docks.PickupCalendar(open.PlantId)).Candidates
                 .Where(q => q.Mode == ServiceMode.Ftl).OrderBy(q => q.Total).FirstOrDefault();
             if (truckload is not null)
             {

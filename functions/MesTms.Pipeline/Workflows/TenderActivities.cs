@@ -3,6 +3,7 @@ using MesTms.Domain.Events;
 using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Storage;
 using Microsoft.DurableTask;
@@ -10,7 +11,7 @@ using Microsoft.DurableTask;
 namespace MesTms.Pipeline.Workflows;
 
 /// <summary>Rate-shops the order's shipment and records the whole quote set on the shipment document.</summary>
-public sealed class RateShipment(CarrierCatalog catalog, IShipmentStore shipments, ICarrierPerformanceStore performance, TimeProvider clock)
+public sealed class RateShipment(CarrierCatalog catalog, DockCatalog docks, IShipmentStore shipments, ICarrierPerformanceStore performance, TimeProvider clock)
     : TaskActivity<RateShipmentRequest, RateShipmentResult>
 {
     public override async Task<RateShipmentResult> RunAsync(TaskActivityContext context, RateShipmentRequest input)
@@ -35,7 +36,7 @@ public sealed class RateShipment(CarrierCatalog catalog, IShipmentStore shipment
             var request = new RatingRequest(plant.PostalCode, plant.Country, shipment.Destination!.PostalCode, shipment.Destination.Country,
                 shipment.TotalWeightLb, shipment.TotalCubeFt3, FloorPositions.For(shipment.HandlingUnits ?? []), shipment.Hazmat, shipment.Temperature,
                 input.At, shipment.RequiredDeliveryBy!.Value, Math.Max(1, shipment.Stops));
-            result = shopper.Shop(request, ShippingCalendar.Default, await performance.GetAllAsync());
+            result = shopper.Shop(request, docks.PickupCalendar(input.Order.PlantId), await performance.GetAllAsync());
             summary = result.Best is { } best
                 ? $"{result.Candidates.Count} feasible quote(s), {result.Excluded.Count} excluded; best {best.Scac} {best.Mode} {best.Equipment} ${best.Total:0.00} " +
                   $"(score {best.Score:0.00}, delivers {best.EstimatedDelivery:u})"
