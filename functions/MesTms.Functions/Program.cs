@@ -22,6 +22,7 @@ builder.Services.AddSingleton<MesTms.Pipeline.Workflows.WithdrawLoadPlan>();
 builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ApplyActualCompletion>();
 builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ScheduleDock>();
 builder.Services.AddSingleton<MesTms.Pipeline.Workflows.SuspendBookingForHold>();
+builder.Services.AddSingleton<MesTms.Pipeline.Workflows.WithdrawOpenTender>();
 builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ReleaseForecastDoorForHold>();
 builder.Services.AddSingleton<MesTms.Pipeline.Workflows.WithdrawTenderForHold>();
 

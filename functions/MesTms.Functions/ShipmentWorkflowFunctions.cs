@@ -22,6 +22,7 @@ public sealed class ShipmentWorkflowFunctions(
     ScheduleDock scheduleDock,
     SuspendBookingForHold suspendBookingForHold,
     ReleaseForecastDoorForHold releaseForecastDoorForHold,
+    WithdrawOpenTender withdrawOpenTender,
     WithdrawTenderForHold withdrawTenderForHold)
 {
     [Function(nameof(ShipmentOrchestration))]
@@ -72,6 +73,10 @@ public sealed class ShipmentWorkflowFunctions(
     [Function(nameof(ScheduleDock))]
     public Task<DockResult> RunScheduleDock([ActivityTrigger] ScheduleDockRequest input, FunctionContext context) =>
         scheduleDock.RunAsync(new FunctionActivityContext(nameof(ScheduleDock), context), input);
+
+    [Function(nameof(WithdrawOpenTender))]
+    public Task<bool> RunWithdrawOpenTender([ActivityTrigger] TenderOutcomeRequest input, FunctionContext context) =>
+        withdrawOpenTender.RunAsync(new FunctionActivityContext(nameof(WithdrawOpenTender), context), input);
 
     [Function(nameof(ReleaseForecastDoorForHold))]
     public Task<bool> RunReleaseForecastDoorForHold([ActivityTrigger] SuspendBookingRequest input, FunctionContext context) =>

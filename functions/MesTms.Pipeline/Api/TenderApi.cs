@@ -67,6 +67,10 @@ public sealed class TenderApi(TenderResponseService responses)
                 await HttpJson.WriteProblemAsync(http, StatusCodes.Status409Conflict, "tender-already-answered", "Tender already answered",
                     $"Tender '{tenderId}' already has a different answer; the first answer counts.");
                 break;
+            case TenderResponseOutcome.Withdrawn:
+                await HttpJson.WriteProblemAsync(http, StatusCodes.Status409Conflict, "tender-withdrawn", "Tender withdrawn",
+                    $"Tender '{tenderId}' was withdrawn before this answer arrived; the shipment will be tendered again.");
+                break;
             default:
                 await HttpJson.WriteAsync(http, StatusCodes.Status200OK, new { tenderId, status = outcome == TenderResponseOutcome.Recorded ? "recorded" : "duplicate" });
                 break;

@@ -11,6 +11,9 @@ public enum TenderResponseOutcome
     Conflict,
     UnknownTender,
     WrongCarrier,
+
+    /// <summary>The tender was withdrawn before this answer arrived.</summary>
+    Withdrawn,
 }
 
 /// <summary>
@@ -35,6 +38,11 @@ public sealed class TenderResponseService(ITenderStore tenders, TimeProvider clo
         (TenderDocument? stored, bool recorded) = await tenders.RecordResponseAsync(tenderId, response with { Scac = tender.Scac }, clock.GetUtcNow(), cancellationToken);
         if (!recorded)
         {
+            if (stored?.Response is null && stored?.WithdrawnAt is not null)
+            {
+                return TenderResponseOutcome.Withdrawn;
+            }
+
             if (stored?.Response?.Decision != response.Decision)
             {
                 return TenderResponseOutcome.Conflict;

@@ -67,6 +67,11 @@ public sealed record TenderDocument
     public TenderResponse? Response { get; init; }
 
     public DateTimeOffset? RespondedAt { get; init; }
+
+    /// <summary>Set when the tender was withdrawn before the carrier answered (a quality hold during tendering); a later answer is refused.</summary>
+    public DateTimeOffset? WithdrawnAt { get; init; }
+
+    public string? WithdrawnReason { get; init; }
 }
 
 public interface ITenderStore
@@ -77,6 +82,9 @@ public interface ITenderStore
 
     /// <summary>Keeps the first answer only. Returns the stored document and whether this answer was the one kept.</summary>
     Task<(TenderDocument? Tender, bool Recorded)> RecordResponseAsync(string tenderId, TenderResponse response, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks the tender withdrawn (kept if already withdrawn); an answer that arrived first stays on the document.</summary>
+    Task<TenderDocument?> WithdrawAsync(string tenderId, string reason, DateTimeOffset at, CancellationToken cancellationToken = default);
 }
 
 public sealed class CosmosTenderStore(CosmosStore store) : ITenderStore
@@ -106,7 +114,7 @@ public sealed class CosmosTenderStore(CosmosStore store) : ITenderStore
         bool recorded = false;
         TenderDocument result = await OptimisticUpdate.ApplyAsync<TenderDocument>(store.Tenders, tenderId, new PartitionKey(tenderId), current =>
         {
-            if (current!.Response is not null)
+            if (current!.Response is not null || current.WithdrawnAt is not null)
             {
                 return current;
             }
@@ -115,5 +123,16 @@ public sealed class CosmosTenderStore(CosmosStore store) : ITenderStore
             return current with { Response = response, RespondedAt = at };
         }, cancellationToken);
         return (result, recorded);
+    }
+
+    public async Task<TenderDocument?> WithdrawAsync(string tenderId, string reason, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        if (await GetAsync(tenderId, cancellationToken) is null)
+        {
+            return null;
+        }
+
+        return await OptimisticUpdate.ApplyAsync<TenderDocument>(store.Tenders, tenderId, new PartitionKey(tenderId),
+            current => current!.WithdrawnAt is not null ? current : current with { WithdrawnAt = at, WithdrawnReason = reason }, cancellationToken);
     }
 }

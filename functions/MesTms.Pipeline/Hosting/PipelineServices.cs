@@ -110,6 +110,7 @@ public static class PipelineServices
         registry.AddActivity<RecordTenderOutcome>();
         registry.AddActivity<BookShipment>();
         registry.AddActivity<ReportTenderExhausted>();
+        registry.AddActivity<WithdrawOpenTender>();
         registry.AddOrchestrator<LoadOrchestration>();
         registry.AddActivity<ConsolidateOrder>();
         registry.AddActivity<WithdrawFromLoad>();

@@ -14,6 +14,9 @@ namespace MesTms.Pipeline.Workflows;
 /// </summary>
 public static class CarrierPlanning
 {
+    /// <summary>Returned when something outside the waterfall stopped it (a quality hold): the open tender was withdrawn.</summary>
+    public const string Interrupted = "Interrupted";
+
     internal static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 12, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5)));
 
@@ -25,8 +28,12 @@ public static class CarrierPlanning
         revision == 0 ? $"{shipment.PlantId}.{shipment.OrderId}.T{attempt}" : $"{shipment.PlantId}.{shipment.OrderId}.R{revision}.T{attempt}";
 
     /// <returns>The shipment status reached: ReadyToShip (planning off), Booked or TenderExhausted.</returns>
+    /// <param name="interruption">
+    /// Optional: while a tender waits for its answer, a signal that may stop the waterfall (checked when it arrives;
+    /// a non-null reason withdraws the open tender and returns <see cref="Interrupted"/>).
+    /// </param>
     public static async Task<string> PlanAsync(TaskOrchestrationContext context, OrderKey shipment, ShipmentPolicy policy, int revision,
-        Action<string> setStatus)
+        Action<string> setStatus, WaterfallInterruption? interruption = null)
     {
         ILogger log = context.CreateReplaySafeLogger(nameof(CarrierPlanning));
         RateShipmentResult rated = await context.CallActivityAsync<RateShipmentResult>(nameof(RateShipment),
@@ -55,8 +62,26 @@ public static class CarrierPlanning
             using var cancel = new CancellationTokenSource();
             Task<TenderResponse> answer = context.WaitForExternalEvent<TenderResponse>(TenderResponseEvent(tenderId), cancel.Token);
             Task timer = context.CreateTimer(respondBy.UtcDateTime, cancel.Token);
-            Task winner = await Task.WhenAny(answer, timer);
+            Task winner;
+            string? stop = null;
+            while (true)
+            {
+                Task? signal = interruption?.Signal(cancel.Token);
+                winner = signal is null ? await Task.WhenAny(answer, timer) : await Task.WhenAny(answer, timer, signal);
+                if (winner != signal || (stop = await interruption!.ReasonToStop()) is not null)
+                {
+                    break;
+                }
+            }
+
             cancel.Cancel();
+            if (stop is not null)
+            {
+                await context.CallActivityAsync<bool>(nameof(WithdrawOpenTender),
+                    new TenderOutcomeRequest(shipment, tenderId, candidate.Scac, TenderOutcomes.Withdrawn, stop, context.CurrentUtcDateTime), Retry);
+                log.LogWarning("Shipment {Shipment}: tender {TenderId} withdrawn: {Reason}", shipment, tenderId, stop);
+                return Interrupted;
+            }
 
             if (winner == answer && answer.Result.Accepted)
             {
@@ -87,3 +112,9 @@ public static class CarrierPlanning
         context.CallActivityAsync(nameof(RecordTenderOutcome),
             new TenderOutcomeRequest(shipment, tenderId, candidate.Scac, outcome, reason, context.CurrentUtcDateTime), Retry);
 }
+
+/// <summary>
+/// What may stop a tender waterfall from outside: <paramref name="Signal"/> waits for the next notice (an external event),
+/// <paramref name="ReasonToStop"/> decides on it (activities only) and returns why to stop, or null to keep waiting.
+/// </summary>
+public sealed record WaterfallInterruption(Func<CancellationToken, Task> Signal, Func<Task<string?>> ReasonToStop);

@@ -69,6 +69,7 @@ public static class TenderOutcomes
     public const string Declined = "declined";
     public const string TimedOut = "timed out";
     public const string Undeliverable = "undeliverable";
+    public const string Withdrawn = "withdrawn";
 
     /// <summary>Outcomes that count against a carrier's tender acceptance (not a message we failed to deliver).</summary>
     public static bool IsRefusal(string outcome) => outcome is Declined or TimedOut;

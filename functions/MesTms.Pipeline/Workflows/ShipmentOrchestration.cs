@@ -152,8 +152,21 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
         }
         else if (!progress.Planned)
         {
+            // A hold arriving while a tender waits for its answer stops the waterfall: the open tender is withdrawn.
+            var holdDuringTendering = new WaterfallInterruption(
+                cancel => context.WaitForExternalEvent<QualityHoldSignal>(QualityHoldChangedEvent, cancel),
+                async () => await context.CallActivityAsync<QualityHoldSnapshot>(nameof(ReadQualityHolds), input.Order, Retry) is { Active.Count: > 0 } held
+                    ? $"quality hold during tendering ({string.Join("; ", held.Active.Select(h => $"{h.HoldId}: {h.Reason}"))})"
+                    : null);
             string status = await CarrierPlanning.PlanAsync(context, input.Order, input.Policy, progress.PlanRevision,
-                s => context.SetCustomStatus(new ShipmentWorkflowStatus(s, [])));
+                s => context.SetCustomStatus(new ShipmentWorkflowStatus(s, [])), holdDuringTendering);
+            if (status == CarrierPlanning.Interrupted)
+            {
+                // Re-read the holds from the start; after release the order is tendered again with fresh tender ids.
+                context.ContinueAsNew(input with { Progress = progress with { Planned = false, PlanRevision = progress.PlanRevision + 1 } });
+                return ShipmentStatus.OnQualityHold;
+            }
+
             progress = progress with { Planned = true, Booked = status == ShipmentStatus.Booked };
             if (status == ShipmentStatus.Booked)
             {

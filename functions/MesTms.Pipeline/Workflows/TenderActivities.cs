@@ -109,6 +109,38 @@ public sealed class SendTender(IShipmentStore shipments, ITenderStore tenders, I
     }
 }
 
+/// <summary>
+/// Withdraws a tender still waiting for the carrier's answer because the order went on quality hold while it was being
+/// tendered: the tender is marked withdrawn (a later answer is refused), the carrier is told, and the shipment records it.
+/// </summary>
+public sealed class WithdrawOpenTender(IShipmentStore shipments, ITenderStore tenders, ICarrierGateway gateway, TimeProvider clock)
+    : TaskActivity<TenderOutcomeRequest, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, TenderOutcomeRequest input)
+    {
+        TenderDocument? tender = await tenders.WithdrawAsync(input.TenderId, input.Reason, input.At);
+        if (tender is null)
+        {
+            return false;
+        }
+
+        string? undelivered = await gateway.WithdrawTenderAsync(new CarrierMessage($"{input.TenderId}|withdrawn", input.Scac, "withdrawal", input.TenderId, input.At,
+            new { tenderId = input.TenderId, plantId = input.Order.PlantId, orderId = input.Order.OrderId, reason = input.Reason }));
+        string reason = $"{input.Reason}: tender {input.TenderId} to {input.Scac} withdrawn while waiting for the answer; tendered again after release" +
+            (tender.Response is { } late ? $" (the carrier's '{late.Decision}' crossed the withdrawal)" : "") +
+            (undelivered is null ? "" : $"; the carrier could not be told electronically ({undelivered}): call them");
+        await shipments.UpdateAsync(input.Order, current => current!.Decisions.Any(d => d.Key == $"withdrawn-{input.TenderId}")
+            ? current
+            : current with
+            {
+                Tenders = current.Tenders.Select(t => t.TenderId == input.TenderId ? t with { Outcome = TenderOutcomes.Withdrawn, Reason = input.Reason, AnsweredAt = input.At } : t).ToList(),
+                Decisions = [.. current.Decisions, new ShipmentDecision($"withdrawn-{input.TenderId}", input.At, current.Status, "Tender withdrawn", reason)],
+                UpdatedAt = clock.GetUtcNow(),
+            });
+        return true;
+    }
+}
+
 /// <summary>Records a tender that was declined, not answered in time, or could not be delivered.</summary>
 public sealed class RecordTenderOutcome(IShipmentStore shipments, ICarrierPerformanceStore performance, CarrierCatalog catalog, TimeProvider clock)
     : TaskActivity<TenderOutcomeRequest, bool>

@@ -163,4 +163,38 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
         Assert.Single(after.Decisions, d => d.Decision == "Booked");
         Assert.Equal("SWFL-PRO-123", after.Booking!.PickupConfirmation!.CarrierReference);
     }
+
+    [Fact]
+    public async Task A_hold_while_a_tender_waits_for_its_answer_withdraws_the_tender_and_the_order_is_tendered_again_after_release()
+    {
+        await using TestApp app = await StartAsync(emulators, new()
+        {
+            ["MesTms:Carriers:Simulation:Carriers:SWFL:Silent"] = "true",
+            ["MesTms:Shipment:TenderResponseTimeout"] = "00:30:00",
+        });
+        string order = NewOrder();
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
+        string tenderId = Assert.Single((await app.WaitForShipmentAsync(order, ShipmentStatus.Tendering)).Tenders).TenderId;
+
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(order, "QH-21")));
+        ShipmentDocument held = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold, s => s.Tenders.Any(t => t.Outcome == "withdrawn"));
+        Assert.Null(held.Booking);
+        Assert.Contains(held.Decisions, d => d.Decision == "Tender withdrawn" && d.Reason.Contains("QH-21") && d.Reason.Contains(tenderId));
+        var carriers = (SimulatedCarrierGateway)app.Service<ICarrierGateway>();
+        Assert.Contains(carriers.Received, m => m.Kind == "withdrawal" && m.TenderId == tenderId && m.Scac == "SWFL");
+
+        // The carrier's late acceptance is refused: the tender is gone.
+        HttpResponseMessage late = await app.Http.PostAsJsonAsync($"api/tenders/{tenderId}/response", new { decision = "accept", scac = "SWFL" });
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Contains("tender-withdrawn", await late.Content.ReadAsStringAsync());
+
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldReleased(order, "QH-21")));
+        ShipmentDocument again = await app.WaitForShipmentAsync(order, ShipmentStatus.Tendering, s => s.Tenders.Count == 2);
+        string retender = again.Tenders[1].TenderId;
+        Assert.EndsWith(".R1.T1", retender);
+        Assert.Equal(HttpStatusCode.OK, (await app.Http.PostAsJsonAsync($"api/tenders/{retender}/response", new { decision = "accept", scac = "SWFL" })).StatusCode);
+        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
+        Assert.Equal(retender, booked.Booking!.TenderId);
+        Assert.Equal(["withdrawn", "accepted"], booked.Tenders.Select(t => t.Outcome));
+    }
 }
