@@ -15,7 +15,8 @@ public sealed class LoadWorkflowFunctions(
     LoadConsolidation consolidation,
     PrepareLoadShipment prepareLoadShipment,
     ApplyLoadOutcome applyLoadOutcome,
-    WithdrawLoadPlan withdrawLoadPlan)
+    WithdrawLoadPlan withdrawLoadPlan,
+    ReadLoadSnapshot readLoadSnapshot)
 {
     [Function(nameof(LoadOrchestration))]
     public static Task<string> RunLoadOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) =>
@@ -41,4 +42,8 @@ public sealed class LoadWorkflowFunctions(
     [Function(nameof(WithdrawLoadPlan))]
     public Task<bool> RunWithdrawLoadPlan([ActivityTrigger] WithdrawLoadPlanRequest input, FunctionContext context) =>
         withdrawLoadPlan.RunAsync(new FunctionActivityContext(nameof(WithdrawLoadPlan), context), input);
+
+    [Function(nameof(ReadLoadSnapshot))]
+    public Task<LoadSnapshot> RunReadLoadSnapshot([ActivityTrigger] LoadRequest input, FunctionContext context) =>
+        readLoadSnapshot.RunAsync(new FunctionActivityContext(nameof(ReadLoadSnapshot), context), input);
 }

@@ -19,6 +19,7 @@ builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ReportTenderExhausted>()
 builder.Services.AddSingleton<MesTms.Pipeline.Workflows.PrepareLoadShipment>();
 builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ApplyLoadOutcome>();
 builder.Services.AddSingleton<MesTms.Pipeline.Workflows.WithdrawLoadPlan>();
+builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ReadLoadSnapshot>();
 builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ApplyActualCompletion>();
 builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ScheduleDock>();
 builder.Services.AddSingleton<MesTms.Pipeline.Workflows.SuspendBookingForHold>();

@@ -117,6 +117,7 @@ public static class PipelineServices
         registry.AddActivity<PrepareLoadShipment>();
         registry.AddActivity<ApplyLoadOutcome>();
         registry.AddActivity<WithdrawLoadPlan>();
+        registry.AddActivity<ReadLoadSnapshot>();
         registry.AddActivity<ApplyActualCompletion>();
         registry.AddActivity<ScheduleDock>();
         registry.AddActivity<SuspendBookingForHold>();

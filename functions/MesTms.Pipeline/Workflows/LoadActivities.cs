@@ -1,6 +1,7 @@
 using MesTms.Domain;
 using MesTms.Domain.Events;
 using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Loads;
 using MesTms.Pipeline.Storage;
@@ -100,6 +101,16 @@ public sealed class PrepareLoadShipment(ILoadStore loads, IShipmentStore shipmen
     }
 }
 
+/// <summary>The load's current revision and order count, read without changing anything (checked while a tender waits).</summary>
+public sealed class ReadLoadSnapshot(ILoadStore loads) : TaskActivity<LoadRequest, LoadSnapshot>
+{
+    public override async Task<LoadSnapshot> RunAsync(TaskActivityContext context, LoadRequest input)
+    {
+        LoadDocument load = await loads.GetAsync(input.LoadId) ?? throw new InvalidOperationException($"Load {input.LoadId} does not exist.");
+        return new LoadSnapshot(load.Revision, load.Orders.Count);
+    }
+}
+
 /// <summary>Copies the load shipment's outcome (status, carrier, price, pickup) to the load and to every order on it.</summary>
 public sealed class ApplyLoadOutcome(ILoadStore loads, IShipmentStore shipments, TimeProvider clock) : TaskActivity<LoadRequest, string>
 {
@@ -144,15 +155,30 @@ public sealed class ApplyLoadOutcome(ILoadStore loads, IShipmentStore shipments,
 /// Withdraws the load's current carrier plan before re-planning (material change) or cancelling (empty load): the
 /// booking is released, an open or accepted tender is marked withdrawn, and the decision is recorded.
 /// </summary>
-public sealed class WithdrawLoadPlan(ILoadStore loads, IShipmentStore shipments, DockScheduling docks, TimeProvider clock) : TaskActivity<WithdrawLoadPlanRequest, bool>
+public sealed class WithdrawLoadPlan(ILoadStore loads, IShipmentStore shipments, DockScheduling docks, ITenderStore tenders, ICarrierGateway gateway, TimeProvider clock)
+    : TaskActivity<WithdrawLoadPlanRequest, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, WithdrawLoadPlanRequest input)
     {
         string status = input.Cancel ? ShipmentStatus.Cancelled : ShipmentStatus.Consolidated;
         var key = new OrderKey(input.PlantId, input.LoadId);
-        if ((await shipments.GetAsync(key))?.DockAppointment is { } appointment)
+        ShipmentDocument? planned = await shipments.GetAsync(key);
+        if (planned?.DockAppointment is { } appointment)
         {
             await docks.ReleaseAsync(input.PlantId, input.LoadId, appointment, input.Reason);
+        }
+
+        // The carrier holding the booking (or an unanswered tender) is told at once; a late answer is refused.
+        var untold = new List<string>();
+        foreach (TenderRecord tender in planned?.Tenders.Where(t => t.Outcome is null or TenderOutcomes.Accepted) ?? [])
+        {
+            await tenders.WithdrawAsync(tender.TenderId, input.Reason, input.At);
+            string? undelivered = await gateway.WithdrawTenderAsync(new CarrierMessage($"{tender.TenderId}|withdrawn", tender.Scac, "withdrawal", tender.TenderId, input.At,
+                new { tenderId = tender.TenderId, plantId = input.PlantId, loadId = input.LoadId, reason = input.Reason }));
+            if (undelivered is not null)
+            {
+                untold.Add($"{tender.Scac} could not be told electronically ({undelivered}): call them");
+            }
         }
 
         await shipments.UpdateAsync(key, current =>
@@ -173,13 +199,14 @@ public sealed class WithdrawLoadPlan(ILoadStore loads, IShipmentStore shipments,
                 return current;
             }
 
-            string what = current.Booking is { } b ? $"booking with {b.Scac} (tender {b.TenderId}) released" : "no booking to release";
+            string what = (current.Booking is { } b ? $"booking with {b.Scac} (tender {b.TenderId}) withdrawn, carrier told" : "no booking to release")
+                + string.Concat(untold.Select(u => "; " + u));
             return current with
             {
                 Status = status,
                 Booking = null,
                 DockAppointment = null,
-                Tenders = current.Tenders.Select(t => t.Outcome is null or TenderOutcomes.Accepted ? t with { Outcome = "withdrawn", Reason = input.Reason, AnsweredAt = t.AnsweredAt ?? input.At } : t).ToList(),
+                Tenders = current.Tenders.Select(t => t.Outcome is null or TenderOutcomes.Accepted ? t with { Outcome = TenderOutcomes.Withdrawn, Reason = input.Reason, AnsweredAt = t.AnsweredAt ?? input.At } : t).ToList(),
                 Decisions = [.. current.Decisions, new ShipmentDecision(decisionKey, input.At, status, input.Cancel ? "Load cancelled" : "Carrier plan withdrawn", $"{input.Reason}; {what}")],
                 UpdatedAt = clock.GetUtcNow(),
             };

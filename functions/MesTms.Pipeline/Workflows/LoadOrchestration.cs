@@ -39,7 +39,22 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, stri
                     $"load changed materially (revision {snapshot.Revision}): re-planning the carrier", false, context.CurrentUtcDateTime), CarrierPlanning.Retry);
             }
 
-            string status = await CarrierPlanning.PlanAsync(context, input.Shipment, input.Policy, snapshot.Revision, s => context.SetCustomStatus(s));
+            // A material change while a tender waits for its answer stops the waterfall: the open tender is withdrawn and
+            // the rebuilt load is planned afresh (a small change keeps the waterfall going).
+            int planning = snapshot.Revision;
+            var loadChanged = new WaterfallInterruption(
+                cancel => context.WaitForExternalEvent<string>(MembershipChangedEvent, cancel),
+                async () => await context.CallActivityAsync<LoadSnapshot>(nameof(ReadLoadSnapshot), load with { At = context.CurrentUtcDateTime }, CarrierPlanning.Retry)
+                    is var now && (now.Revision != planning || now.OrderCount == 0)
+                    ? $"load changed materially while tendering (revision {planning} → {now.Revision}, {now.OrderCount} order(s))"
+                    : null);
+            string status = await CarrierPlanning.PlanAsync(context, input.Shipment, input.Policy, snapshot.Revision, s => context.SetCustomStatus(s), loadChanged);
+            if (status == CarrierPlanning.Interrupted)
+            {
+                context.ContinueAsNew(input);
+                return status;
+            }
+
             progress = progress with { PlannedRevision = snapshot.Revision };
             if (status == ShipmentStatus.Booked)
             {

@@ -126,7 +126,7 @@ public sealed class WithdrawOpenTender(IShipmentStore shipments, ITenderStore te
 
         string? undelivered = await gateway.WithdrawTenderAsync(new CarrierMessage($"{input.TenderId}|withdrawn", input.Scac, "withdrawal", input.TenderId, input.At,
             new { tenderId = input.TenderId, plantId = input.Order.PlantId, orderId = input.Order.OrderId, reason = input.Reason }));
-        string reason = $"{input.Reason}: tender {input.TenderId} to {input.Scac} withdrawn while waiting for the answer; tendered again after release" +
+        string reason = $"{input.Reason}: tender {input.TenderId} to {input.Scac} withdrawn while waiting for the answer" +
             (tender.Response is { } late ? $" (the carrier's '{late.Decision}' crossed the withdrawal)" : "") +
             (undelivered is null ? "" : $"; the carrier could not be told electronically ({undelivered}): call them");
         await shipments.UpdateAsync(input.Order, current => current!.Decisions.Any(d => d.Key == $"withdrawn-{input.TenderId}")

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using MesTms.Domain.Shipments;
 using MesTms.LocalHost.Emulators;
 using MesTms.Pipeline.Api;
+using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Storage;
 using MesTms.Tests.Fixtures;
 
@@ -163,7 +164,9 @@ public sealed class ConsolidationTests(EmulatorFixture emulators)
         Assert.Equal(d, Assert.Single(rebuilt.Load.Removed).OrderId);
         Assert.Equal(1, rebuilt.Load.Revision);
         Assert.Equal(16, rebuilt.Load.FloorPositions);
-        Assert.Contains(rebuilt.Shipment!.Tenders, t => t.Outcome == "withdrawn");
+        TenderRecord withdrawn = Assert.Single(rebuilt.Shipment!.Tenders, t => t.Outcome == "withdrawn");
+        Assert.Contains(((SimulatedCarrierGateway)app.Service<ICarrierGateway>()).Received,
+            m => m.Kind == "withdrawal" && m.TenderId == withdrawn.TenderId && m.Scac == withdrawn.Scac);
         Assert.Equal([a, c], rebuilt.Shipment.MemberOrderIds.Order());
         ShipmentDocument aNow = await app.WaitForShipmentAsync(a, ShipmentStatus.Booked, s => s.Booking?.TenderId == rebuilt.Shipment.Booking!.TenderId);
         Assert.Equal(loadId, aNow.LoadId);
@@ -175,6 +178,38 @@ public sealed class ConsolidationTests(EmulatorFixture emulators)
         await app.WaitForShipmentAsync(b, ShipmentStatus.Consolidating);
         LoadView reopened = await WaitForLoadAsync(app, dBack.OpenLoadId!, v => v.Load.Orders.Count == 2);
         Assert.Equal(new[] { b, d }.Order(), reopened.Load.Orders.Select(o => o.OrderId).Order());
+    }
+
+    [Fact]
+    public async Task A_hold_while_the_load_is_being_tendered_withdraws_the_open_tender_and_tenders_the_rebuilt_load()
+    {
+        Dictionary<string, string?> silent = new() { ["MesTms:Shipment:TenderResponseTimeout"] = "00:30:00" };
+        foreach (string scac in new[] { "CLDX", "ESTL", "GHZC", "HRTL", "MDWR", "ODLT", "PRFB", "RDWL", "SWFL" })
+        {
+            silent[$"MesTms:Carriers:Simulation:Carriers:{scac}:Silent"] = "true";
+        }
+
+        await using TestApp app = await StartAsync(emulators, extra: silent);
+        string a = NewOrder("A"), c = NewOrder("C"), d = NewOrder("D");
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(a).WithPallets(8), MesEvents.Completed(c).WithPallets(8), MesEvents.Completed(d).WithPallets(8)));
+        string loadId = (await app.WaitForShipmentAsync(d, ShipmentStatus.Consolidated, s => s.LoadId is not null)).LoadId!;
+        TenderRecord first = Assert.Single((await WaitForLoadAsync(app, loadId, v => v.Shipment?.Tenders.Count == 1)).Shipment!.Tenders);
+
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(d, "QH-3")));
+        LoadView rebuilt = await WaitForLoadAsync(app, loadId, v => v.Shipment?.Tenders.Count == 2);
+        Assert.Equal(new[] { a, c }.Order(), rebuilt.Load.Orders.Select(o => o.OrderId).Order());
+        Assert.Equal(["withdrawn", null], rebuilt.Shipment!.Tenders.Select(t => t.Outcome));
+        Assert.Contains(rebuilt.Shipment.Decisions, x => x.Decision == "Tender withdrawn" && x.Reason.Contains("changed materially"));
+        Assert.Contains(((SimulatedCarrierGateway)app.Service<ICarrierGateway>()).Received, m => m.Kind == "withdrawal" && m.TenderId == first.TenderId);
+        HttpResponseMessage late = await app.Http.PostAsJsonAsync($"api/tenders/{first.TenderId}/response", new { decision = "accept", scac = first.Scac });
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+
+        TenderRecord second = rebuilt.Shipment.Tenders[1];
+        Assert.EndsWith(".R1.T1", second.TenderId);
+        Assert.Equal(HttpStatusCode.OK, (await app.Http.PostAsJsonAsync($"api/tenders/{second.TenderId}/response", new { decision = "accept", scac = second.Scac })).StatusCode);
+        await WaitForLoadAsync(app, loadId, v => v.Load.Status == ShipmentStatus.Booked && v.Shipment?.Booking?.TenderId == second.TenderId);
+        Assert.Equal(second.TenderId, (await app.WaitForShipmentAsync(a, ShipmentStatus.Booked)).Booking!.TenderId);
+        Assert.Null((await app.WaitForShipmentAsync(d, ShipmentStatus.OnQualityHold)).LoadId);
     }
 
     [Fact]
