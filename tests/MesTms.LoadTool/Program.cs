@@ -8,7 +8,7 @@ using Azure.Messaging;
 using Azure.Messaging.EventGrid;
 using MesTms.Pipeline.Storage;
 
-// dotnet run --project tests/MesTms.LoadTool -c Release -- [--url http://127.0.0.1:7071] [--events 1000] [--batch 50] [--parallel 4] [--rate events/s]
+// dotnet run --project tests/MesTms.LoadTool -c Release -- [--url http://127.0.0.1:7071] [--events 1000] [--batch 50] [--parallel 4] [--rate events/s] [--due-days 7]
 // Publishes N distinct production-completed events (in Event Grid batches) to a running bridge, waits until every
 // shipment has been recorded ready to ship (readyAt), and prints the latency from "event accepted" (the shipment's acceptedAt) to
 // "shipment document written" (createdAt) and to "ready to ship" (readyAt), as median / p99 / max.
@@ -36,7 +36,7 @@ if (options.Rate is { } rate)
             await Task.Delay(due - wall.Elapsed);
         }
 
-        sends.Add(publisher.SendEventsAsync(chunk.Select(o => CompletedEvent(options.Plant, o))));
+        sends.Add(publisher.SendEventsAsync(chunk.Select(o => CompletedEvent(options.Plant, o, options.DueDays))));
     }
 
     await Task.WhenAll(sends);
@@ -44,7 +44,7 @@ if (options.Rate is { } rate)
 else
 {
     await Parallel.ForEachAsync(orders.Chunk(options.Batch), new ParallelOptions { MaxDegreeOfParallelism = options.Parallel }, async (chunk, ct) =>
-        await publisher.SendEventsAsync(chunk.Select(o => CompletedEvent(options.Plant, o)), ct));
+        await publisher.SendEventsAsync(chunk.Select(o => CompletedEvent(options.Plant, o, options.DueDays)), ct));
 }
 
 TimeSpan published = wall.Elapsed;
@@ -98,11 +98,30 @@ DateTimeOffset last = done.Values.Max(d => d.ReadyAt!.Value);
 Console.WriteLine($"accepted -> shipment document written: median {Percentile(written, 50):0} ms, p99 {Percentile(written, 99):0} ms, max {written[^1]:0} ms");
 Console.WriteLine($"accepted -> ready to ship recorded:    median {Percentile(ready, 50):0} ms, p99 {Percentile(ready, 99):0} ms, max {ready[^1]:0} ms");
 Console.WriteLine($"throughput: {done.Count / (last - first).TotalSeconds:0.0} shipments/s (first acceptance to last ready)");
+
+// Where the orders stand a few seconds after the last one was ready (booked alone or on a load, still waiting for
+// freight, exhausted...), and accepted -> booked for those booked by then.
+await Task.Delay(TimeSpan.FromSeconds(5));
+var now = new System.Collections.Concurrent.ConcurrentBag<ShipmentDocument>();
+await Parallel.ForEachAsync(orders, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (order, ct) =>
+{
+    if (await http.GetFromJsonAsync<ShipmentDocument>($"api/shipments/{order}?plantId={options.Plant}", CosmosStore.Json, ct) is { } doc)
+    {
+        now.Add(doc);
+    }
+});
+Console.WriteLine("statuses now: " + string.Join(", ", now.GroupBy(d => d.Status).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}")));
+double[] booked = now.Where(d => d.Booking is not null).Select(d => (d.Booking!.BookedAt - d.AcceptedAt!.Value).TotalMilliseconds).Order().ToArray();
+if (booked.Length > 0)
+{
+    Console.WriteLine($"accepted -> booked ({booked.Length}):        median {Percentile(booked, 50):0} ms, p99 {Percentile(booked, 99):0} ms, max {booked[^1]:0} ms");
+}
+
 return done.Count == orders.Count ? 0 : 2;
 
 static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
 
-static CloudEvent CompletedEvent(string plant, string order)
+static CloudEvent CompletedEvent(string plant, string order, int dueDays)
 {
     var data = new
     {
@@ -114,7 +133,7 @@ static CloudEvent CompletedEvent(string plant, string order)
         hazmat = (object?)null,
         temperature = (object?)null,
         destination = new { locationId = "DC-DAL-02", postalCode = "75241", country = "US" },
-        requiredDeliveryBy = DateTimeOffset.UtcNow.AddDays(3),
+        requiredDeliveryBy = DateTimeOffset.UtcNow.AddDays(dueDays),
     };
     return new CloudEvent($"/plants/{plant}/lines/L1", "mes.production.completed.v1", data, typeof(object))
     {
@@ -124,7 +143,7 @@ static CloudEvent CompletedEvent(string plant, string order)
     };
 }
 
-sealed record LoadOptions(Uri Url, int Events, int Batch, int Parallel, string Plant, string Key, double? Rate = null)
+sealed record LoadOptions(Uri Url, int Events, int Batch, int Parallel, string Plant, string Key, double? Rate = null, int DueDays = 7)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -141,7 +160,8 @@ sealed record LoadOptions(Uri Url, int Events, int Batch, int Parallel, string P
                 "--plant" => o with { Plant = value },
                 "--key" => o with { Key = value },
                 "--rate" => o with { Rate = Positive(value, "--rate") },
-                _ => throw new ArgumentException($"Unknown option {args[i]} (use --url, --events, --batch, --parallel, --rate, --plant, --key)"),
+                "--due-days" => o with { DueDays = Positive(value, "--due-days") },
+                _ => throw new ArgumentException($"Unknown option {args[i]} (use --url, --events, --batch, --parallel, --rate, --plant, --key, --due-days)"),
             };
             i++;
         }
