@@ -206,13 +206,15 @@ public sealed class RateShopperTests
         CarrierContractSet broken = Contracts with
         {
             RoadFactor = 3,
-            Carriers = [.. Contracts.Carriers.Take(1), Contracts.Carriers[0] with { Lanes = [Contracts.Carriers[0].Lanes[0] with { Ftl = null }] }],
+            Carriers = [.. Contracts.Carriers.Take(1), Contracts.Carriers[0] with { Lanes = [Contracts.Carriers[0].Lanes[0] with { Ftl = null }] },
+                Contracts.Carriers[1] with { Cancellation = new CancellationTerms(400, -1) }],
         };
 
         IReadOnlyList<string> problems = CarrierContractValidator.Validate(broken);
 
         Assert.Contains(problems, p => p.Contains("roadFactor"));
         Assert.Contains(problems, p => p.Contains("SCAC HRTL is listed twice"));
+        Assert.Contains(problems, p => p.Contains(Contracts.Carriers[1].Scac) && p.Contains("cancellation terms"));
         Assert.Contains(problems, p => p.Contains("an FTL lane needs ftl"));
         Assert.Throws<ArgumentException>(() => new RateShopper(broken));
     }

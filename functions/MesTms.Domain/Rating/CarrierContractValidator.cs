@@ -132,6 +132,11 @@ public static class CarrierContractValidator
                 problems.Add($"{at}: accessorials are required");
             }
 
+            if (carrier.Cancellation is { } terms && (terms.FreeUntilHoursBeforePickup is < 0 or > 336 || terms.TruckOrderedNotUsedFee < 0))
+            {
+                problems.Add($"{at}: cancellation terms need 0-336 free hours before pickup and a fee of 0 or more");
+            }
+
             for (int i = 0; i < (carrier.Lanes?.Count ?? 0); i++)
             {
                 Lane lane = carrier.Lanes![i];

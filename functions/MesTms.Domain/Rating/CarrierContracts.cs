@@ -64,7 +64,18 @@ public sealed record CarrierContract(
     TemperatureCapability? Reefer,
     CarrierPerformance Performance,
     IReadOnlyList<Lane> Lanes,
-    Accessorials Accessorials);
+    Accessorials Accessorials,
+    CancellationTerms? Cancellation = null);
+
+/// <summary>
+/// What cancelling a booked load costs under the carrier's contract: withdrawn at least
+/// <see cref="FreeUntilHoursBeforePickup"/> hours before the pickup it is free; later the carrier charges
+/// <see cref="TruckOrderedNotUsedFee"/> (TONU). A carrier without terms gets the configured default window.
+/// </summary>
+public sealed record CancellationTerms(int FreeUntilHoursBeforePickup, decimal TruckOrderedNotUsedFee)
+{
+    public TimeSpan FeeWindow => TimeSpan.FromHours(FreeUntilHoursBeforePickup);
+}
 
 /// <summary>The temperatures a carrier's reefers can hold, in °C.</summary>
 public sealed record TemperatureCapability(decimal MinCelsius, decimal MaxCelsius);

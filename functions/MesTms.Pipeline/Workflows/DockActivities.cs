@@ -1,5 +1,6 @@
 using MesTms.Domain;
 using MesTms.Domain.Docks;
+using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Docks;
@@ -130,7 +131,7 @@ public sealed class ScheduleDock(IShipmentStore shipments, DockScheduling schedu
 /// A booked shipment went on quality hold: its door is released for other freight, and the latest moment to withdraw
 /// the tender without a cancellation fee (pickup − the carrier's window) is returned.
 /// </summary>
-public sealed class SuspendBookingForHold(IShipmentStore shipments, DockScheduling scheduling, TimeProvider clock)
+public sealed class SuspendBookingForHold(IShipmentStore shipments, DockScheduling scheduling, CarrierCatalog carriers, TimeProvider clock)
     : TaskActivity<SuspendBookingRequest, SuspendBookingResult>
 {
     public override async Task<SuspendBookingResult> RunAsync(TaskActivityContext context, SuspendBookingRequest input)
@@ -143,14 +144,20 @@ public sealed class SuspendBookingForHold(IShipmentStore shipments, DockScheduli
 
         DateTimeOffset pickup = shipment.DockAppointment?.Start ?? booking.PickupConfirmation?.PickupFrom
             ?? new DateTimeOffset(booking.PickupDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        DateTimeOffset withdrawBy = pickup - input.CancellationFeeWindow;
+        // The booked carrier's contract decides the window; the configured default serves carriers without terms.
+        CancellationTerms? terms = carriers.Shopper?.Carriers.FirstOrDefault(c => c.Scac == booking.Scac)?.Cancellation;
+        TimeSpan window = terms?.FeeWindow ?? input.CancellationFeeWindow;
+        string basis = terms is null
+            ? $"{window.TotalHours:0.#} h default cancellation-fee window"
+            : $"{window.TotalHours:0.#} h cancellation-fee window of {booking.Scac}'s contract, TONU ${terms.TruckOrderedNotUsedFee:0.00}";
+        DateTimeOffset withdrawBy = pickup - window;
         if (shipment.DockAppointment is { } appointment)
         {
             await scheduling.ReleaseAsync(input.Order.PlantId, input.Order.OrderId, appointment, $"quality hold: {input.Reason}");
         }
 
         string reason = $"Booking with {booking.Scac} kept for now; door released. Pickup {pickup:u}: the tender is withdrawn at {withdrawBy:u} " +
-            $"({input.CancellationFeeWindow.TotalHours:0.#} h cancellation-fee window) unless the hold is released first";
+            $"({basis}) unless the hold is released first";
         await shipments.UpdateAsync(input.Order, current => current!.Decisions.Any(d => d.Key == $"suspended-{booking.TenderId}")
             ? current
             : current with

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using MesTms.Domain.Docks;
 using MesTms.Domain.Shipments;
 using MesTms.LocalHost.Emulators;
@@ -170,12 +171,39 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
         Assert.Contains(day.Released, r => r.Appointment.AppointmentId == order && r.Reason.Contains("QH-8"));
     }
 
+    /// <summary>The sample contract set with one carrier's cancellation terms changed, in a temporary file.</summary>
+    static string ContractsWithCancellationTerms(string scac, int freeUntilHoursBeforePickup)
+    {
+        string sample = TestApp.WithCarriers()["MesTms:Carriers:ContractsPath"]!;
+        JsonNode contracts = JsonNode.Parse(File.ReadAllText(sample))!;
+        JsonNode carrier = contracts["carriers"]!.AsArray().Single(c => (string?)c!["scac"] == scac)!;
+        carrier["cancellation"] = new JsonObject { ["freeUntilHoursBeforePickup"] = freeUntilHoursBeforePickup, ["truckOrderedNotUsedFee"] = 250 };
+        string path = Path.Combine(Path.GetTempPath(), $"mestms-carriers-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, contracts.ToJsonString());
+        return path;
+    }
+
     [Fact]
     public async Task A_hold_on_a_booked_order_released_before_the_fee_window_keeps_the_booking_and_gets_a_door_again()
     {
+        // SWFL (booked: cheapest) lets a booking go free until 1 h before pickup; the door opens 2 h from now.
+        string contracts = ContractsWithCancellationTerms("SWFL", 1);
+        try
+        {
+            await HoldReleasedBeforeTheFeeWindowAsync(contracts);
+        }
+        finally
+        {
+            File.Delete(contracts);
+        }
+    }
+
+    async Task HoldReleasedBeforeTheFeeWindowAsync(string contracts)
+    {
         await using TestApp app = await StartAsync(emulators, DockModels.OneHourFromTwoHoursAhead(), new()
         {
-            ["MesTms:Shipment:CancellationFeeWindow"] = "01:00:00",
+            ["MesTms:Carriers:ContractsPath"] = contracts,
+            ["MesTms:Shipment:CancellationFeeWindow"] = "7.00:00:00", // the default for carriers without terms: not used here
         });
         string order = NewOrder();
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
@@ -185,7 +213,7 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(order, "QH-9")));
         ShipmentDocument held = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold, s => s.DockAppointment is null);
         Assert.NotNull(held.Booking);
-        Assert.Contains(held.Decisions, d => d.Decision == "Booked shipment on hold" && d.Reason.Contains("withdrawn at"));
+        Assert.Contains(held.Decisions, d => d.Decision == "Booked shipment on hold" && d.Reason.Contains("withdrawn at") && d.Reason.Contains("1 h cancellation-fee window of SWFL's contract"));
         DockDayView released = await DocksAsync(app, door.Day);
         Assert.DoesNotContain(released.Appointments, a => a.ShipmentId == order);
         Assert.Contains(released.Released, r => r.Appointment.AppointmentId == order && r.Reason.Contains("quality hold"));
@@ -203,10 +231,11 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
     [Fact]
     public async Task A_hold_outliving_the_fee_window_withdraws_the_tender_before_it_and_re_tenders_after_release()
     {
-        // A window longer than the time to pickup: the tender must be withdrawn at once to avoid the fee.
+        // SWFL's contract (sample: free until 24 h before pickup) is longer than the time to pickup: the tender must be
+        // withdrawn at once to avoid the fee, although the default window for carriers without terms is zero.
         await using TestApp app = await StartAsync(emulators, DockModels.AllDay(), new()
         {
-            ["MesTms:Shipment:CancellationFeeWindow"] = "7.00:00:00",
+            ["MesTms:Shipment:CancellationFeeWindow"] = "00:00:00",
         });
         string order = NewOrder();
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
@@ -216,6 +245,7 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
         ShipmentDocument withdrawn = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold, s => s.Booking is null);
         Assert.Equal("withdrawn", Assert.Single(withdrawn.Tenders).Outcome);
         Assert.Contains(withdrawn.Decisions, d => d.Decision == "Tender withdrawn" && d.Reason.Contains("TONU avoided"));
+        Assert.Contains(withdrawn.Decisions, d => d.Decision == "Booked shipment on hold" && d.Reason.Contains("24 h cancellation-fee window of SWFL's contract, TONU $250.00"));
         var carriers = (SimulatedCarrierGateway)app.Service<ICarrierGateway>();
         Assert.Contains(carriers.Received, m => m.Kind == "withdrawal" && m.TenderId == booked.Booking!.TenderId && m.Scac == booked.Booking.Scac);
 
