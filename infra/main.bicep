@@ -33,7 +33,7 @@ param holdEscalationAfter string = '1.00:00:00'
 @description('How long each carrier has to answer a tender (TimeSpan).')
 param tenderResponseTimeout string = '02:00:00'
 
-@description('Carrier cancellation-fee (TONU) window: a booked shipment still on hold this long before pickup has its tender withdrawn (TimeSpan).')
+@description('Default carrier cancellation-fee (TONU) window for carriers whose contract has no cancellation terms: a booked shipment still on hold this long before pickup has its tender withdrawn (TimeSpan).')
 param cancellationFeeWindow string = '1.00:00:00'
 
 @description('Ready orders join real-time consolidation (open loads per plant + destination group + equipment class).')

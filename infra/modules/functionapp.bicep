@@ -34,7 +34,7 @@ param holdEscalationAfter string
 @description('Tender answer timeout per carrier (TimeSpan).')
 param tenderResponseTimeout string
 
-@description('Carrier cancellation-fee (TONU) window: a held booking is withdrawn this long before pickup (TimeSpan).')
+@description('Default carrier cancellation-fee (TONU) window for carriers whose contract has no cancellation terms: a held booking is withdrawn this long before pickup (TimeSpan).')
 param cancellationFeeWindow string
 
 @description('Ready orders join real-time consolidation (open loads) instead of shipping one by one.')
