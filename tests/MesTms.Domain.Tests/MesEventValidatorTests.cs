@@ -112,4 +112,19 @@ public sealed class MesEventValidatorTests
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
     }
+
+    [Fact]
+    public void A_scheduled_event_may_say_what_the_door_must_handle_and_bad_values_are_named()
+    {
+        MesEventValidation cold = MesEventValidator.Validate(Envelope(MesEventTypes.ProductionScheduled,
+            """{"plantId":"P100","lineId":"L3","orderId":"PO-1","expectedCompletionAt":"2026-11-25T14:00:00Z","temperature":{"minCelsius":2,"maxCelsius":6},"hazmat":{"unNumber":"UN1263","hazardClass":"3","packingGroup":"II"}}"""));
+        MesEventValidation broken = MesEventValidator.Validate(Envelope(MesEventTypes.ProductionScheduled,
+            """{"plantId":"P100","lineId":"L3","orderId":"PO-1","expectedCompletionAt":"2026-11-25T14:00:00Z","temperature":{"minCelsius":9,"maxCelsius":6}}"""));
+
+        ProductionScheduled data = Assert.IsType<ProductionScheduledEvent>(cold.Event).Data;
+        Assert.Equal(2, data.Temperature!.MinCelsius);
+        Assert.Equal("3", data.Hazmat!.HazardClass);
+        Assert.False(broken.IsValid);
+        Assert.Contains(broken.Errors, e => e.Field.Contains("temperature"));
+    }
 }

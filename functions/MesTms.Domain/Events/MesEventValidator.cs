@@ -161,13 +161,15 @@ public static partial class MesEventValidator
         IReadOnlyList<HandlingUnit>? units = ReadHandlingUnits(data, required: false);
         Destination? destination = ReadDestination(data, required: false);
         DateTimeOffset? requiredBy = data.Timestamp("requiredDeliveryBy", required: false);
+        Hazmat? hazmat = ReadHazmat(data, out _);
+        TemperatureRange? temperature = ReadTemperature(data, out _);
         if (plant is null || line is null || order is null || expected is null || ErrorCount(data) != before)
         {
             return null;
         }
 
         return new ProductionScheduledEvent(ctx.Id, ctx.Source, ctx.Subject, ctx.Time,
-            new ProductionScheduled(plant, line, order, expected.Value, units, destination, requiredBy));
+            new ProductionScheduled(plant, line, order, expected.Value, units, destination, requiredBy, hazmat, temperature));
     }
 
     static int ErrorCount(JsonFieldReader data) => data.CountErrors();

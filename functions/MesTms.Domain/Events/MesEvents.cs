@@ -101,7 +101,9 @@ public sealed record ProductionScheduled(
     DateTimeOffset ExpectedCompletionAt,
     IReadOnlyList<HandlingUnit>? HandlingUnits,
     Destination? Destination,
-    DateTimeOffset? RequiredDeliveryBy);
+    DateTimeOffset? RequiredDeliveryBy,
+    Hazmat? Hazmat = null,
+    TemperatureRange? Temperature = null);
 
 /// <summary>Trailer floor positions: a stackable unit can carry one more stackable unit; the rest take a position each.</summary>
 public static class FloorPositions

@@ -1,6 +1,7 @@
 using MesTms.Domain;
 using MesTms.Domain.Docks;
 using MesTms.Domain.Events;
+using MesTms.Domain.Holds;
 using MesTms.Pipeline.Storage;
 
 namespace MesTms.Pipeline.Docks;
@@ -9,8 +10,11 @@ namespace MesTms.Pipeline.Docks;
 /// Plans a tentative door appointment from a production forecast (<c>mes.production.scheduled.v1</c>), so the dock
 /// is reserved before the freight exists; a later forecast for the same order moves it. The actual completion then
 /// pulls it forward or pushes it back (<see cref="Workflows.ApplyActualCompletion"/>). Idempotent per forecast.
+/// Until the order completes, its quality holds are followed here too: a held order keeps no door, and gets one again
+/// from its forecast when every hold is released (after completion the shipment workflow owns the door).
 /// </summary>
-public sealed class DockPrePlanning(IDockStore docks, IShipmentStore shipments, DockScheduling scheduling, DockOptions options, TimeProvider clock)
+public sealed class DockPrePlanning(
+    IDockStore docks, IShipmentStore shipments, IQualityHoldStore holds, DockScheduling scheduling, DockOptions options, TimeProvider clock)
 {
     public async Task<string> PlanAsync(ProductionScheduledEvent scheduled, CancellationToken cancellationToken = default)
     {
@@ -32,29 +36,100 @@ public sealed class DockPrePlanning(IDockStore docks, IShipmentStore shipments, 
             return $"forecast unchanged: {order} door {known.Appointment.DoorId} {known.Appointment.Start:u}";
         }
 
-        DateTimeOffset ready = data.ExpectedCompletionAt;
-        var request = new DockRequest(order.OrderId, null, DockScheduling.Pallets(data.HandlingUnits), false, false, ready, ready, ready.AddDays(options.MaxDaysAhead));
-        string why = known is null
-            ? $"planned against forecast completion {ready:u}"
-            : $"forecast moved from {known.ExpectedCompletionAt:u} to {ready:u}";
-        DockPlacement placement = await scheduling.PlaceAsync(order.PlantId, order.OrderId, request, known?.Appointment is { } previous ? [previous] : [],
-            DockAppointment.Tentative, why, cancellationToken);
-        await docks.UpdateForecastAsync(order.PlantId, order.OrderId, current => (current ?? new DockForecastDocument
+        var needs = new DockForecastDocument
         {
             Id = DockForecastDocument.IdFor(order.PlantId, order.OrderId),
             PlantId = order.PlantId,
             OrderId = order.OrderId,
-            ExpectedCompletionAt = ready,
-        }) with
-        {
-            ExpectedCompletionAt = ready,
+            ExpectedCompletionAt = data.ExpectedCompletionAt,
             SourceEventId = scheduled.Id,
-            Appointment = placement.Appointment,
-            Reason = placement.Reason,
-            UpdatedAt = clock.GetUtcNow(),
-        }, cancellationToken);
+            Pallets = DockScheduling.Pallets(data.HandlingUnits),
+            Reefer = data.Temperature is not null,
+            Hazmat = data.Hazmat is not null,
+            Appointment = known?.Appointment,
+        };
+        QualityHoldLedger ledger = await holds.GetAsync(order, cancellationToken);
+        if (ledger.IsOnHold)
+        {
+            string held = HeldReason(ledger);
+            await ReleaseAsync(order, needs, held, cancellationToken);
+            return $"forecast recorded, no door: {held}";
+        }
+
+        string why = known is null
+            ? $"planned against forecast completion {data.ExpectedCompletionAt:u}"
+            : $"forecast moved from {known.ExpectedCompletionAt:u} to {data.ExpectedCompletionAt:u}";
+        return await PlaceAsync(order, needs, data.ExpectedCompletionAt, why, cancellationToken);
+    }
+
+    /// <summary>
+    /// A hold placed or released before the order completed: a held order gives its forecast door back; once every hold
+    /// is released it gets a tentative door again, from its forecast (or from now, when that has passed). Null when
+    /// there is nothing to do here (no forecast, or the order completed and its workflow owns the door).
+    /// </summary>
+    public async Task<string?> FollowHoldsAsync(OrderKey order, QualityHoldLedger ledger, CancellationToken cancellationToken = default)
+    {
+        if (!scheduling.Enabled || (await shipments.GetAsync(order, cancellationToken))?.ReadyAt is not null)
+        {
+            return null;
+        }
+
+        DockForecastDocument? forecast = await docks.GetForecastAsync(order.PlantId, order.OrderId, cancellationToken);
+        if (forecast is null)
+        {
+            return null;
+        }
+
+        if (ledger.IsOnHold)
+        {
+            return forecast.Appointment is null ? null : await ReleaseAsync(order, forecast, HeldReason(ledger), cancellationToken);
+        }
+
+        if (forecast.Appointment is not null)
+        {
+            return null;
+        }
+
+        DateTimeOffset now = clock.GetUtcNow();
+        DateTimeOffset ready = forecast.ExpectedCompletionAt > now ? forecast.ExpectedCompletionAt : now;
+        return await PlaceAsync(order, forecast, ready, $"all quality holds released before completion; planned against forecast completion {ready:u}", cancellationToken);
+    }
+
+    static string HeldReason(QualityHoldLedger ledger) =>
+        $"quality hold before completion: {string.Join("; ", ledger.Active.Select(h => $"{h.HoldId}: {h.Reason}"))}";
+
+    async Task<string> PlaceAsync(OrderKey order, DockForecastDocument forecast, DateTimeOffset ready, string why, CancellationToken cancellationToken)
+    {
+        var request = new DockRequest(order.OrderId, null, forecast.Pallets, forecast.Reefer, forecast.Hazmat, ready, ready, ready.AddDays(options.MaxDaysAhead));
+        DockPlacement placement = await scheduling.PlaceAsync(order.PlantId, order.OrderId, request, forecast.Appointment is { } previous ? [previous] : [],
+            DockAppointment.Tentative, why, cancellationToken);
+        await SaveAsync(order, forecast with { Appointment = placement.Appointment, Reason = placement.Reason }, cancellationToken);
         return placement.Appointment is { } a
             ? $"forecast: tentative door {a.DoorId} {a.Start:u}-{a.End:u} ({placement.Change})"
             : $"forecast recorded, no door: {placement.Reason}";
     }
+
+    async Task<string> ReleaseAsync(OrderKey order, DockForecastDocument forecast, string reason, CancellationToken cancellationToken)
+    {
+        if (forecast.Appointment is { } appointment)
+        {
+            await scheduling.ReleaseAsync(order.PlantId, order.OrderId, appointment, reason, cancellationToken);
+        }
+
+        await SaveAsync(order, forecast with { Appointment = null, Reason = reason }, cancellationToken);
+        return forecast.Appointment is { } released ? $"forecast door {released.DoorId} {released.Start:u} released: {reason}" : reason;
+    }
+
+    Task<DockForecastDocument> SaveAsync(OrderKey order, DockForecastDocument forecast, CancellationToken cancellationToken) =>
+        docks.UpdateForecastAsync(order.PlantId, order.OrderId, current => (current ?? forecast) with
+        {
+            ExpectedCompletionAt = forecast.ExpectedCompletionAt,
+            SourceEventId = forecast.SourceEventId,
+            Pallets = forecast.Pallets,
+            Reefer = forecast.Reefer,
+            Hazmat = forecast.Hazmat,
+            Appointment = forecast.Appointment,
+            Reason = forecast.Reason,
+            UpdatedAt = clock.GetUtcNow(),
+        }, cancellationToken);
 }

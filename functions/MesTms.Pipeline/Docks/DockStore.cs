@@ -41,6 +41,13 @@ public sealed record DockForecastDocument
 
     public string? SourceEventId { get; init; }
 
+    /// <summary>What the door must handle, from the forecast: pallet positions, reefer, hazmat.</summary>
+    public int Pallets { get; init; } = 1;
+
+    public bool Reefer { get; init; }
+
+    public bool Hazmat { get; init; }
+
     public DockAppointment? Appointment { get; init; }
 
     public string? Reason { get; init; }

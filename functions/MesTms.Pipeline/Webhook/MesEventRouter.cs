@@ -92,8 +92,12 @@ public sealed class MesEventRouter(IMesEventStore events, IQualityHoldStore hold
         OrchestrationMetadata? instance = await durable.GetInstanceAsync(order.ShipmentInstanceId, getInputsAndOutputs: false, cancellationToken);
         if (instance is null || instance.IsCompleted)
         {
-            logger.LogInformation("Order {Order}: {What}; ledger version {Version}, no running workflow yet", order, what, ledger.Version);
-            return $"{what}: hold ledger version {ledger.Version}; no running shipment workflow, it reads the ledger when it starts";
+            // Not completed yet: a door planned from the forecast follows the hold here.
+            string? door = await docks.FollowHoldsAsync(order, ledger, cancellationToken);
+            logger.LogInformation("Order {Order}: {What}; ledger version {Version}, no running workflow yet{Door}", order, what, ledger.Version,
+                door is null ? "" : "; " + door);
+            return $"{what}: hold ledger version {ledger.Version}; no running shipment workflow, it reads the ledger when it starts" +
+                (door is null ? "" : $"; {door}");
         }
 
         await durable.RaiseEventAsync(order.ShipmentInstanceId, ShipmentOrchestration.QualityHoldChangedEvent, new QualityHoldSignal(ledger.Version), cancellationToken);

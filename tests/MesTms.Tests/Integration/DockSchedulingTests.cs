@@ -7,6 +7,7 @@ using MesTms.Domain.Shipments;
 using MesTms.LocalHost.Emulators;
 using MesTms.Pipeline.Api;
 using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Storage;
 using MesTms.Tests.Fixtures;
 using Microsoft.Azure.Cosmos;
@@ -127,16 +128,18 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Scheduled(order, forecast)));
         DockAppointmentView tentative = await WaitForTentativeAsync(app, order, forecast);
 
+        // The hold arrives before the completion: the door goes back at once, not when the order completes.
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(order, "QH-7")));
-        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
-        ShipmentDocument held = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold,
-            s => s.Decisions.Any(d => d.Decision == "Dock appointment released"));
-        Assert.Null(held.DockAppointment);
-        Assert.Null(held.Booking);
         DockDayView day = await DocksAsync(app, DateOnly.FromDateTime(tentative.Start.UtcDateTime));
         Assert.DoesNotContain(day.Appointments, a => a.ShipmentId == order);
         Assert.Contains(day.Released, r => r.Appointment.AppointmentId == order && r.Reason.Contains("QH-7"));
         Assert.Contains(await DockNotificationsAsync(app, order), n => n.GetProperty("data").GetProperty("change").GetString() == "released");
+
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
+        ShipmentDocument held = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold);
+        Assert.Null(held.DockAppointment);
+        Assert.Null(held.Booking);
+        Assert.DoesNotContain((await DocksAsync(app, DateOnly.FromDateTime(tentative.Start.UtcDateTime))).Appointments, a => a.ShipmentId == order);
 
         HttpResponseMessage release = await app.Http.PostAsJsonAsync($"api/shipments/{order}/holds/QH-7/release", new { releasedBy = "planner.ana", reason = "Seal re-checked" });
         Assert.Equal(HttpStatusCode.OK, release.StatusCode);
@@ -144,6 +147,49 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
         Assert.True(booked.DockAppointment!.Start >= booked.ReadyAt);
         DockAppointmentView onSchedule = Assert.Single((await DocksAsync(app, booked.DockAppointment.Day)).Appointments, a => a.ShipmentId == order);
         Assert.Equal(DockAppointment.Booked, onSchedule.Status);
+    }
+
+    [Fact]
+    public async Task A_held_order_gets_no_door_from_a_new_forecast_and_gets_one_again_when_released_before_completion()
+    {
+        await using TestApp app = await StartAsync(emulators, DockModels.AllDay());
+        string order = NewOrder();
+        DateTimeOffset forecast = DateTimeOffset.UtcNow.AddHours(5);
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Scheduled(order, forecast)));
+        await WaitForTentativeAsync(app, order, forecast);
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(order, "QH-11")));
+
+        DateTimeOffset moved = forecast.AddHours(3);
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Scheduled(order, moved)));
+        DockForecastDocument whileHeld = (await app.Service<IDockStore>().GetForecastAsync("P100", order))!;
+        Assert.True(Math.Abs((whileHeld.ExpectedCompletionAt - moved).TotalSeconds) < 1);
+        Assert.Null(whileHeld.Appointment);
+        Assert.Contains("QH-11", whileHeld.Reason);
+
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldReleased(order, "QH-11")));
+        DockAppointmentView again = await WaitForTentativeAsync(app, order, moved);
+        Assert.Equal(DockAppointment.Tentative, again.Status);
+        Assert.True(again.Start >= moved.AddSeconds(-1), $"door at {again.Start:O}, forecast {moved:O}");
+    }
+
+    [Fact]
+    public async Task Reefer_and_hazmat_forecasts_reserve_doors_that_can_load_them()
+    {
+        await using TestApp app = await StartAsync(emulators, DockModels.AllDay());
+        string cold = NewOrder(), dangerous = NewOrder();
+        DateTimeOffset forecast = DateTimeOffset.UtcNow.AddHours(4);
+        JsonObject reefer = MesEvents.Scheduled(cold, forecast);
+        reefer["data"]!["temperature"] = new JsonObject { ["minCelsius"] = 2, ["maxCelsius"] = 6 };
+        JsonObject hazmat = MesEvents.Scheduled(dangerous, forecast);
+        hazmat["data"]!["hazmat"] = new JsonObject { ["unNumber"] = "UN1263", ["hazardClass"] = "3", ["packingGroup"] = "II" };
+        await app.PostEventsAsync(MesEvents.Batch(reefer, hazmat));
+
+        foreach ((string order, DoorCapability needed) in new[] { (cold, DoorCapability.Reefer), (dangerous, DoorCapability.Hazmat) })
+        {
+            DockAppointmentView door = await WaitForTentativeAsync(app, order, forecast);
+            DockDayView day = await DocksAsync(app, DateOnly.FromDateTime(door.Start.UtcDateTime));
+            Assert.Contains(needed, day.Doors.Single(d => d.DoorId == door.DoorId).Capabilities);
+        }
     }
 
     [Fact]

@@ -35,7 +35,8 @@ public sealed class MesEventWebhookTests
         var store = new Mock<IDockStore>(MockBehavior.Strict);
         var scheduling = new DockScheduling(store.Object, new DockCatalog(options), options, Mock.Of<MesTms.Pipeline.Notifications.IPlannerNotifier>(),
             Mock.Of<MesTms.Pipeline.Carriers.ICarrierGateway>(), TimeProvider.System, NullLogger<DockScheduling>.Instance);
-        return new DockPrePlanning(store.Object, Mock.Of<IShipmentStore>(MockBehavior.Strict), scheduling, options, TimeProvider.System);
+        return new DockPrePlanning(store.Object, Mock.Of<IShipmentStore>(MockBehavior.Strict), Mock.Of<IQualityHoldStore>(MockBehavior.Strict), scheduling, options,
+            TimeProvider.System);
     }
 
     static DefaultHttpContext Request(string body)
