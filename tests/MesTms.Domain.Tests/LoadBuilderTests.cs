@@ -38,6 +38,7 @@ public sealed class LoadBuilderTests
 
         List<string> placed = plan.Loads.SelectMany(l => l.Orders).Select(o => o.OrderId).Concat(plan.Unloadable.Select(u => u.Order.OrderId)).ToList();
         Assert.Equal(orders.Count, placed.Count);
+        Assert.InRange(plan.LowerBound, 1, plan.Loads.Count); // a bound, never above what a feasible plan uses
         Assert.Equal(orders.Select(o => o.OrderId).Order(), placed.Order());
 
         foreach (BuiltLoad load in plan.Loads)
@@ -113,5 +114,59 @@ public sealed class LoadBuilderTests
         var stackable = new LoadableOrder("S", "DG", 10_000, 600, 30, 0, null, null, Due);
         Assert.Equal(15, stackable.FloorPositions);
         Assert.Single(LoadBuilder.Build([stackable]).Loads);
+    }
+
+    [Theory]
+    [InlineData(new[] { 6.0, 6.0, 6.0 }, 2, 3)] // no two fit together
+    [InlineData(new[] { 8.0, 8.0, 4.0, 4.0, 4.0 }, 3, 4)] // the 4s cannot join the 8s
+    [InlineData(new[] { 5.0, 5.0, 5.0, 5.0 }, 2, 2)] // exactly half pairs up
+    [InlineData(new double[0], 0, 0)]
+    public void The_L2_bound_counts_what_cannot_share_a_trailer(double[] sizes, int l1, int l2)
+    {
+        List<decimal> items = sizes.Select(x => (decimal)x).ToList();
+        Assert.Equal(l1, BinPackingBound.L1(items, 10));
+        Assert.Equal(l2, BinPackingBound.L2(items, 10));
+    }
+
+    [Fact]
+    public void Three_orders_over_half_a_trailer_each_need_three_trailers_and_the_bound_says_so()
+    {
+        List<LoadableOrder> orders = [.. Enumerable.Range(1, 3).Select(i => new LoadableOrder($"BIG{i}", "DG", 14 * 800, 14 * 50, 0, 14, null, null, Due))];
+        LoadPlan plan = LoadBuilder.Build(orders);
+
+        Assert.Equal(3, plan.Loads.Count);
+        Assert.Equal(3, plan.LowerBound); // the continuous bound would say 2 (42 of 52 positions)
+    }
+
+    [Fact]
+    public void The_L2_bound_is_never_below_the_continuous_bound_nor_above_a_feasible_packing()
+    {
+        var random = new Random(17);
+        for (int round = 0; round < 200; round++)
+        {
+            List<decimal> sizes = Enumerable.Range(0, random.Next(1, 40)).Select(_ => (decimal)random.Next(1, 101)).ToList();
+            int firstFit = FirstFitDecreasing(sizes, 100);
+            int l2 = BinPackingBound.L2(sizes, 100);
+            Assert.InRange(l2, BinPackingBound.L1(sizes, 100), firstFit);
+        }
+    }
+
+    static int FirstFitDecreasing(List<decimal> sizes, decimal capacity)
+    {
+        var bins = new List<decimal>();
+        foreach (decimal size in sizes.OrderDescending())
+        {
+            int at = bins.FindIndex(used => used + size <= capacity);
+            if (at < 0)
+            {
+                bins.Add(size);
+            }
+            else
+            {
+                bins[at] += size;
+            }
+        }
+
+        return bins.Count;
     }
 }

@@ -95,8 +95,8 @@ public static class HazmatSegregation
 /// trailer that can take them without breaking weight, cube, floor positions, hazmat segregation or temperature
 /// compatibility (first-fit decreasing). A repair pass then empties the emptiest trailers into the others where
 /// everything fits. A trailer serves at most <c>maxStops</c> distinct stops (multi-stop loads within a destination
-/// group; a contract's stop-off charge prices the extra stops). <see cref="LoadPlan.LowerBound"/> is the continuous bound: per group, the number of trailers
-/// the binding dimension alone needs.
+/// group; a contract's stop-off charge prices the extra stops). <see cref="LoadPlan.LowerBound"/> is, per group, the
+/// largest over the three dimensions of the continuous bound and Martello and Toth's L2 bound (<see cref="LowerBound"/>).
 /// </summary>
 public static class LoadBuilder
 {
@@ -151,7 +151,12 @@ public static class LoadBuilder
         return new LoadPlan(loads, unloadable, lowerBound);
     }
 
-    /// <summary>The continuous bound: trailers needed if weight, cube and floor could be split freely (the largest of the three).</summary>
+    /// <summary>
+    /// A lower bound on the trailers these orders need, per dimension the larger of the continuous bound (freight split
+    /// freely) and Martello and Toth's L2 bound for bin packing (orders over half a trailer cannot share with each other,
+    /// and the small ones must fill what the large ones leave before needing more trailers); the largest over weight,
+    /// cube and floor positions (stackable units counted as half a position, as if they could pair across orders).
+    /// </summary>
     public static int LowerBound(IReadOnlyCollection<LoadableOrder> orders, Capacity.Limit limit)
     {
         if (orders.Count == 0)
@@ -159,10 +164,10 @@ public static class LoadBuilder
             return 0;
         }
 
-        decimal weight = orders.Sum(o => o.WeightLb) / limit.WeightLb;
-        decimal cube = orders.Sum(o => o.CubeFt3) / limit.CubeFt3;
-        decimal floor = ((orders.Sum(o => o.LooseUnits) * 2m) + orders.Sum(o => o.StackableUnits)) / 2m / limit.PalletPositions;
-        return (int)Math.Ceiling(Math.Max(weight, Math.Max(cube, floor)));
+        int weight = BinPackingBound.L2(orders.Select(o => o.WeightLb).ToList(), limit.WeightLb);
+        int cube = BinPackingBound.L2(orders.Select(o => o.CubeFt3).ToList(), limit.CubeFt3);
+        int floor = BinPackingBound.L2(orders.Select(o => (2m * o.LooseUnits) + o.StackableUnits).ToList(), 2m * limit.PalletPositions);
+        return Math.Max(weight, Math.Max(cube, floor));
     }
 
     static decimal Share(LoadableOrder o, Capacity.Limit limit) =>
