@@ -33,6 +33,30 @@ public sealed class DockSchedulerTests
     }
 
     [Fact]
+    public void Freight_beyond_the_staging_capacity_is_flagged_and_the_day_reports_its_staging_peak()
+    {
+        PlantDockModel small = Model(standard: 1, reefer: 0, hazmat: 0) with { StagingPallets = 40 };
+        var booked = new List<DockAppointment>();
+        var reasons = new List<string>();
+        foreach (string id in new[] { "A", "B", "C" })
+        {
+            // Three 18-pallet loads ready at 08:00 on one door: the third waits on the floor with the second.
+            (DockAppointment? a, string reason) = DockScheduler.Plan(small, Day, booked, Request(id, At(8)), DockAppointment.Booked);
+            booked.Add(a!);
+            reasons.Add(reason);
+        }
+
+        Assert.DoesNotContain(DockScheduler.OverStaging, reasons[0]);
+        Assert.DoesNotContain(DockScheduler.OverStaging, reasons[1]); // 36 pallets: within 40
+        Assert.Contains("staging peak 54 pallets exceeds the dock's 40", reasons[2]);
+        DockKpis kpis = DockKpis.For(small, Day, booked);
+        Assert.Equal(54, kpis.StagingPeakPallets);
+        Assert.Equal(40, kpis.StagingCapacityPallets);
+        Assert.True(kpis.StagingExceeded);
+        Assert.False(DockKpis.For(Model(), Day, booked).StagingExceeded);
+    }
+
+    [Fact]
     public void Reefer_and_hazmat_freight_get_doors_that_can_load_it()
     {
         Assert.StartsWith("R", DockScheduler.Plan(Model(), Day, [], Request("C", At(8), reefer: true), DockAppointment.Booked).Appointment!.DoorId);

@@ -40,6 +40,9 @@ public sealed record DockAppointment(
 /// </summary>
 public static class DockScheduler
 {
+    /// <summary>Said in the reason of an appointment that leaves more freight on the dock floor than it holds.</summary>
+    public const string OverStaging = "over staging capacity, make room or hold production";
+
     public static (DockAppointment? Appointment, string Reason) Plan(
         PlantDockModel model, DateOnly day, IReadOnlyList<DockAppointment> existing, DockRequest request, string status)
     {
@@ -70,9 +73,12 @@ public static class DockScheduler
                     continue;
                 }
 
+                int peak = StagingPeak(existing, request, end);
                 return (new DockAppointment(request.AppointmentId, door.DoorId, start, end, request.ReadyAt, request.Pallets, request.Scac, status),
                     $"door {door.DoorId} {start:HH:mm}-{end:HH:mm} on {day:yyyy-MM-dd} ({request.Pallets} pallets, {duration.TotalMinutes:0} min); " +
-                    $"staging peak {StagingPeak(existing, request, end)} of {model.StagingPallets} pallets");
+                    (peak > model.StagingPallets
+                        ? $"staging peak {peak} pallets exceeds the dock's {model.StagingPallets}: {OverStaging}"
+                        : $"staging peak {peak} of {model.StagingPallets} pallets"));
             }
         }
 
@@ -116,15 +122,23 @@ public static class DockScheduler
     static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }
 
-/// <summary>Dock figures of a plant-day: door utilisation and freight dwell (ready → loaded).</summary>
-public sealed record DockKpis(int Appointments, double DoorUtilisation, double AverageDwellMinutes, double MedianDwellMinutes)
+/// <summary>
+/// Dock figures of a plant-day: door utilisation, freight dwell (ready → loaded) and the most pallets waiting on the
+/// dock floor at once (ready, not yet loaded) against the staging capacity.
+/// </summary>
+public sealed record DockKpis(int Appointments, double DoorUtilisation, double AverageDwellMinutes, double MedianDwellMinutes,
+    int StagingPeakPallets = 0, int StagingCapacityPallets = 0)
 {
+    public bool StagingExceeded => StagingPeakPallets > StagingCapacityPallets;
+
     public static DockKpis For(PlantDockModel model, DateOnly day, IReadOnlyList<DockAppointment> appointments)
     {
         double capacity = model.DoorMinutes(day);
         double used = appointments.Sum(a => (a.End - a.Start).TotalMinutes);
         List<double> dwell = appointments.Select(a => Math.Max(0, (a.End - a.ReadyAt).TotalMinutes)).Order().ToList();
+        int staged = appointments.Count == 0 ? 0
+            : appointments.Max(at => appointments.Where(a => a.ReadyAt <= at.ReadyAt && a.End > at.ReadyAt).Sum(a => a.Pallets));
         return new DockKpis(appointments.Count, capacity == 0 ? 0 : Math.Round(used / capacity, 4),
-            dwell.Count == 0 ? 0 : Math.Round(dwell.Average(), 1), dwell.Count == 0 ? 0 : dwell[dwell.Count / 2]);
+            dwell.Count == 0 ? 0 : Math.Round(dwell.Average(), 1), dwell.Count == 0 ? 0 : dwell[dwell.Count / 2], staged, model.StagingPallets);
     }
 }

@@ -164,7 +164,14 @@ public sealed class DockScheduling(
                 : Confirmed;
             string full = $"{why}: {reason}";
             await NotifyAsync(plantId, shipmentId, placed, previous, change, full, cancellationToken);
-            logger.LogInformation("Dock {Plant}: {Shipment} {Change}: {Reason}", plantId, shipmentId, change, full);
+            if (full.Contains(DockScheduler.OverStaging, StringComparison.Ordinal))
+            {
+                logger.LogWarning("Dock {Plant}: {Shipment} {Change}: {Reason}", plantId, shipmentId, change, full);
+            }
+            else
+            {
+                logger.LogInformation("Dock {Plant}: {Shipment} {Change}: {Reason}", plantId, shipmentId, change, full);
+            }
             return new DockPlacement(placed, previous, change, full);
         }
 

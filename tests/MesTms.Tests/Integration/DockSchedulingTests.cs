@@ -94,6 +94,7 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
 
         DockDayView day = await DocksAsync(app, booked.DockAppointment.Day);
         DockAppointmentView onSchedule = Assert.Single(day.Appointments, a => a.ShipmentId == order);
+        Assert.InRange(day.Kpis.StagingPeakPallets, onSchedule.Pallets, day.Kpis.StagingCapacityPallets);
         Assert.Equal(booked.DockAppointment.DoorId, onSchedule.DoorId);
         Assert.Equal(booked.Booking.Scac, onSchedule.Carrier);
         Assert.Contains(day.Doors, d => d.DoorId == onSchedule.DoorId && d.Appointments.Any(a => a.ShipmentId == order));
@@ -311,5 +312,7 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
         Assert.Equal(10, empty.Doors.Count);
         Assert.Empty(empty.Appointments);
         Assert.Equal(0, empty.Kpis.DoorUtilisation);
+        Assert.Equal(0, empty.Kpis.StagingPeakPallets);
+        Assert.Equal(240, empty.Kpis.StagingCapacityPallets);
     }
 }
