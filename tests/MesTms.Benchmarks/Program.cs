@@ -16,8 +16,8 @@ if (args.Contains("--docks"))
     PlantDockModel p100 = PlantDockModel.Load(file).Single(p => p.PlantId == "P100");
     var (live, liveRefused, cycle, cycleRefused) = SamplePlantDay.Run(p100);
     Console.WriteLine($"P100 {SamplePlantDay.Day:yyyy-MM-dd}, {p100.Doors.Count} doors {p100.Opens:HH:mm}-{p100.Closes:HH:mm}, 140 loads:");
-    Console.WriteLine($"  event-driven:   {live.Appointments} loaded, {liveRefused} without a door; dwell ready->loaded average {live.AverageDwellMinutes:0} min, median {live.MedianDwellMinutes:0} min; door utilisation {live.DoorUtilisation:P1}");
-    Console.WriteLine($"  planning cycle: {cycle.Appointments} loaded, {cycleRefused} without a door; dwell ready->loaded average {cycle.AverageDwellMinutes:0} min, median {cycle.MedianDwellMinutes:0} min; door utilisation {cycle.DoorUtilisation:P1}");
+    Console.WriteLine($"  event-driven:   {live.Appointments} loaded, {liveRefused} without a door; dwell ready->loaded average {live.AverageDwellMinutes:0} min, median {live.MedianDwellMinutes:0} min; door utilisation {live.DoorUtilisation:P1}; staging peak {live.StagingPeakPallets} of {live.StagingCapacityPallets} pallets");
+    Console.WriteLine($"  planning cycle: {cycle.Appointments} loaded, {cycleRefused} without a door; dwell ready->loaded average {cycle.AverageDwellMinutes:0} min, median {cycle.MedianDwellMinutes:0} min; door utilisation {cycle.DoorUtilisation:P1}; staging peak {cycle.StagingPeakPallets} of {cycle.StagingCapacityPallets} pallets");
     Console.WriteLine($"  average dwell ratio event-driven / planning cycle: {live.AverageDwellMinutes / cycle.AverageDwellMinutes:0.00}");
     return;
 }
