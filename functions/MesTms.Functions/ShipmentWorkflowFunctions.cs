@@ -79,7 +79,7 @@ public sealed class ShipmentWorkflowFunctions(
         withdrawOpenTender.RunAsync(new FunctionActivityContext(nameof(WithdrawOpenTender), context), input);
 
     [Function(nameof(ReleaseForecastDoorForHold))]
-    public Task<bool> RunReleaseForecastDoorForHold([ActivityTrigger] SuspendBookingRequest input, FunctionContext context) =>
+    public Task<bool> RunReleaseForecastDoorForHold([ActivityTrigger] ForecastDoorReleaseRequest input, FunctionContext context) =>
         releaseForecastDoorForHold.RunAsync(new FunctionActivityContext(nameof(ReleaseForecastDoorForHold), context), input);
 
     [Function(nameof(SuspendBookingForHold))]

@@ -190,6 +190,20 @@ public sealed class RateShopperTests
     }
 
     [Fact]
+    public void A_held_booking_is_withdrawn_by_the_carriers_own_window_or_the_default_without_terms()
+    {
+        var pickup = new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
+
+        (DateTimeOffset byContract, string contractBasis) = CancellationTerms.WithdrawalDeadline(new CancellationTerms(48, 300), "CLDX", pickup, TimeSpan.FromHours(24));
+        (DateTimeOffset byDefault, string defaultBasis) = CancellationTerms.WithdrawalDeadline(null, "CLDX", pickup, TimeSpan.FromHours(24));
+
+        Assert.Equal(pickup.AddHours(-48), byContract);
+        Assert.Equal("48 h cancellation-fee window of CLDX's contract, TONU $300.00", contractBasis);
+        Assert.Equal(pickup.AddHours(-24), byDefault);
+        Assert.Equal("24 h default cancellation-fee window", defaultBasis);
+    }
+
+    [Fact]
     public void Service_performance_moves_with_observed_outcomes()
     {
         var performance = new CarrierPerformance(0.9m, 0.8m, 10);

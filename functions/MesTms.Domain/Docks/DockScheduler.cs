@@ -101,6 +101,10 @@ public static class DockScheduler
         }
     }
 
+    /// <summary>True when the new freight, loaded at <paramref name="loadedAt"/>, would leave more pallets on the floor than staging holds.</summary>
+    public static bool ExceedsStaging(PlantDockModel model, IReadOnlyList<DockAppointment> existing, DockRequest request, DateTimeOffset loadedAt) =>
+        StagingPeak(existing, request, loadedAt) > model.StagingPallets;
+
     /// <summary>Most pallets on the dock floor at once while the new freight waits (ready → loaded).</summary>
     public static int StagingPeak(IReadOnlyList<DockAppointment> existing, DockRequest request, DateTimeOffset loadedAt)
     {

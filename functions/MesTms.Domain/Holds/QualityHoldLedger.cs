@@ -10,6 +10,9 @@ public sealed record QualityHold(
     string? ReleaseNote)
 {
     public bool IsActive => PlacedAt is not null && ReleasedAt is null;
+
+    /// <summary>How holds are named in decisions and reasons: <c>QH-1: seal broken; QH-2: label smudged</c>.</summary>
+    public static string Describe(IEnumerable<QualityHold> holds) => string.Join("; ", holds.Select(h => $"{h.HoldId}: {h.Reason}"));
 }
 
 /// <summary>

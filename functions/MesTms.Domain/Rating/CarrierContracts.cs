@@ -75,6 +75,19 @@ public sealed record CarrierContract(
 public sealed record CancellationTerms(int FreeUntilHoursBeforePickup, decimal TruckOrderedNotUsedFee)
 {
     public TimeSpan FeeWindow => TimeSpan.FromHours(FreeUntilHoursBeforePickup);
+
+    /// <summary>
+    /// The latest moment a held booking can be withdrawn without the fee: pickup − the carrier's window, or
+    /// pickup − <paramref name="defaultWindow"/> for a carrier whose contract has no terms; with the basis in words.
+    /// </summary>
+    public static (DateTimeOffset WithdrawBy, string Basis) WithdrawalDeadline(CancellationTerms? terms, string scac, DateTimeOffset pickup, TimeSpan defaultWindow)
+    {
+        TimeSpan window = terms?.FeeWindow ?? defaultWindow;
+        string basis = terms is null
+            ? $"{window.TotalHours:0.#} h default cancellation-fee window"
+            : $"{window.TotalHours:0.#} h cancellation-fee window of {scac}'s contract, TONU ${terms.TruckOrderedNotUsedFee:0.00}";
+        return (pickup - window, basis);
+    }
 }
 
 /// <summary>The temperatures a carrier's reefers can hold, in °C.</summary>

@@ -22,6 +22,18 @@ public interface ICarrierGateway
 /// <summary>A message to a carrier other than a tender: an appointment notice or a tender withdrawal.</summary>
 public sealed record CarrierMessage(string Id, string Scac, string Kind, string? TenderId, DateTimeOffset At, object Body);
 
+/// <summary>Telling a carrier that a tender (open or accepted) is withdrawn; one message id per tender, so a retried activity repeats it.</summary>
+public static class CarrierWithdrawals
+{
+    /// <returns>Null when the carrier was told; otherwise the words a decision needs so planners phone the carrier.</returns>
+    public static async Task<string?> TellAsync(ICarrierGateway gateway, string tenderId, string scac, DateTimeOffset at, object body,
+        CancellationToken cancellationToken = default)
+    {
+        string? undelivered = await gateway.WithdrawTenderAsync(new CarrierMessage($"{tenderId}|withdrawn", scac, "withdrawal", tenderId, at, body), cancellationToken);
+        return undelivered is null ? null : $"{scac} could not be told electronically ({undelivered}): call them";
+    }
+}
+
 /// <summary>
 /// HTTP adapter: POSTs the tender as JSON to the carrier's endpoint (<c>MesTms:Carriers:Endpoints:{SCAC}</c>);
 /// the carrier answers at <c>POST /api/tenders/{tenderId}/response</c>.

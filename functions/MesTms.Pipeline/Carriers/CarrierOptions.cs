@@ -83,4 +83,7 @@ public sealed class CarrierCatalog
 
     /// <summary>Null when no contract file is configured (planning off).</summary>
     public RateShopper? Shopper { get; }
+
+    /// <summary>The contract of a carrier by SCAC (null: no contract file, or no such carrier).</summary>
+    public CarrierContract? Contract(string scac) => Shopper?.Carriers.FirstOrDefault(c => c.Scac == scac);
 }

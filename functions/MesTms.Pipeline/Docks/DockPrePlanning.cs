@@ -96,7 +96,7 @@ public sealed class DockPrePlanning(
     }
 
     static string HeldReason(QualityHoldLedger ledger) =>
-        $"quality hold before completion: {string.Join("; ", ledger.Active.Select(h => $"{h.HoldId}: {h.Reason}"))}";
+        $"quality hold before completion: {QualityHold.Describe(ledger.Active)}";
 
     async Task<string> PlaceAsync(OrderKey order, DockForecastDocument forecast, DateTimeOffset ready, string why, CancellationToken cancellationToken)
     {

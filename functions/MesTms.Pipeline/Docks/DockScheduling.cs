@@ -114,6 +114,7 @@ public sealed class DockScheduling(
         {
             DockAppointment? placed = null;
             string reason = "";
+            bool overStaging = false;
             await store.UpdateScheduleAsync(plantId, day, current =>
             {
                 DockScheduleDocument schedule = current ?? new DockScheduleDocument { Id = DockScheduleDocument.IdFor(plantId, day), PlantId = plantId, Day = day };
@@ -143,6 +144,7 @@ public sealed class DockScheduling(
                     return current!;
                 }
 
+                overStaging = DockScheduler.ExceedsStaging(model, others, request, planned.End);
                 return schedule with { Appointments = [.. others, planned], UpdatedAt = clock.GetUtcNow() };
             }, cancellationToken);
 
@@ -164,7 +166,7 @@ public sealed class DockScheduling(
                 : Confirmed;
             string full = $"{why}: {reason}";
             await NotifyAsync(plantId, shipmentId, placed, previous, change, full, cancellationToken);
-            if (full.Contains(DockScheduler.OverStaging, StringComparison.Ordinal))
+            if (overStaging)
             {
                 logger.LogWarning("Dock {Plant}: {Shipment} {Change}: {Reason}", plantId, shipmentId, change, full);
             }

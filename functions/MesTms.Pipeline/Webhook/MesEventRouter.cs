@@ -83,10 +83,12 @@ public sealed class MesEventRouter(IMesEventStore events, IQualityHoldStore hold
     {
         // The ledger is the truth; the signal only tells a running workflow to read it again. A workflow that does
         // not exist yet reads the ledger when it starts, so a hold that arrives before its completion is not lost.
+        // An unchanged ledger still goes on to the door and the signal below (both idempotent): a delivery that changed
+        // the ledger and then failed before signalling is routed again on redelivery, and must not lose that signal.
         (QualityHoldLedger ledger, bool changed) = await holds.UpdateAsync(order, change, cancellationToken);
         if (!changed)
         {
-            return $"{what}: no change to the hold ledger (version {ledger.Version})";
+            what = $"{what} (no change to the hold ledger)";
         }
 
         OrchestrationMetadata? instance = await durable.GetInstanceAsync(order.ShipmentInstanceId, getInputsAndOutputs: false, cancellationToken);

@@ -21,6 +21,8 @@ public sealed record SuspendBookingResult(bool Booked, DateTimeOffset? WithdrawB
 
 public sealed record WithdrawTenderRequest(OrderKey Order, string Reason, DateTimeOffset At);
 
+public sealed record ForecastDoorReleaseRequest(OrderKey Order, string Reason, DateTimeOffset At);
+
 /// <summary>Records a dock decision on a shipment (and, for a load, on each order on it).</summary>
 internal static class DockDecisions
 {
@@ -145,12 +147,8 @@ public sealed class SuspendBookingForHold(IShipmentStore shipments, DockScheduli
         DateTimeOffset pickup = shipment.DockAppointment?.Start ?? booking.PickupConfirmation?.PickupFrom
             ?? new DateTimeOffset(booking.PickupDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         // The booked carrier's contract decides the window; the configured default serves carriers without terms.
-        CancellationTerms? terms = carriers.Shopper?.Carriers.FirstOrDefault(c => c.Scac == booking.Scac)?.Cancellation;
-        TimeSpan window = terms?.FeeWindow ?? input.CancellationFeeWindow;
-        string basis = terms is null
-            ? $"{window.TotalHours:0.#} h default cancellation-fee window"
-            : $"{window.TotalHours:0.#} h cancellation-fee window of {booking.Scac}'s contract, TONU ${terms.TruckOrderedNotUsedFee:0.00}";
-        DateTimeOffset withdrawBy = pickup - window;
+        (DateTimeOffset withdrawBy, string basis) = CancellationTerms.WithdrawalDeadline(
+            carriers.Contract(booking.Scac)?.Cancellation, booking.Scac, pickup, input.CancellationFeeWindow);
         if (shipment.DockAppointment is { } appointment)
         {
             await scheduling.ReleaseAsync(input.Order.PlantId, input.Order.OrderId, appointment, $"quality hold: {input.Reason}");
@@ -176,9 +174,9 @@ public sealed class SuspendBookingForHold(IShipmentStore shipments, DockScheduli
 /// once the order is released and booked.
 /// </summary>
 public sealed class ReleaseForecastDoorForHold(IShipmentStore shipments, IDockStore docks, DockScheduling scheduling, TimeProvider clock)
-    : TaskActivity<SuspendBookingRequest, bool>
+    : TaskActivity<ForecastDoorReleaseRequest, bool>
 {
-    public override async Task<bool> RunAsync(TaskActivityContext context, SuspendBookingRequest input)
+    public override async Task<bool> RunAsync(TaskActivityContext context, ForecastDoorReleaseRequest input)
     {
         if (!scheduling.Enabled)
         {
@@ -234,10 +232,10 @@ public sealed class WithdrawTenderForHold(IShipmentStore shipments, ICarrierGate
             return false;
         }
 
-        string? undelivered = await gateway.WithdrawTenderAsync(new CarrierMessage($"{booking.TenderId}|withdrawn", booking.Scac, "withdrawal", booking.TenderId, input.At,
-            new { tenderId = booking.TenderId, plantId = input.Order.PlantId, orderId = input.Order.OrderId, reason = input.Reason, pickupDay = booking.PickupDay }));
+        string? untold = await CarrierWithdrawals.TellAsync(gateway, booking.TenderId, booking.Scac, input.At,
+            new { tenderId = booking.TenderId, plantId = input.Order.PlantId, orderId = input.Order.OrderId, reason = input.Reason, pickupDay = booking.PickupDay });
         string reason = $"{input.Reason}; tender {booking.TenderId} to {booking.Scac} withdrawn before the cancellation-fee window (TONU avoided)" +
-            (undelivered is null ? "" : $"; the carrier could not be told electronically ({undelivered}): call them");
+            (untold is null ? "" : $"; {untold}");
         await shipments.UpdateAsync(input.Order, current => current!.Booking is null
             ? current
             : current with

@@ -173,11 +173,10 @@ public sealed class WithdrawLoadPlan(ILoadStore loads, IShipmentStore shipments,
         foreach (TenderRecord tender in planned?.Tenders.Where(t => t.Outcome is null or TenderOutcomes.Accepted) ?? [])
         {
             await tenders.WithdrawAsync(tender.TenderId, input.Reason, input.At);
-            string? undelivered = await gateway.WithdrawTenderAsync(new CarrierMessage($"{tender.TenderId}|withdrawn", tender.Scac, "withdrawal", tender.TenderId, input.At,
-                new { tenderId = tender.TenderId, plantId = input.PlantId, loadId = input.LoadId, reason = input.Reason }));
-            if (undelivered is not null)
+            if (await CarrierWithdrawals.TellAsync(gateway, tender.TenderId, tender.Scac, input.At,
+                new { tenderId = tender.TenderId, plantId = input.PlantId, loadId = input.LoadId, reason = input.Reason }) is { } notTold)
             {
-                untold.Add($"{tender.Scac} could not be told electronically ({undelivered}): call them");
+                untold.Add(notTold);
             }
         }
 

@@ -1,3 +1,4 @@
+using MesTms.Domain.Holds;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Loads;
 using Microsoft.DurableTask;
@@ -44,7 +45,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
             DateTimeOffset heldSince = progress.HeldSince ?? context.CurrentUtcDateTime;
             if (progress.HoldDecisionVersion != holds.Version)
             {
-                string reasons = string.Join("; ", holds.Active.Select(h => $"{h.HoldId}: {h.Reason}"));
+                string reasons = QualityHold.Describe(holds.Active);
                 if (!input.Policy.Consolidate && progress.Booked && progress.WithdrawBy is null)
                 {
                     // Booked and now held: the door goes back to the schedule; the tender stays until the fee window.
@@ -56,7 +57,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
                 {
                     // Not booked (held before or after completion): a door planned from the forecast goes back to the schedule.
                     await context.CallActivityAsync<bool>(nameof(ReleaseForecastDoorForHold),
-                        new SuspendBookingRequest(input.Order, reasons, input.Policy.CancellationFeeWindow, context.CurrentUtcDateTime), Retry);
+                        new ForecastDoorReleaseRequest(input.Order, reasons, context.CurrentUtcDateTime), Retry);
                 }
 
                 if (input.Policy.Consolidate)
@@ -88,7 +89,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
             {
                 if (withdrawAt is not null && withdrawAt <= context.CurrentUtcDateTime)
                 {
-                    string reasons = string.Join("; ", holds.Active.Select(h => $"{h.HoldId}: {h.Reason}"));
+                    string reasons = QualityHold.Describe(holds.Active);
                     await context.CallActivityAsync<bool>(nameof(WithdrawTenderForHold), new WithdrawTenderRequest(input.Order,
                         $"still on quality hold ({reasons}) at {context.CurrentUtcDateTime:u}", context.CurrentUtcDateTime), Retry);
                     progress = progress with { WithdrawBy = null, Booked = false, Planned = false, PlanRevision = progress.PlanRevision + 1 };
@@ -156,7 +157,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
             var holdDuringTendering = new WaterfallInterruption(
                 cancel => context.WaitForExternalEvent<QualityHoldSignal>(QualityHoldChangedEvent, cancel),
                 async () => await context.CallActivityAsync<QualityHoldSnapshot>(nameof(ReadQualityHolds), input.Order, Retry) is { Active.Count: > 0 } held
-                    ? $"quality hold during tendering ({string.Join("; ", held.Active.Select(h => $"{h.HoldId}: {h.Reason}"))})"
+                    ? $"quality hold during tendering ({QualityHold.Describe(held.Active)})"
                     : null);
             string status = await CarrierPlanning.PlanAsync(context, input.Order, input.Policy, progress.PlanRevision,
                 s => context.SetCustomStatus(new ShipmentWorkflowStatus(s, [])), holdDuringTendering);

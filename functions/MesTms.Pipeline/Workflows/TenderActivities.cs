@@ -124,11 +124,11 @@ public sealed class WithdrawOpenTender(IShipmentStore shipments, ITenderStore te
             return false;
         }
 
-        string? undelivered = await gateway.WithdrawTenderAsync(new CarrierMessage($"{input.TenderId}|withdrawn", input.Scac, "withdrawal", input.TenderId, input.At,
-            new { tenderId = input.TenderId, plantId = input.Order.PlantId, orderId = input.Order.OrderId, reason = input.Reason }));
+        string? untold = await CarrierWithdrawals.TellAsync(gateway, input.TenderId, input.Scac, input.At,
+            new { tenderId = input.TenderId, plantId = input.Order.PlantId, orderId = input.Order.OrderId, reason = input.Reason });
         string reason = $"{input.Reason}: tender {input.TenderId} to {input.Scac} withdrawn while waiting for the answer" +
             (tender.Response is { } late ? $" (the carrier's '{late.Decision}' crossed the withdrawal)" : "") +
-            (undelivered is null ? "" : $"; the carrier could not be told electronically ({undelivered}): call them");
+            (untold is null ? "" : $"; {untold}");
         await shipments.UpdateAsync(input.Order, current => current!.Decisions.Any(d => d.Key == $"withdrawn-{input.TenderId}")
             ? current
             : current with
@@ -167,20 +167,13 @@ public sealed class RecordTenderOutcome(IShipmentStore shipments, ICarrierPerfor
         });
 
         // A decline or a missed deadline counts against the carrier's tender acceptance (once per tender).
-        if (appended && TenderOutcomes.IsRefusal(input.Outcome) && CarrierPerformanceSeed.For(catalog, input.Scac) is { } initial)
+        if (appended && TenderOutcomes.IsRefusal(input.Outcome) && catalog.Contract(input.Scac)?.Performance is { } initial)
         {
             await performance.ObserveAsync(input.Scac, initial, deliveredOnTime: null, tenderAccepted: false);
         }
 
         return true;
     }
-}
-
-/// <summary>The contract's performance figures: where observation starts for a carrier never observed.</summary>
-internal static class CarrierPerformanceSeed
-{
-    public static CarrierPerformance? For(CarrierCatalog catalog, string scac) =>
-        catalog.Shopper?.Carriers.FirstOrDefault(c => c.Scac == scac)?.Performance;
 }
 
 /// <summary>Books the carrier that accepted and tells planners (<c>mestms.shipment.booked.v1</c>).</summary>
@@ -216,7 +209,7 @@ public sealed class BookShipment(IShipmentStore shipments, IPlannerNotifier noti
         });
 
         Booking b = booked.Booking!;
-        if (first && CarrierPerformanceSeed.For(catalog, b.Scac) is { } initial)
+        if (first && catalog.Contract(b.Scac)?.Performance is { } initial)
         {
             await performance.ObserveAsync(b.Scac, initial, deliveredOnTime: null, tenderAccepted: true);
         }

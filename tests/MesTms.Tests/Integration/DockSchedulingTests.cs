@@ -69,14 +69,20 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
         throw new TimeoutException($"No tentative appointment for {order}");
     }
 
+    /// <summary>A new order forecast to complete <paramref name="hoursAhead"/> from now, with its tentative door.</summary>
+    static async Task<(string Order, DateTimeOffset Forecast, DockAppointmentView Tentative)> ForecastAsync(TestApp app, double hoursAhead)
+    {
+        string order = NewOrder();
+        DateTimeOffset forecast = DateTimeOffset.UtcNow.AddHours(hoursAhead);
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Scheduled(order, forecast)));
+        return (order, forecast, await WaitForTentativeAsync(app, order, forecast));
+    }
+
     [Fact]
     public async Task An_order_finishing_earlier_than_forecast_pulls_its_appointment_forward_and_the_carrier_is_told()
     {
         await using TestApp app = await StartAsync(emulators, DockModels.AllDay());
-        string order = NewOrder();
-        DateTimeOffset forecast = DateTimeOffset.UtcNow.AddHours(5);
-        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Scheduled(order, forecast)));
-        DockAppointmentView tentative = await WaitForTentativeAsync(app, order, forecast);
+        (string order, DateTimeOffset forecast, DockAppointmentView tentative) = await ForecastAsync(app, 5);
         Assert.Equal(DockAppointment.Tentative, tentative.Status);
         Assert.True(tentative.Start >= forecast);
 
@@ -104,10 +110,7 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
     public async Task An_order_finishing_later_than_forecast_pushes_its_appointment_back()
     {
         await using TestApp app = await StartAsync(emulators, DockModels.AllDay());
-        string order = NewOrder();
-        DateTimeOffset forecast = DateTimeOffset.UtcNow.AddHours(-3);
-        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Scheduled(order, forecast)));
-        DockAppointmentView tentative = await WaitForTentativeAsync(app, order, forecast);
+        (string order, _, DockAppointmentView tentative) = await ForecastAsync(app, -3);
 
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
         ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment?.Status == DockAppointment.Booked);
@@ -124,10 +127,7 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
     public async Task A_hold_placed_before_completion_gives_the_forecast_door_back_and_the_order_gets_a_door_once_released_and_booked()
     {
         await using TestApp app = await StartAsync(emulators, DockModels.AllDay());
-        string order = NewOrder();
-        DateTimeOffset forecast = DateTimeOffset.UtcNow.AddHours(5);
-        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Scheduled(order, forecast)));
-        DockAppointmentView tentative = await WaitForTentativeAsync(app, order, forecast);
+        (string order, _, DockAppointmentView tentative) = await ForecastAsync(app, 5);
 
         // The hold arrives before the completion: the door goes back at once, not when the order completes.
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(order, "QH-7")));
@@ -154,10 +154,7 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
     public async Task A_held_order_gets_no_door_from_a_new_forecast_and_gets_one_again_when_released_before_completion()
     {
         await using TestApp app = await StartAsync(emulators, DockModels.AllDay());
-        string order = NewOrder();
-        DateTimeOffset forecast = DateTimeOffset.UtcNow.AddHours(5);
-        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Scheduled(order, forecast)));
-        await WaitForTentativeAsync(app, order, forecast);
+        (string order, DateTimeOffset forecast, _) = await ForecastAsync(app, 5);
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(order, "QH-11")));
 
         DateTimeOffset moved = forecast.AddHours(3);
@@ -201,10 +198,7 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
         {
             ["MesTms:Shipment:Consolidate"] = "true",
         });
-        string order = NewOrder();
-        DateTimeOffset forecast = DateTimeOffset.UtcNow.AddHours(-1);
-        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Scheduled(order, forecast)));
-        await WaitForTentativeAsync(app, order, forecast);
+        (string order, _, _) = await ForecastAsync(app, -1);
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order).WithPallets(4).WithRequiredDeliveryBy(DateTimeOffset.UtcNow.AddDays(10))));
         ShipmentDocument waiting = await app.WaitForShipmentAsync(order, ShipmentStatus.Consolidating, s => s.DockAppointment is not null);
         DockAppointment door = waiting.DockAppointment!;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using MesTms.Domain.Events;
+using MesTms.Domain.Holds;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Storage;
 using MesTms.Pipeline.Webhook;
@@ -104,6 +105,27 @@ public sealed class MesEventWebhookTests
             It.Is<TaskName>(n => n.Name == "ShipmentOrchestration"), It.IsAny<object>(),
             It.Is<StartOrchestrationOptions>(o => o.InstanceId == "shipment|P100|PO-7" && o.DedupeStatuses!.Count > 0), It.IsAny<CancellationToken>()), Times.Once);
         events.Verify(e => e.MarkRoutedAsync(It.IsAny<MesEventRecord>(), It.Is<string>(r => r.StartsWith("started")), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task A_hold_whose_ledger_change_landed_before_a_crash_still_signals_the_workflow_on_redelivery()
+    {
+        // The first delivery changed the ledger, then failed before signalling (the event was never marked routed).
+        events.Setup(e => e.RecordAcceptedAsync(It.IsAny<MesEvent>(), It.IsAny<JsonElement>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((MesEvent e, JsonElement _, DateTimeOffset at, CancellationToken _) =>
+                (new MesEventRecord { Id = e.Id, Status = MesEventRecord.Accepted, ReceivedAt = at }, false));
+        QualityHoldLedger held = QualityHoldLedger.Empty.Place("QH-5", "seal broken", DateTimeOffset.UtcNow).Ledger;
+        holds.Setup(h => h.UpdateAsync(It.IsAny<MesTms.Domain.OrderKey>(), It.IsAny<Func<QualityHoldLedger, (QualityHoldLedger, bool)>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((held, false));
+        durable.Setup(d => d.GetInstanceAsync("shipment|P100|PO-8", false, It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new OrchestrationMetadata("ShipmentOrchestration", "shipment|P100|PO-8") { RuntimeStatus = OrchestrationRuntimeStatus.Running });
+        DefaultHttpContext http = Request(MesEvents.Batch(MesEvents.HoldPlaced("PO-8", "QH-5")));
+
+        await CreateWebhook().HandleAsync(http, durable.Object);
+
+        Assert.Equal(StatusCodes.Status200OK, http.Response.StatusCode);
+        durable.Verify(d => d.RaiseEventAsync("shipment|P100|PO-8", "QualityHoldChanged", It.IsAny<object>(), It.IsAny<CancellationToken>()), Times.Once);
+        events.Verify(e => e.MarkRoutedAsync(It.IsAny<MesEventRecord>(), It.Is<string>(r => r.Contains("signalled")), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
