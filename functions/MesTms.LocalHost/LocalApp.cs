@@ -36,6 +36,9 @@ public sealed class LocalApp : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
+    /// <summary>The child emulators this host started (null when it uses emulators started elsewhere).</summary>
+    public LocalEmulators? Emulators => emulators;
+
     public DurableTaskClient Durable => app.Services.GetRequiredService<DurableTaskClient>();
 
     /// <summary>Builds and starts everything. <paramref name="overrides"/> win over every other configuration source.</summary>
@@ -115,6 +118,11 @@ public sealed class LocalApp : IAsyncDisposable
 
             WebApplication app = builder.Build();
             await app.Services.GetRequiredService<CosmosStore>().EnsureCreatedAsync(cancellationToken);
+            if (emulators is not null)
+            {
+                Supervise(app, emulators, options);
+            }
+
             MapRoutes(app, options);
             await app.StartAsync(cancellationToken);
             var local = new LocalApp(app, sidecar, emulators);
@@ -135,6 +143,42 @@ public sealed class LocalApp : IAsyncDisposable
 
             throw;
         }
+    }
+
+    /// <summary>
+    /// A child emulator that dies is reported loudly and restarted (LocalEmulators); its in-memory containers are created
+    /// again; when it cannot be brought back the host stops with the reason rather than answering 503 forever.
+    /// </summary>
+    static void Supervise(WebApplication app, LocalEmulators emulators, LocalHostOptions options)
+    {
+        ILogger log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MesTms.LocalHost.Emulators");
+        emulators.Report = (message, bad) =>
+        {
+            if (bad)
+            {
+                log.LogError("{Message}", message);
+            }
+            else
+            {
+                log.LogWarning("{Message}", message);
+            }
+        };
+        emulators.Restarted += async name =>
+        {
+            if (name == "cosmos")
+            {
+                await app.Services.GetRequiredService<CosmosStore>().EnsureCreatedAsync();
+                if (string.IsNullOrEmpty(options.DataDirectory))
+                {
+                    log.LogError("The Cosmos emulator kept its data in memory only: the state written before it died is gone.");
+                }
+            }
+        };
+        emulators.Failed += message =>
+        {
+            log.LogCritical("{Message} Stopping the local host: start it again (dotnet run --project functions/MesTms.LocalHost).", message);
+            app.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+        };
     }
 
     static void MapRoutes(WebApplication app, LocalHostOptions options)

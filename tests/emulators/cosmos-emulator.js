@@ -335,11 +335,25 @@ function pathnameOf(req) {
   return pathname;
 }
 
+// A request path the router cannot decode (a malformed percent escape such as %FF%FE) would throw a URIError out
+// of the request handler and kill the process, taking every container with it: answer 400 instead.
+function routeOf(req) {
+  try {
+    decodeURIComponent(pathnameOf(req));
+    return { route: fixedRoutes(req) || libraryRoutes(req) };
+  } catch (err) {
+    return { error: err };
+  }
+}
+
 function handle(req, res) {
-  const route = fixedRoutes(req) || libraryRoutes(req);
+  const { route, error } = routeOf(req);
   (async () => {
     let body;
-    if (route) {
+    if (error) {
+      res.statusCode = 400;
+      body = { code: "BadRequest", message: `malformed request path: ${error.message}` };
+    } else if (route) {
       const [params, handler] = route;
       try {
         body = await handler(account, req, res, params);
@@ -354,7 +368,7 @@ function handle(req, res) {
       body = { code: "BadRequest", message: "no route" };
     }
     if (body === null || body === undefined) body = {};
-    recordWrite(req, req.method, pathnameOf(req), res.statusCode, body);
+    if (!error) recordWrite(req, req.method, pathnameOf(req), res.statusCode, body);
     if (res.changeFeedEtag) {
       res.setHeader("etag", res.changeFeedEtag);
     } else if (req.headers["a-im"] && res.statusCode === 200) {

@@ -5,7 +5,8 @@ namespace MesTms.Domain.Events;
 /// <summary>
 /// The CloudEvents 1.0 attributes of one incoming event, read leniently so that a malformed event can still be
 /// validated field by field. <see cref="Data"/> is the raw <c>data</c> member, if any; <see cref="DataError"/> says
-/// why <c>data_base64</c> could not be decoded, when it could not.
+/// why <c>data_base64</c> could not be decoded, when it could not. <see cref="ReadErrors"/> lists what made the event
+/// unreadable before any rule applies (an attribute that is not a string, text that is not Unicode): such an event is refused.
 /// </summary>
 public sealed record CloudEventEnvelope(
     string? Id,
@@ -16,7 +17,8 @@ public sealed record CloudEventEnvelope(
     string? Time,
     string? DataContentType,
     JsonElement? Data,
-    string? DataError = null);
+    string? DataError = null,
+    IReadOnlyList<FieldError>? ReadErrors = null);
 
 /// <summary>One reason an event was refused: the offending field (JSON path) and what is wrong with it.</summary>
 public sealed record FieldError(string Field, string Message)

@@ -82,7 +82,7 @@ internal sealed class JsonFieldReader(JsonElement element, string path, List<Fie
         string? text = String(name, required, 64);
         if (text is not null && !OrderKey.IsValidIdentifier(text))
         {
-            Error(name, $"'{text}' is not a valid identifier ({OrderKey.IdentifierRule})");
+            Error(name, $"{MesEventValidator.Quote(text)} is not a valid identifier ({OrderKey.IdentifierRule})");
             return null;
         }
 
@@ -97,10 +97,10 @@ internal sealed class JsonFieldReader(JsonElement element, string path, List<Fie
             return null;
         }
 
-        DateTimeOffset? parsed = ParseTimestamp(text);
-        if (parsed is null)
+        (DateTimeOffset? parsed, string? error) = Rfc3339.TryParse(text);
+        if (error is not null)
         {
-            Error(name, $"'{text}' is not an RFC 3339 timestamp with an offset (e.g. 2026-11-25T08:30:00Z)");
+            Error(name, $"{MesEventValidator.Quote(text)} {error}");
         }
 
         return parsed;
@@ -176,7 +176,7 @@ internal sealed class JsonFieldReader(JsonElement element, string path, List<Fie
         string? text = String(name, required, 32);
         if (text is not null && !allowed.Contains(text))
         {
-            Error(name, $"'{text}' is not one of: {string.Join(", ", allowed)}");
+            Error(name, $"{MesEventValidator.Quote(text)} is not one of: {string.Join(", ", allowed)}");
             return null;
         }
 
@@ -226,21 +226,6 @@ internal sealed class JsonFieldReader(JsonElement element, string path, List<Fie
     }
 
     public JsonFieldReader? Object(string name, bool required) => ForObject(Member(name), Field(name), errors, required);
-
-    public static DateTimeOffset? ParseTimestamp(string text)
-    {
-        // RFC 3339 requires an explicit offset; a local time without one is ambiguous across plants.
-        bool hasOffset = text.EndsWith('Z') || text.EndsWith('z') ||
-            (text.Length > 6 && (text[^6] == '+' || text[^6] == '-') && text[^3] == ':');
-        if (!hasOffset || !text.Contains('T', StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset value)
-            ? value
-            : null;
-    }
 
     static string Describe(JsonElement element) => element.ValueKind switch
     {

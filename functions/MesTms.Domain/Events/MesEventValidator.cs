@@ -22,16 +22,31 @@ public static partial class MesEventValidator
     static readonly string[] WeightUnits = [Units.Pound, Units.Kilogram];
     static readonly string[] PackingGroups = ["I", "II", "III"];
 
+    /// <summary>A value quoted in a reason: at most 40 characters of it, so a hostile 200 kB string is not echoed back or logged.</summary>
+    public static string Quote(string? text) => text is null ? "(none)"
+        : text.Length <= 40 ? $"'{text}'"
+        : $"'{text[..40]}…' ({text.Length} characters)";
+
     public static MesEventValidation Validate(CloudEventEnvelope envelope)
     {
-        var errors = new List<FieldError>();
-
-        if (envelope.SpecVersion != "1.0")
+        if (envelope.ReadErrors is { Count: > 0 } readErrors && envelope.Data is null && envelope.Id is null && envelope.Type is null)
         {
-            errors.Add(new FieldError("specversion", envelope.SpecVersion is null ? "is required and must be \"1.0\"" : $"must be \"1.0\", not \"{envelope.SpecVersion}\""));
+            // Not readable at all (text that is not Unicode): nothing else can be checked safely.
+            return new MesEventValidation(null, readErrors);
         }
 
-        if (string.IsNullOrWhiteSpace(envelope.Id))
+        var errors = new List<FieldError>(envelope.ReadErrors ?? []);
+        var unreadable = new HashSet<string>(errors.Select(e => e.Field), StringComparer.Ordinal);
+
+        if (envelope.SpecVersion != "1.0" && !unreadable.Contains("specversion"))
+        {
+            errors.Add(new FieldError("specversion", envelope.SpecVersion is null ? "is required and must be \"1.0\"" : $"must be \"1.0\", not {Quote(envelope.SpecVersion)}"));
+        }
+
+        if (unreadable.Contains("id"))
+        {
+        }
+        else if (string.IsNullOrWhiteSpace(envelope.Id))
         {
             errors.Add(new FieldError("id", "is required"));
         }
@@ -39,31 +54,35 @@ public static partial class MesEventValidator
         {
             errors.Add(new FieldError("id", $"must be at most {MaxIdLength} characters"));
         }
+        else if (envelope.Id.Any(char.IsControl))
+        {
+            errors.Add(new FieldError("id", "must not hold control characters"));
+        }
 
         bool knownType = envelope.Type is not null && MesEventTypes.All.Contains(envelope.Type);
-        if (!knownType)
+        if (!knownType && !unreadable.Contains("type") && !unreadable.Contains("eventType"))
         {
             errors.Add(new FieldError("type", envelope.Type is null
                 ? "is required"
-                : $"'{envelope.Type}' is not a known MES event type ({string.Join(", ", MesEventTypes.All)})"));
+                : $"{Quote(envelope.Type)} is not a known MES event type ({string.Join(", ", MesEventTypes.All)})"));
         }
 
-        (string? sourcePlant, string? sourceLine) = ParseSource(envelope.Source, errors);
-        string? subjectOrder = ParseSubject(envelope.Subject, errors);
+        (string? sourcePlant, string? sourceLine) = unreadable.Contains("source") ? (null, null) : ParseSource(envelope.Source, errors);
+        string? subjectOrder = unreadable.Contains("subject") ? null : ParseSubject(envelope.Subject, errors);
 
         DateTimeOffset? time = null;
         if (envelope.Time is not null)
         {
-            time = JsonFieldReader.ParseTimestamp(envelope.Time);
-            if (time is null)
+            (time, string? timeError) = Rfc3339.TryParse(envelope.Time);
+            if (timeError is not null)
             {
-                errors.Add(new FieldError("time", $"'{envelope.Time}' is not an RFC 3339 timestamp"));
+                errors.Add(new FieldError("time", $"{Quote(envelope.Time)} {timeError}"));
             }
         }
 
         if (envelope.DataContentType is { } contentType && !IsJson(contentType))
         {
-            errors.Add(new FieldError("datacontenttype", $"must be application/json, not '{contentType}'"));
+            errors.Add(new FieldError("datacontenttype", $"must be application/json, not {Quote(contentType)}"));
         }
 
         JsonFieldReader? data = null;
@@ -181,19 +200,19 @@ public static partial class MesEventValidator
         string? order = data.Identifier("orderId");
         if (plant is not null && ctx.Plant is not null && plant != ctx.Plant)
         {
-            data.Error("plantId", $"'{plant}' does not match the plant in source '{ctx.Source}'");
+            data.Error("plantId", $"'{plant}' does not match the plant in source {Quote(ctx.Source)}");
             plant = null;
         }
 
         if (line is not null && ctx.Line is not null && line != ctx.Line)
         {
-            data.Error("lineId", $"'{line}' does not match the line in source '{ctx.Source}'");
+            data.Error("lineId", $"'{line}' does not match the line in source {Quote(ctx.Source)}");
             line = null;
         }
 
         if (order is not null && ctx.Order is not null && order != ctx.Order)
         {
-            data.Error("orderId", $"'{order}' does not match the order in subject '{ctx.Subject}'");
+            data.Error("orderId", $"'{order}' does not match the order in subject {Quote(ctx.Subject)}");
             order = null;
         }
 
@@ -244,14 +263,14 @@ public static partial class MesEventValidator
         string? un = hazmat.String("unNumber", maxLength: 6);
         if (un is not null && !UnNumberPattern().IsMatch(un))
         {
-            hazmat.Error("unNumber", $"'{un}' is not a UN number (UN followed by four digits, e.g. UN1263)");
+            hazmat.Error("unNumber", $"{Quote(un)} is not a UN number (UN followed by four digits, e.g. UN1263)");
             un = null;
         }
 
         string? hazardClass = hazmat.String("hazardClass", maxLength: 4);
         if (hazardClass is not null && !HazardClassPattern().IsMatch(hazardClass))
         {
-            hazmat.Error("hazardClass", $"'{hazardClass}' is not a hazard class (1-9, with a division where the class has them, e.g. 2.1, 6.1)");
+            hazmat.Error("hazardClass", $"{Quote(hazardClass)} is not a hazard class (1-9, with a division where the class has them, e.g. 2.1, 6.1)");
             hazardClass = null;
         }
 
@@ -294,9 +313,9 @@ public static partial class MesEventValidator
         string? location = destination.Identifier("locationId");
         string? postalCode = destination.String("postalCode", maxLength: 16);
         string? country = destination.String("country", maxLength: 2);
-        if (country is not null && !CountryPattern().IsMatch(country))
+        if (country is not null && !(CountryPattern().IsMatch(country) && IsoCountries.IsAssigned(country)))
         {
-            destination.Error("country", $"'{country}' is not an ISO 3166-1 alpha-2 country code (e.g. US)");
+            destination.Error("country", $"{Quote(country)} is not an assigned ISO 3166-1 alpha-2 country code (e.g. US)");
             country = null;
         }
 
@@ -314,7 +333,7 @@ public static partial class MesEventValidator
         Match match = SourcePattern().Match(source);
         if (!match.Success || !OrderKey.IsValidIdentifier(match.Groups[1].Value) || !OrderKey.IsValidIdentifier(match.Groups[2].Value))
         {
-            errors.Add(new FieldError("source", $"'{source}' does not have the form /plants/{{plantId}}/lines/{{lineId}}"));
+            errors.Add(new FieldError("source", $"{Quote(source)} does not have the form /plants/{{plantId}}/lines/{{lineId}}"));
             return (null, null);
         }
 
@@ -332,7 +351,7 @@ public static partial class MesEventValidator
         Match match = SubjectPattern().Match(subject);
         if (!match.Success || !OrderKey.IsValidIdentifier(match.Groups[1].Value))
         {
-            errors.Add(new FieldError("subject", $"'{subject}' does not have the form orders/{{orderId}}"));
+            errors.Add(new FieldError("subject", $"{Quote(subject)} does not have the form orders/{{orderId}}"));
             return null;
         }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace MesTms.LocalHost.Emulators;
@@ -45,11 +46,41 @@ public sealed class LocalEmulators : IAsyncDisposable
 {
     static readonly SemaphoreSlim InstallLock = new(1, 1);
 
-    readonly List<Process> processes = [];
+    /// <summary>Restarts allowed per child within <see cref="RestartWindow"/> before the emulators are given up on.</summary>
+    public const int MaxRestarts = 5;
+
+    public static readonly TimeSpan RestartWindow = TimeSpan.FromMinutes(10);
+
+    const int OutputTailLines = 40;
+
+    readonly Dictionary<string, Process> children = new(StringComparer.Ordinal);
+    readonly Dictionary<string, List<DateTimeOffset>> restarts = new(StringComparer.Ordinal);
+    volatile bool disposing;
 
     LocalEmulators(EmulatorEndpoints endpoints) => Endpoints = endpoints;
 
     public EmulatorEndpoints Endpoints { get; private set; }
+
+    /// <summary>Where supervision reports a child that died (and its restart). Set by the host once its logging is up.</summary>
+    public Action<string, bool>? Report { get; set; }
+
+    /// <summary>A child emulator died and was started again on the same port (in-memory data is then gone).</summary>
+    public event Func<string, Task>? Restarted;
+
+    /// <summary>A child emulator died and could not be restarted (or died too often): the host should stop.</summary>
+    public event Action<string>? Failed;
+
+    /// <summary>The process id of each running child ("azurite", "cosmos").</summary>
+    public IReadOnlyDictionary<string, int> ProcessIds
+    {
+        get
+        {
+            lock (children)
+            {
+                return children.ToDictionary(c => c.Key, c => c.Value.Id, StringComparer.Ordinal);
+            }
+        }
+    }
 
     public static async Task<LocalEmulators> StartAsync(EmulatorSettings settings, Action<string>? log = null, CancellationToken cancellationToken = default)
     {
@@ -89,9 +120,9 @@ public sealed class LocalEmulators : IAsyncDisposable
             }
 
             // Azurite fsyncs every queue message: see exit-with-parent.js for why skipping that is safe here.
-            Task azurite = emulators.StartNodeAsync(settings.Directory, "azurite", azuriteArgs, null, [blobPort, queuePort, tablePort], log, cancellationToken,
-                environment: new Dictionary<string, string> { ["EMULATOR_SKIP_FSYNC"] = "1" });
-            Task cosmos = emulators.StartNodeAsync(settings.Directory, "cosmos", cosmosArgs, "cosmos emulator ready", [cosmosPort], log, cancellationToken);
+            Task azurite = emulators.StartNodeAsync(new ChildSpec(settings.Directory, "azurite", azuriteArgs, null, [blobPort, queuePort, tablePort],
+                new Dictionary<string, string> { ["EMULATOR_SKIP_FSYNC"] = "1" }), log, cancellationToken);
+            Task cosmos = emulators.StartNodeAsync(new ChildSpec(settings.Directory, "cosmos", cosmosArgs, "cosmos emulator ready", [cosmosPort], null), log, cancellationToken);
             await Task.WhenAll(azurite, cosmos);
             return emulators;
         }
@@ -149,65 +180,85 @@ public sealed class LocalEmulators : IAsyncDisposable
         }
     }
 
-    async Task StartNodeAsync(string directory, string name, IReadOnlyList<string> args, string? readyLine, int[] ports, Action<string> log,
-        CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>How to start one child emulator (kept to restart it on the same ports).</summary>
+    sealed record ChildSpec(string Directory, string Name, IReadOnlyList<string> Args, string? ReadyLine, int[] Ports, IReadOnlyDictionary<string, string>? Environment);
+
+    async Task StartNodeAsync(ChildSpec spec, Action<string> log, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("node")
         {
-            WorkingDirectory = directory,
+            WorkingDirectory = spec.Directory,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             StandardOutputEncoding = Encoding.UTF8,
         };
-        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
+        foreach ((string key, string value) in spec.Environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
         }
 
         start.ArgumentList.Add("exit-with-parent.js");
-        foreach (string arg in args)
+        foreach (string arg in spec.Args)
         {
             start.ArgumentList.Add(arg);
         }
 
-        Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {name}: is Node.js installed?");
-        lock (processes)
+        Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {spec.Name}: is Node.js installed?");
+        lock (children)
         {
-            processes.Add(process);
+            children[spec.Name] = process;
         }
 
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) =>
+        var output = new Queue<string>();
+        string Tail()
         {
-            if (e.Data is null)
+            lock (output)
+            {
+                return string.Join(Environment.NewLine, output);
+            }
+        }
+
+        void Keep(string? line)
+        {
+            if (line is null)
             {
                 return;
             }
 
             lock (output)
             {
-                output.AppendLine(e.Data);
+                output.Enqueue(line);
+                while (output.Count > OutputTailLines)
+                {
+                    output.Dequeue();
+                }
             }
+        }
 
-            if (readyLine is not null && e.Data.Contains(readyLine, StringComparison.Ordinal))
+        var started = new StrongBox<bool>(false);
+        process.OutputDataReceived += (_, e) =>
+        {
+            Keep(e.Data);
+            if (spec.ReadyLine is not null && e.Data is not null && e.Data.Contains(spec.ReadyLine, StringComparison.Ordinal))
             {
                 ready.TrySetResult();
             }
         };
-        process.ErrorDataReceived += (_, e) =>
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) =>
         {
-            if (e.Data is not null)
+            if (!started.Value)
             {
-                lock (output)
-                {
-                    output.AppendLine(e.Data);
-                }
+                ready.TrySetException(new InvalidOperationException($"{spec.Name} exited during start-up (exit {process.ExitCode}):{Environment.NewLine}{Tail()}"));
+            }
+            else if (!disposing)
+            {
+                _ = Task.Run(() => RestartAsync(spec, process.ExitCode, Tail(), log));
             }
         };
-        process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"{name} exited during start-up (exit {process.ExitCode}):{Environment.NewLine}{output}"));
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -215,22 +266,80 @@ public sealed class LocalEmulators : IAsyncDisposable
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
         try
         {
-            if (readyLine is not null)
+            if (spec.ReadyLine is not null)
             {
                 await ready.Task.WaitAsync(timeout.Token);
             }
 
-            foreach (int port in ports)
+            foreach (int port in spec.Ports)
             {
                 await WaitForPortAsync(port, ready.Task, timeout.Token);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"{name} did not answer within 60 s:{Environment.NewLine}{output}");
+            throw new TimeoutException($"{spec.Name} did not answer within 60 s:{Environment.NewLine}{Tail()}");
         }
 
-        log($"{name} is listening on 127.0.0.1:{string.Join(",", ports)}");
+        started.Value = true;
+        if (process.HasExited && !disposing)
+        {
+            // Died between answering and being marked started: supervise it all the same.
+            _ = Task.Run(() => RestartAsync(spec, process.ExitCode, Tail(), log));
+        }
+
+        log($"{spec.Name} is listening on 127.0.0.1:{string.Join(",", spec.Ports)}");
+    }
+
+    /// <summary>
+    /// A child died while the host was running: say so loudly (with its last output) and start it again on the same
+    /// ports, at most <see cref="MaxRestarts"/> times in <see cref="RestartWindow"/>; after that, or if it will not
+    /// start, report <see cref="Failed"/> so the host stops with a clear message instead of answering 503 forever.
+    /// </summary>
+    async Task RestartAsync(ChildSpec spec, int exitCode, string tail, Action<string> log)
+    {
+        string died = $"The {spec.Name} emulator (127.0.0.1:{string.Join(",", spec.Ports)}) exited unexpectedly with code {exitCode}. " +
+            $"Its last output:{Environment.NewLine}{tail}";
+        Report?.Invoke(died, true);
+        bool tooOften;
+        lock (restarts)
+        {
+            List<DateTimeOffset> recent = restarts.TryGetValue(spec.Name, out List<DateTimeOffset>? r) ? r : restarts[spec.Name] = [];
+            DateTimeOffset now = DateTimeOffset.UtcNow;
+            recent.RemoveAll(t => now - t > RestartWindow);
+            recent.Add(now);
+            tooOften = recent.Count > MaxRestarts;
+        }
+
+        if (tooOften)
+        {
+            Failed?.Invoke($"The {spec.Name} emulator died {MaxRestarts + 1} times within {RestartWindow.TotalMinutes:0} minutes; giving up. {died}");
+            return;
+        }
+
+        try
+        {
+            foreach (int port in spec.Ports)
+            {
+                await WaitForFreePortAsync($"port {port}", port, CancellationToken.None);
+            }
+
+            if (disposing)
+            {
+                return;
+            }
+
+            await StartNodeAsync(spec, log, CancellationToken.None);
+            Report?.Invoke($"The {spec.Name} emulator was restarted on 127.0.0.1:{string.Join(",", spec.Ports)}.", false);
+            if (Restarted is { } restarted)
+            {
+                await restarted(spec.Name);
+            }
+        }
+        catch (Exception e) when (!disposing)
+        {
+            Failed?.Invoke($"The {spec.Name} emulator could not be restarted: {e.Message}. {died}");
+        }
     }
 
     static async Task WaitForPortAsync(int port, Task failed, CancellationToken cancellationToken)
@@ -302,11 +411,12 @@ public sealed class LocalEmulators : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        disposing = true;
         List<Process> toStop;
-        lock (processes)
+        lock (children)
         {
-            toStop = [.. processes];
-            processes.Clear();
+            toStop = [.. children.Values];
+            children.Clear();
         }
 
         foreach (Process process in toStop)

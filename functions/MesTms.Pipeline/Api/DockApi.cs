@@ -41,7 +41,7 @@ public sealed class DockApi(IDockStore docks, DockCatalog catalog, TimeProvider 
         DateOnly day = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (http.Request.Query["date"].ToString() is { Length: > 0 } text && !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
         {
-            errors.Add(new FieldError("date", $"'{text}' is not a date (yyyy-MM-dd)"));
+            errors.Add(new FieldError("date", $"{MesEventValidator.Quote(text)} is not a date (yyyy-MM-dd)"));
         }
 
         if (errors.Count > 0)

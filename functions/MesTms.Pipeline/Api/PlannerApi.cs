@@ -18,7 +18,7 @@ public sealed class PlannerApi(IShipmentStore shipments, IMesEventStore events, 
         if (!OrderKey.IsValidIdentifier(orderId))
         {
             await HttpJson.WriteProblemAsync(http, StatusCodes.Status400BadRequest, "invalid-order-id", "Invalid order id",
-                $"'{orderId}' is not a valid order id ({OrderKey.IdentifierRule}).", [new FieldError("orderId", OrderKey.IdentifierRule)]);
+                $"{MesEventValidator.Quote(orderId)} is not a valid order id ({OrderKey.IdentifierRule}).", [new FieldError("orderId", OrderKey.IdentifierRule)]);
             return;
         }
 
@@ -26,7 +26,7 @@ public sealed class PlannerApi(IShipmentStore shipments, IMesEventStore events, 
         if (plantId is not null && !OrderKey.IsValidIdentifier(plantId))
         {
             await HttpJson.WriteProblemAsync(http, StatusCodes.Status400BadRequest, "invalid-plant-id", "Invalid plant id",
-                $"'{plantId}' is not a valid plant id ({OrderKey.IdentifierRule}).", [new FieldError("plantId", OrderKey.IdentifierRule)]);
+                $"{MesEventValidator.Quote(plantId)} is not a valid plant id ({OrderKey.IdentifierRule}).", [new FieldError("plantId", OrderKey.IdentifierRule)]);
             return;
         }
 
@@ -61,10 +61,11 @@ public sealed class PlannerApi(IShipmentStore shipments, IMesEventStore events, 
     /// </summary>
     public async Task GetLoadAsync(HttpContext http, string loadId)
     {
-        if (string.IsNullOrWhiteSpace(loadId) || loadId.Length > 200 || loadId.IndexOfAny(['/', '\\', '?', '#']) >= 0)
+        if (!IsLoadId(loadId))
         {
+            // Checked before storage sees it: an id with '%' or text the store cannot take must never reach a storage URL.
             await HttpJson.WriteProblemAsync(http, StatusCodes.Status400BadRequest, "invalid-load-id", "Invalid load id",
-                $"'{loadId}' is not a load id.", [new FieldError("loadId", "1-200 characters, no '/', '\\', '?' or '#'")]);
+                $"{MesEventValidator.Quote(loadId)} is not a load id.", [new FieldError("loadId", LoadIdRule)]);
             return;
         }
 
@@ -91,6 +92,12 @@ public sealed class PlannerApi(IShipmentStore shipments, IMesEventStore events, 
         await HttpJson.WriteAsync(http, StatusCodes.Status200OK, new LoadView(load with { ClosedMembers = [] }, ReferenceEquals(shipment, NoShipment) ? null : shipment));
     }
 
+    public const string LoadIdRule = "1-200 characters: letters, digits, '.', '_', '-' or '|', starting with a letter or digit";
+
+    /// <summary>Load ids are the app's own (<c>L-P100-US-303-D00001</c>, <c>open|P100|US-303|DryVan</c>).</summary>
+    public static bool IsLoadId(string? id) =>
+        id is { Length: > 0 and <= 200 } && char.IsAsciiLetterOrDigit(id[0]) && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '|');
+
     static readonly LoadDocument NotFound = new() { Id = "", Kind = "", PlantId = "", DestinationGroup = "", Equipment = default, Status = "" };
     static readonly ShipmentDocument NoShipment = new() { Id = "", OrderId = "", PlantId = "", Status = "" };
 
@@ -107,7 +114,7 @@ public sealed class PlannerApi(IShipmentStore shipments, IMesEventStore events, 
             }
             else
             {
-                errors.Add(new FieldError("since", $"'{sinceText}' is not a timestamp"));
+                errors.Add(new FieldError("since", $"{MesEventValidator.Quote(sinceText)} is not a timestamp"));
             }
         }
 

@@ -16,7 +16,7 @@ public sealed class TenderApi(TenderResponseService responses)
     {
         if (string.IsNullOrWhiteSpace(tenderId) || tenderId.Length > 200 || tenderId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')))
         {
-            await HttpJson.WriteProblemAsync(http, StatusCodes.Status400BadRequest, "invalid-tender-id", "Invalid tender id", $"'{tenderId}' is not a tender id.");
+            await HttpJson.WriteProblemAsync(http, StatusCodes.Status400BadRequest, "invalid-tender-id", "Invalid tender id", $"{MesEventValidator.Quote(tenderId)} is not a tender id.");
             return;
         }
 

@@ -180,11 +180,20 @@ public sealed class CosmosMesEventStore(CosmosStore store) : IMesEventStore
         }
     }
 
-    /// <summary>Cosmos ids may not hold '/', '\', '?' or '#': such event ids are stored under a hash.</summary>
+    /// <summary>
+    /// The Cosmos id of an event record. An event id may be any text of up to 128 characters; only plain ones
+    /// (letters, digits, '.', '_', ':', '-', starting with a letter or digit) are used as they are. Anything else —
+    /// '/', '%', a space, non-ASCII text, the prefixes of this container's own records — is stored under a hash, so no
+    /// sender's id can break a storage URL or collide with a claim or a rejection record.
+    /// </summary>
     public static string DocumentIdFor(string eventId) =>
-        eventId.IndexOfAny(['/', '\\', '?', '#']) >= 0 || eventId.StartsWith("rejected-", StringComparison.Ordinal) || eventId.StartsWith("sha-", StringComparison.Ordinal) || eventId.StartsWith("completion-", StringComparison.Ordinal)
-            ? "sha-" + Hash(eventId)
-            : eventId;
+        IsPlain(eventId) && !eventId.StartsWith("rejected-", StringComparison.Ordinal) && !eventId.StartsWith("sha-", StringComparison.Ordinal) &&
+        !eventId.StartsWith("completion-", StringComparison.Ordinal)
+            ? eventId
+            : "sha-" + Hash(eventId);
+
+    static bool IsPlain(string id) =>
+        id.Length is > 0 and <= 128 && char.IsAsciiLetterOrDigit(id[0]) && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-');
 
     static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..40];
 }

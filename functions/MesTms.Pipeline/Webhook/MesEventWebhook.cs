@@ -57,7 +57,18 @@ public sealed class MesEventWebhook(IMesEventStore events, MesEventRouter router
         }
 
         using var buffer = new MemoryStream();
-        await http.Request.Body.CopyToAsync(buffer, cancellationToken);
+        try
+        {
+            await http.Request.Body.CopyToAsync(buffer, cancellationToken);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // A malformed chunked body, a body shorter than its Content-Length, a body over the server's limit.
+            await HttpJson.WriteProblemAsync(http, e.StatusCode, "malformed-body", "Malformed request body",
+                $"The request body could not be read: {e.Message}");
+            return;
+        }
+
         if (buffer.Length > MaxBodyBytes)
         {
             await HttpJson.WriteProblemAsync(http, StatusCodes.Status413PayloadTooLarge, "body-too-large", "Request too large",
@@ -65,14 +76,21 @@ public sealed class MesEventWebhook(IMesEventStore events, MesEventRouter router
             return;
         }
 
-        (IReadOnlyList<IncomingEvent> incoming, string? parseError) = IncomingEventParser.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
-        if (parseError is not null)
+        ParsedBody parsed = IncomingEventParser.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+        if (parsed.TooManyEvents)
         {
-            await HttpJson.WriteProblemAsync(http, StatusCodes.Status400BadRequest, "malformed-request", "Malformed request", parseError);
+            await HttpJson.WriteProblemAsync(http, StatusCodes.Status413PayloadTooLarge, "too-many-events", "Too many events", parsed.Error!);
             return;
         }
 
-        if (incoming.FirstOrDefault(e => e.IsSubscriptionValidation) is { } validation)
+        if (parsed.Error is not null)
+        {
+            await HttpJson.WriteProblemAsync(http, StatusCodes.Status400BadRequest, "malformed-request", "Malformed request", parsed.Error);
+            return;
+        }
+
+        IReadOnlyList<IncomingEvent> incoming = parsed.Events;
+        if (incoming is [{ IsSubscriptionValidation: true } validation])
         {
             await AnswerSubscriptionValidationAsync(http, validation);
             return;
@@ -103,6 +121,14 @@ public sealed class MesEventWebhook(IMesEventStore events, MesEventRouter router
 
         List<EventResult> ordered = results.OrderBy(r => r.Key).Select(r => r.Value).ToList();
         int rejected = ordered.Count(r => r.Status == EventResult.Rejected);
+        if (rejected > 0)
+        {
+            // One line per request, never the payload: a hostile batch must not turn into thousands of log lines.
+            EventResult first = ordered.First(r => r.Status == EventResult.Rejected);
+            logger.LogWarning("Refused {Rejected} of {Count} event(s); the first, #{Index} ({Id}): {Errors}", rejected, ordered.Count, first.Index,
+                MesEventValidator.Quote(first.Id), string.Join("; ", first.Problem?.Errors?.Take(3) ?? []));
+        }
+
         if (rejected == ordered.Count)
         {
             await HttpJson.WriteAsync(http, StatusCodes.Status400BadRequest, new
@@ -123,18 +149,22 @@ public sealed class MesEventWebhook(IMesEventStore events, MesEventRouter router
     async Task<EventResult> ProcessAsync(IncomingEvent incoming, DateTimeOffset receivedAt, DurableTaskClient durable, CancellationToken cancellationToken)
     {
         CloudEventEnvelope envelope = incoming.Envelope;
-        MesEventValidation validation = MesEventValidator.Validate(envelope);
+        MesEventValidation validation = incoming.IsSubscriptionValidation
+            ? new MesEventValidation(null, [new FieldError("eventType",
+                "a subscription validation event must be sent alone, not in a batch with other events: it was not answered")])
+            : MesEventValidator.Validate(envelope);
         if (!validation.IsValid)
         {
             await events.RecordRejectedAsync(incoming.Raw, envelope.Id, envelope.Type, envelope.Source, envelope.Subject, validation.Errors, receivedAt, cancellationToken);
-            logger.LogWarning("Refused event {Index} ({Id}): {Errors}", incoming.Index, envelope.Id, string.Join("; ", validation.Errors));
             return new EventResult(incoming.Index, envelope.Id, EventResult.Rejected, Problem: new Problem(
                 HttpJson.ProblemBase + "invalid-event", "Invalid MES event", StatusCodes.Status400BadRequest,
                 $"{validation.Errors.Count} field(s) do not meet the MES event contract v1.", validation.Errors));
         }
 
         MesEvent mesEvent = validation.Event!;
-        (MesEventRecord record, bool created) = await events.RecordAcceptedAsync(mesEvent, envelope.Data!.Value, receivedAt, cancellationToken);
+        // What is stored is the validated event's data as this app writes it (one date format, one reader), not the
+        // sender's text: a legal-but-unusual timestamp such as 2026-11-25t07:58:12z must read back the same later.
+        (MesEventRecord record, bool created) = await events.RecordAcceptedAsync(mesEvent, MesEventData.ToJson(mesEvent), receivedAt, cancellationToken);
         if (!created && record.Route is not null)
         {
             return new EventResult(incoming.Index, mesEvent.Id, EventResult.Duplicate, record.Route);
