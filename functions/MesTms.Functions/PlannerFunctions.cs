@@ -16,6 +16,14 @@ public sealed class PlannerFunctions(PlannerApi api, TenderApi tenders, HoldApi 
         return new EmptyResult();
     }
 
+    [Function("GetContractSchema")]
+    public async Task<IActionResult> GetContractSchema(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schemas/{name}")] HttpRequest request, string name)
+    {
+        await ContractSchemaApi.GetAsync(request.HttpContext, name);
+        return new EmptyResult();
+    }
+
     [Function("GetLoad")]
     public async Task<IActionResult> GetLoad(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "loads/{loadId}")] HttpRequest request, string loadId)

@@ -188,7 +188,7 @@ public sealed class LocalApp : IAsyncDisposable
             app.Use(async (http, next) =>
             {
                 string? key = http.Request.Headers["aeg-sas-key"].FirstOrDefault() ?? http.Request.Headers["x-functions-key"].FirstOrDefault() ?? http.Request.Query["code"].FirstOrDefault();
-                if (http.Request.Path.StartsWithSegments("/api") && key != options.ApiKey)
+                if (http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/api/schemas") && key != options.ApiKey)
                 {
                     await HttpJson.WriteProblemAsync(http, StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized",
                         "Send the API key in aeg-sas-key, x-functions-key or ?code=.");
@@ -205,6 +205,7 @@ public sealed class LocalApp : IAsyncDisposable
         app.MapGet("/api/plants/{plantId}/docks", (HttpContext http, string plantId, DockApi api) => api.GetScheduleAsync(http, plantId));
         app.MapGet("/api/loads/{loadId}", (HttpContext http, string loadId, PlannerApi api) => api.GetLoadAsync(http, loadId));
         app.MapGet("/api/events/rejected", (HttpContext http, PlannerApi api) => api.ListRejectedEventsAsync(http));
+        app.MapGet("/api/schemas/{name}", (HttpContext http, string name) => ContractSchemaApi.GetAsync(http, name));
         app.MapPost("/api/shipments/{orderId}/holds/{holdId}/release", (HttpContext http, string orderId, string holdId, HoldApi api, DurableTaskClient durable) => api.ReleaseAsync(http, orderId, holdId, durable));
         app.MapPost("/api/tenders/{tenderId}/response", (HttpContext http, string tenderId, TenderApi api, DurableTaskClient durable) => api.PostResponseAsync(http, tenderId, durable));
     }

@@ -108,13 +108,14 @@ public sealed class PlannerApi(IShipmentStore shipments, IMesEventStore events, 
         DateTimeOffset since = clock.GetUtcNow().AddDays(-7);
         if (http.Request.Query["since"].ToString() is { Length: > 0 } sinceText)
         {
-            if (DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed))
+            (DateTimeOffset? parsed, string? error) = Rfc3339.TryParse(sinceText);
+            if (parsed is { } value)
             {
-                since = parsed;
+                since = value;
             }
             else
             {
-                errors.Add(new FieldError("since", $"{MesEventValidator.Quote(sinceText)} is not a timestamp"));
+                errors.Add(new FieldError("since", $"{MesEventValidator.Quote(sinceText)} {error}"));
             }
         }
 

@@ -253,6 +253,73 @@ public sealed class HostileInputTests(EmulatorFixture emulators)
         Assert.InRange(error.GetProperty("message").GetString()!.Length, 10, 300);
     }
 
+    // ------------------------------------------------------------------ defect 5: contract looseness (the rest is in the corpus)
+
+    [Fact]
+    public async Task A_subscription_validation_event_batched_with_a_completion_is_refused_and_the_completion_still_becomes_a_shipment()
+    {
+        await using TestApp app = await TestApp.StartAsync(emulators);
+        string order = NewOrder();
+        var validation = new JsonObject
+        {
+            ["id"] = "2d1781af", ["topic"] = "/subscriptions/x", ["subject"] = "", ["eventType"] = "Microsoft.EventGrid.SubscriptionValidationEvent",
+            ["eventTime"] = "2026-11-25T08:00:00Z", ["dataVersion"] = "1", ["data"] = new JsonObject { ["validationCode"] = "512d38b6" },
+        };
+
+        HttpResponseMessage response = await app.PostEventsAsync(MesEvents.Batch(validation, MesEvents.Completed(order)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        JsonElement body = await BodyAsync(response);
+        Assert.False(body.TryGetProperty("validationResponse", out _));
+        Assert.Equal("rejected", body.GetProperty("results")[0].GetProperty("status").GetString());
+        Assert.Contains("alone", body.GetProperty("results")[0].GetProperty("problem").GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("accepted", body.GetProperty("results")[1].GetProperty("status").GetString());
+        await app.WaitForShipmentAsync(order, ShipmentStatus.ReadyToShip);
+    }
+
+    [Theory]
+    [InlineData("id", 12345, "id")]
+    [InlineData("specversion", 1.0, "specversion")]
+    [InlineData("data.completedAt", "2026-11-25T07:58Z", "data.completedAt")]
+    [InlineData("data.destination.country", "ZZ", "data.destination.country")]
+    [InlineData("data.completedAt", "0001-01-01T00:00:00Z", "data.completedAt")]
+    [InlineData("data.requiredDeliveryBy", "9999-12-31T17:00:00Z", "data.requiredDeliveryBy")]
+    public async Task A_loose_value_the_contract_now_refuses_is_reported_for_its_field_and_no_shipment_is_made(string path, object value, string field)
+    {
+        await using TestApp app = await TestApp.StartAsync(emulators);
+        string order = NewOrder();
+        JsonObject completed = MesEvents.Completed(order);
+        JsonNode parent = completed;
+        string[] parts = path.Split('.');
+        foreach (string part in parts[..^1])
+        {
+            parent = parent[part]!;
+        }
+
+        parent[parts[^1]] = JsonValue.Create(value);
+
+        HttpResponseMessage response = await app.PostEventsAsync(MesEvents.Batch(completed));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        JsonElement errors = (await BodyAsync(response)).GetProperty("events")[0].GetProperty("problem").GetProperty("errors");
+        Assert.Contains(errors.EnumerateArray(), e => e.GetProperty("field").GetString() == field);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Http.GetAsync($"api/shipments/{order}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_contract_is_published_as_a_JSON_Schema()
+    {
+        await using TestApp app = await TestApp.StartAsync(emulators);
+
+        HttpResponseMessage response = await app.Http.GetAsync("api/schemas/mes-events.v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/schema+json", response.Content.Headers.ContentType?.MediaType);
+        JsonElement schema = await BodyAsync(response);
+        Assert.Equal("https://json-schema.org/draft/2020-12/schema", schema.GetProperty("$schema").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Http.GetAsync("api/schemas/nothing.json")).StatusCode);
+    }
+
     static int IndexOf(byte[] haystack, ReadOnlySpan<byte> needle) => haystack.AsSpan().IndexOf(needle);
 }
 
