@@ -98,6 +98,12 @@ public sealed class LocalApp : IAsyncDisposable
             sidecar = await DurableSidecar.StartAsync(service, sidecarPort, durableLogging, cancellationToken);
             log.LogInformation("Durable sidecar ({Backend}, task hub {TaskHub}) on {Address}", options.DurableBackend, options.TaskHub, sidecar.Address);
 
+            if (options.ClockStart is { } clockStart)
+            {
+                builder.Services.AddSingleton<TimeProvider>(new ShiftedTimeProvider(clockStart));
+                log.LogWarning("The app's clock starts at {ClockStart:u} (LocalHost:ClockStart), not at the real time", clockStart);
+            }
+
             builder.Services.AddMesTmsPipeline(builder.Configuration);
             var channel = Grpc.Net.Client.GrpcChannel.ForAddress(sidecar.Address);
             builder.Services.AddDurableTaskWorker(worker =>

@@ -35,6 +35,13 @@ public sealed class LocalHostOptions
     /// <summary>When set, /api/* requests must carry it (aeg-sas-key, x-functions-key header, or ?code=), as in Azure.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// Starts the app's clock (what activities, the webhook and the planner API read as "now") at this instant; it then runs
+    /// at real speed. For tests and demos of a given hour or weekday (after the 16:00 pickup cut-off, a Saturday, the eve
+    /// of a holiday). Durable timers and the orchestrations' own clock stay real, so waits keep their real length.
+    /// </summary>
+    public DateTimeOffset? ClockStart { get; set; }
+
     public void Validate()
     {
         if (TaskHub.Length is < 3 or > 45 || !char.IsAsciiLetter(TaskHub[0]) || !TaskHub.All(char.IsAsciiLetterOrDigit))

@@ -131,6 +131,23 @@ public sealed class DockSchedulerTests
         Assert.True(p100.IsOpen(calendar.PickupDay(christmasEveAfterCutoff)));
     }
 
+    [Theory]
+    [InlineData("2026-12-04T15:59:00Z", "2026-12-04T15:59:00Z")] // Friday before the cut-off: collected the same day
+    [InlineData("2026-12-04T16:01:00Z", "2026-12-07T00:00:00Z")] // Friday after it: Monday
+    [InlineData("2026-12-05T12:00:00Z", "2026-12-07T00:00:00Z")] // Saturday noon: Monday
+    [InlineData("2026-12-24T23:59:00Z", "2026-12-28T00:00:00Z")] // 23:59 before Christmas (P100 shut): the Monday after
+    [InlineData("2026-12-24T15:00:00Z", "2026-12-24T15:00:00Z")] // Christmas Eve before the cut-off is still a pickup day
+    public void The_first_pickup_of_freight_follows_the_cut_off_weekends_and_holidays(string ready, string expected)
+    {
+        string path = Path.Combine(Path.GetDirectoryName(RateShopperTests.SampleContractsPath)!, "docks.v1.json");
+        using FileStream file = File.OpenRead(path);
+        ShippingCalendar calendar = PlantDockModel.Load(file).Single(p => p.PlantId == "P100").PickupCalendar(ShippingCalendar.Default);
+
+        DateTimeOffset first = calendar.EarliestPickup(DateTimeOffset.Parse(ready, System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), first);
+    }
+
     [Fact]
     public void A_broken_dock_model_names_every_problem()
     {

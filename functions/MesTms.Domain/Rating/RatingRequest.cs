@@ -56,6 +56,16 @@ public sealed record ShippingCalendar(int PickupCutoffHour, int DeliveryHour, IR
         return day;
     }
 
+    /// <summary>
+    /// The earliest moment a carrier can collect freight ready at <paramref name="readyAt"/>: that moment itself when it is
+    /// picked up the same day, otherwise the start (00:00 UTC) of the pickup day. A door planned before it would stand idle.
+    /// </summary>
+    public DateTimeOffset EarliestPickup(DateTimeOffset readyAt)
+    {
+        DateOnly day = PickupDay(readyAt);
+        return day == DateOnly.FromDateTime(readyAt.UtcDateTime) ? readyAt : new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    }
+
     public DateTimeOffset EstimatedDelivery(DateOnly pickup, int transitDays)
     {
         DateOnly day = pickup;

@@ -100,7 +100,9 @@ public sealed class DockPrePlanning(
 
     async Task<string> PlaceAsync(OrderKey order, DockForecastDocument forecast, DateTimeOffset ready, string why, CancellationToken cancellationToken)
     {
-        var request = new DockRequest(order.OrderId, null, forecast.Pallets, forecast.Reefer, forecast.Hazmat, ready, ready, ready.AddDays(options.MaxDaysAhead));
+        // No door before a carrier can come: freight forecast after the pickup cut-off waits for the next pickup day.
+        DateTimeOffset pickup = scheduling.EarliestPickup(order.PlantId, ready);
+        var request = new DockRequest(order.OrderId, null, forecast.Pallets, forecast.Reefer, forecast.Hazmat, ready, pickup, pickup.AddDays(options.MaxDaysAhead));
         DockPlacement placement = await scheduling.PlaceAsync(order.PlantId, order.OrderId, request, forecast.Appointment is { } previous ? [previous] : [],
             DockAppointment.Tentative, why, cancellationToken);
         await SaveAsync(order, forecast with { Appointment = placement.Appointment, Reason = placement.Reason }, cancellationToken);

@@ -98,6 +98,9 @@ public sealed class DockScheduling(
 
     public bool Enabled => catalog.Enabled;
 
+    /// <summary>When a carrier can first collect freight ready at <paramref name="ready"/> (the plant's pickup calendar and cut-off).</summary>
+    public DateTimeOffset EarliestPickup(string plantId, DateTimeOffset ready) => catalog.PickupCalendar(plantId).EarliestPickup(ready);
+
     public async Task<DockPlacement> PlaceAsync(string plantId, string shipmentId, DockRequest request, IReadOnlyList<DockAppointment> replacing, string status,
         string why, CancellationToken cancellationToken = default)
     {

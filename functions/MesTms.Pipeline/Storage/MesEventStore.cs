@@ -69,7 +69,7 @@ public interface IMesEventStore
     Task<string> ClaimCompletionAsync(OrderKey order, string eventId, CancellationToken cancellationToken = default);
 }
 
-public sealed class CosmosMesEventStore(CosmosStore store) : IMesEventStore
+public sealed class CosmosMesEventStore(CosmosStore store, TimeProvider clock) : IMesEventStore
 {
     public const int MaxRawEventChars = 32 * 1024;
 
@@ -166,7 +166,7 @@ public sealed class CosmosMesEventStore(CosmosStore store) : IMesEventStore
             Status = "CompletionClaim",
             PlantId = order.PlantId,
             OrderId = order.OrderId,
-            ReceivedAt = DateTimeOffset.UtcNow,
+            ReceivedAt = clock.GetUtcNow(),
         };
         try
         {

@@ -61,13 +61,17 @@ public sealed class ApplyActualCompletion(IShipmentStore shipments, IDockStore d
         }
 
         DateTimeOffset ready = shipment.ReadyAt ?? clock.GetUtcNow();
+        // The door follows the actual output, but never before a carrier can collect it: after the pickup cut-off (or on
+        // a day without pickups) it moves to the next pickup day, so booking does not have to push it back again.
+        DateTimeOffset pickup = scheduling.EarliestPickup(input.PlantId, ready);
         var request = new DockRequest(input.OrderId, null, DockScheduling.Pallets(shipment.HandlingUnits), shipment.Temperature is not null, shipment.Hazmat is not null,
-            ready, ready, ready.AddDays(7));
+            ready, pickup, pickup.AddDays(7));
         DateTimeOffset expected = forecast?.ExpectedCompletionAt ?? planned.ReadyAt;
         TimeSpan off = ready - expected;
-        string why = off < TimeSpan.Zero
+        string why = (off < TimeSpan.Zero
             ? $"actual completion, ready {ready:u}, {-off.TotalMinutes:0} min earlier than the forecast {expected:u}"
-            : $"actual completion, ready {ready:u}, {off.TotalMinutes:0} min later than the forecast {expected:u}";
+            : $"actual completion, ready {ready:u}, {off.TotalMinutes:0} min later than the forecast {expected:u}") +
+            (pickup > ready ? $"; first carrier pickup {pickup:u} (after the cut-off or not a pickup day)" : "");
         DockPlacement placement = await scheduling.PlaceAsync(input.PlantId, input.OrderId, request, [planned], DockAppointment.Tentative, why);
         await DockDecisions.RecordAsync(shipments, shipment, placement.Appointment, $"dock-actual-{placement.Change}", $"Dock appointment {placement.Change}", placement.Reason, ready, clock);
         if (forecast is not null)

@@ -35,7 +35,7 @@ public sealed class RateShipment(CarrierCatalog catalog, DockCatalog docks, IShi
         {
             var request = new RatingRequest(plant.PostalCode, plant.Country, shipment.Destination!.PostalCode, shipment.Destination.Country,
                 shipment.TotalWeightLb, shipment.TotalCubeFt3, FloorPositions.For(shipment.HandlingUnits ?? []), shipment.Hazmat, shipment.Temperature,
-                input.At, shipment.RequiredDeliveryBy!.Value, Math.Max(1, shipment.Stops));
+                clock.GetUtcNow(), shipment.RequiredDeliveryBy!.Value, Math.Max(1, shipment.Stops));
             result = shopper.Shop(request, docks.PickupCalendar(input.Order.PlantId), await performance.GetAllAsync());
             summary = result.Best is { } best
                 ? $"{result.Candidates.Count} feasible quote(s), {result.Excluded.Count} excluded; best {best.Scac} {best.Mode} {best.Equipment} ${best.Total:0.00} " +

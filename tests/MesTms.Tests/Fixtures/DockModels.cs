@@ -5,7 +5,7 @@ namespace MesTms.Tests.Fixtures;
 /// <summary>Writes dock model files for tests: P100 with 10 doors (7 standard, 2 reefer, 1 hazmat), open every day.</summary>
 public static class DockModels
 {
-    public static string Write(TimeOnly opens, TimeOnly closes, int slotMinutes = 30)
+    public static string Write(TimeOnly opens, TimeOnly closes, int slotMinutes = 30, IReadOnlyList<DateOnly>? holidays = null)
     {
         var doors = new JsonArray();
         for (int i = 1; i <= 10; i++)
@@ -23,7 +23,7 @@ public static class DockModels
                 ["opens"] = opens.ToString("HH:mm:ss"),
                 ["closes"] = closes.ToString("HH:mm:ss"),
                 ["workingDays"] = new JsonArray(Enum.GetNames<DayOfWeek>().Select(d => (JsonNode)d).ToArray()),
-                ["holidays"] = new JsonArray(),
+                ["holidays"] = new JsonArray((holidays ?? []).Select(h => (JsonNode)h.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToArray()),
                 ["slotMinutes"] = slotMinutes,
                 ["baseLoadingMinutes"] = 15,
                 ["loadingMinutesPerPallet"] = 1.5,
@@ -36,7 +36,7 @@ public static class DockModels
     }
 
     /// <summary>Open around the clock.</summary>
-    public static string AllDay() => Write(TimeOnly.MinValue, TimeOnly.MinValue);
+    public static string AllDay(params DateOnly[] holidays) => Write(TimeOnly.MinValue, TimeOnly.MinValue, holidays: holidays);
 
     /// <summary>Open one hour a day, starting two hours from now at the earliest: every appointment is at least ~1 h 50 min away.</summary>
     public static string OneHourFromTwoHoursAhead()

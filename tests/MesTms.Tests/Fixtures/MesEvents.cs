@@ -6,7 +6,11 @@ namespace MesTms.Tests.Fixtures;
 /// <summary>Builds MES CloudEvents as JSON, valid by default.</summary>
 public static class MesEvents
 {
-    public static JsonObject Completed(string orderId, string plantId = "P100", string lineId = "L3", string? id = null) => new()
+    /// <param name="now">The moment the event is sent (default: the real time; a test on a pinned clock passes the app's).</param>
+    public static JsonObject Completed(string orderId, string plantId = "P100", string lineId = "L3", string? id = null, DateTimeOffset? now = null) =>
+        Completed(orderId, plantId, lineId, id, now ?? DateTimeOffset.UtcNow);
+
+    static JsonObject Completed(string orderId, string plantId, string lineId, string? id, DateTimeOffset now) => new()
     {
         ["specversion"] = "1.0",
         ["type"] = "mes.production.completed.v1",
@@ -21,7 +25,7 @@ public static class MesEvents
             ["lineId"] = lineId,
             ["orderId"] = orderId,
             // Relative to the run, so carrier transit times stay feasible whatever day the suite runs.
-            ["completedAt"] = Timestamp(DateTimeOffset.UtcNow.AddMinutes(-2)),
+            ["completedAt"] = Timestamp(now.AddMinutes(-2)),
             ["handlingUnits"] = new JsonArray(new JsonObject
             {
                 ["count"] = 18, ["length"] = 48, ["width"] = 40, ["height"] = 52, ["dimensionUnit"] = "in",
@@ -30,7 +34,7 @@ public static class MesEvents
             ["hazmat"] = null,
             ["temperature"] = null,
             ["destination"] = new JsonObject { ["locationId"] = "DC-ATL-01", ["postalCode"] = "30336", ["country"] = "US" },
-            ["requiredDeliveryBy"] = Timestamp(new DateTimeOffset(DateTime.UtcNow.Date.AddDays(8).AddHours(17), TimeSpan.Zero)),
+            ["requiredDeliveryBy"] = Timestamp(new DateTimeOffset(now.UtcDateTime.Date.AddDays(8).AddHours(17), TimeSpan.Zero)),
         },
     };
 

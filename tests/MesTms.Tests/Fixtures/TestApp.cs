@@ -79,6 +79,9 @@ public sealed class TestApp : IAsyncDisposable
         return settings;
     }
 
+    /// <summary>The app's own clock (pinned by LocalHost:ClockStart in some tests).</summary>
+    public DateTimeOffset Now => Service<TimeProvider>().GetUtcNow();
+
     public T Service<T>() where T : notnull => (T)App.Services.GetService(typeof(T))!;
 
     public Task<HttpResponseMessage> PostEventsAsync(string json) =>

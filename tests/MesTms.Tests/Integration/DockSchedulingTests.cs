@@ -53,9 +53,12 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
     static async Task<DockAppointmentView> WaitForTentativeAsync(TestApp app, string order, DateTimeOffset around)
     {
         DateTime deadline = DateTime.UtcNow.AddSeconds(20);
+        // Around the forecast, and up to the next pickup day after a cut-off, a weekend or a holiday.
+        DateOnly first = DateOnly.FromDateTime(around.UtcDateTime.AddHours(-1));
+        DateOnly[] days = Enumerable.Range(0, 5).Select(first.AddDays).ToArray();
         while (DateTime.UtcNow < deadline)
         {
-            foreach (DateOnly day in new[] { DateOnly.FromDateTime(around.UtcDateTime.AddHours(-1)), DateOnly.FromDateTime(around.UtcDateTime.AddHours(1)) }.Distinct())
+            foreach (DateOnly day in days)
             {
                 if ((await DocksAsync(app, day)).Appointments.FirstOrDefault(a => a.ShipmentId == order) is { } found)
                 {
@@ -73,20 +76,33 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
     static async Task<(string Order, DateTimeOffset Forecast, DockAppointmentView Tentative)> ForecastAsync(TestApp app, double hoursAhead)
     {
         string order = NewOrder();
-        DateTimeOffset forecast = DateTimeOffset.UtcNow.AddHours(hoursAhead);
+        DateTimeOffset at = app.Now.AddHours(hoursAhead);
+        DateTimeOffset forecast = at.AddTicks(-(at.UtcTicks % TimeSpan.TicksPerSecond)); // the event carries whole seconds
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Scheduled(order, forecast)));
         return (order, forecast, await WaitForTentativeAsync(app, order, forecast));
     }
 
-    [Fact]
-    public async Task An_order_finishing_earlier_than_forecast_pulls_its_appointment_forward_and_the_carrier_is_told()
+    /// <summary>The dock app on a pinned clock (or the real one), with the holiday that clock case needs.</summary>
+    static Task<TestApp> StartAtAsync(EmulatorFixture emulators, string clock)
     {
-        await using TestApp app = await StartAsync(emulators, DockModels.AllDay());
-        (string order, DateTimeOffset forecast, DockAppointmentView tentative) = await ForecastAsync(app, 5);
+        (_, DateOnly? holiday) = PinnedClocks.Resolve(clock);
+        return StartAsync(emulators, DockModels.AllDay(holiday is { } h ? [h] : []), PinnedClocks.Settings(clock));
+    }
+
+    /// <summary>When a carrier can first collect freight ready now, by the calendar rate shopping uses (cut-off, weekend, holidays).</summary>
+    static DateTimeOffset FirstPickup(TestApp app) => app.Service<DockCatalog>().PickupCalendar("P100").EarliestPickup(app.Now);
+
+    [Theory]
+    [MemberData(nameof(PinnedClocks.All), MemberType = typeof(PinnedClocks))]
+    public async Task An_order_finishing_earlier_than_forecast_pulls_its_appointment_forward_and_the_carrier_is_told(string clock)
+    {
+        await using TestApp app = await StartAtAsync(emulators, clock);
+        // Forecast five hours after the first moment a carrier could collect it, so finishing now is early at any hour.
+        (string order, DateTimeOffset forecast, DockAppointmentView tentative) = await ForecastAsync(app, (FirstPickup(app) - app.Now).TotalHours + 5);
         Assert.Equal(DockAppointment.Tentative, tentative.Status);
         Assert.True(tentative.Start >= forecast);
 
-        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order, now: app.Now)));
         ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment?.Status == DockAppointment.Booked);
 
         ShipmentDecision pulled = Assert.Single(booked.Decisions, d => d.Decision == "Dock appointment pulled forward");
@@ -106,13 +122,23 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
         Assert.Contains(day.Doors, d => d.DoorId == onSchedule.DoorId && d.Appointments.Any(a => a.ShipmentId == order));
     }
 
-    [Fact]
-    public async Task An_order_finishing_later_than_forecast_pushes_its_appointment_back()
+    [Theory]
+    [MemberData(nameof(PinnedClocks.All), MemberType = typeof(PinnedClocks))]
+    public async Task An_order_finishing_later_than_forecast_pushes_its_appointment_back(string clock)
     {
-        await using TestApp app = await StartAsync(emulators, DockModels.AllDay());
-        (string order, _, DockAppointmentView tentative) = await ForecastAsync(app, -3);
+        await using TestApp app = await StartAtAsync(emulators, clock);
+        // Forecast far enough back that its door came before the first pickup still possible now (after a cut-off or on a
+        // weekend, that means before the last pickup day's cut-off).
+        DockCatalog docks = app.Service<DockCatalog>();
+        double hoursBack = 3;
+        while (docks.PickupCalendar("P100").EarliestPickup(app.Now.AddHours(-hoursBack)).AddHours(1) > FirstPickup(app))
+        {
+            hoursBack++;
+        }
 
-        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
+        (string order, _, DockAppointmentView tentative) = await ForecastAsync(app, -hoursBack);
+
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order, now: app.Now)));
         ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment?.Status == DockAppointment.Booked);
 
         Assert.Single(booked.Decisions, d => d.Decision == "Dock appointment pushed back");
