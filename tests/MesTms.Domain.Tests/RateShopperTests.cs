@@ -133,6 +133,35 @@ public sealed class RateShopperTests
     }
 
     [Fact]
+    public void Freight_no_carrier_can_deliver_in_time_is_offered_for_expediting_earliest_delivery_first_with_its_lateness_and_premium()
+    {
+        RateShopResult result = Shopper.Shop(Truckload("98101", requiredBy: Ready.AddDays(1).AddHours(10)), ShippingCalendar.Default);
+
+        Assert.Empty(result.Candidates);
+        Assert.NotNull(result.Expedited);
+        Assert.NotEmpty(result.Expedited);
+        // Earliest delivery first; each is late by its delivery minus the required date, and none was dropped as infeasible.
+        Assert.Equal(result.Expedited.OrderBy(q => q.EstimatedDelivery).Select(q => q.EstimatedDelivery), result.Expedited.Select(q => q.EstimatedDelivery));
+        Assert.All(result.Expedited, q => Assert.Equal(q.EstimatedDelivery - new DateTimeOffset(2026, 11, 26, 18, 0, 0, TimeSpan.Zero), q.LateBy));
+        Assert.All(result.Expedited, q => Assert.Contains(result.Excluded, e => e.Scac == q.Scac && e.Mode == q.Mode && e.Reason.StartsWith("cannot deliver by")));
+        CarrierQuote cheapest = result.Expedited.MinBy(q => q.Total)!;
+        Assert.Equal(0, result.PremiumOf(cheapest));
+        Assert.All(result.Expedited, q => Assert.Equal(q.Total - cheapest.Total, result.PremiumOf(q)));
+        // Carriers excluded for another reason (no lane, no enclosed trailer) are never offered.
+        Assert.DoesNotContain(result.Expedited, q => q.Scac == "PRFB");
+    }
+
+    [Fact]
+    public void Freight_that_can_go_on_time_is_never_expedited()
+    {
+        RateShopResult result = Shopper.Shop(Truckload(requiredBy: Ready.AddDays(7)), ShippingCalendar.Default);
+
+        Assert.NotEmpty(result.Candidates);
+        Assert.Null(result.Expedited);
+        Assert.All(result.Candidates, q => Assert.Null(q.LateBy));
+    }
+
+    [Fact]
     public void Small_freight_is_quoted_LTL_by_class_and_weight_break()
     {
         RateShopResult result = Shopper.Shop(Truckload(weight: 800, cube: 80, pallets: 2, requiredBy: Ready.AddDays(7)), ShippingCalendar.Default);

@@ -44,6 +44,7 @@ public sealed class RateShopper
     public RateShopResult Shop(RatingRequest request, ShippingCalendar calendar, IReadOnlyDictionary<string, CarrierPerformance>? observed = null)
     {
         var candidates = new List<CarrierQuote>();
+        var late = new List<CarrierQuote>();
         var excluded = new List<ExcludedCarrier>();
         (string[] destinationKeys, string? destinationState) = MatchKeys(request.DestinationCountry, request.DestinationPostalCode);
         (string[] originKeys, _) = MatchKeys(request.OriginCountry, request.OriginPostalCode);
@@ -96,11 +97,16 @@ public sealed class RateShopper
 
                 CarrierPerformance performance = observed is not null && observed.TryGetValue(carrier.Scac, out CarrierPerformance? seen) ? seen : carrier.Performance;
                 (CarrierQuote? quote, string? reason) = Quote(carrier, performance, match.Lane, request, miles.Value, pickup, calendar);
-                if (quote is null)
+                if (reason is not null)
                 {
-                    excluded.Add(new ExcludedCarrier(carrier.Scac, mode, reason!));
+                    excluded.Add(new ExcludedCarrier(carrier.Scac, mode, reason));
                 }
-                else
+
+                if (quote is { LateBy: not null })
+                {
+                    late.Add(quote);
+                }
+                else if (quote is not null)
                 {
                     candidates.Add(quote);
                 }
@@ -114,7 +120,11 @@ public sealed class RateShopper
         }
 
         candidates.Sort(CompareQuotes);
-        return new RateShopResult(candidates, excluded);
+        // Nothing on time: the carriers that can carry it, earliest delivery first (then the usual score), to expedite.
+        List<CarrierQuote>? expedited = candidates.Count == 0 && late.Count > 0
+            ? late.OrderBy(q => q.EstimatedDelivery).ThenBy(q => q, Comparer<CarrierQuote>.Create(CompareQuotes)).ToList()
+            : null;
+        return new RateShopResult(candidates, excluded, expedited);
     }
 
     (CarrierQuote? Quote, string? Reason) Quote(CarrierContract carrier, CarrierPerformance performance, Lane lane, RatingRequest request, decimal miles, DateOnly pickup, ShippingCalendar calendar)
@@ -165,10 +175,6 @@ public sealed class RateShopper
         }
 
         DateTimeOffset eta = calendar.EstimatedDelivery(pickup, lane.TransitDays);
-        if (eta > request.RequiredDeliveryBy)
-        {
-            return (null, $"cannot deliver by {request.RequiredDeliveryBy:u}: pickup {pickup:yyyy-MM-dd} + {lane.TransitDays} transit day(s) delivers {eta:u}");
-        }
 
         FuelBand band = contracts.FuelSurcharge.Bands.First(b => contracts.FuelSurcharge.WeeklyDieselPrice >= b.MinPrice && contracts.FuelSurcharge.WeeklyDieselPrice < b.MaxPrice);
         var accessorials = new List<Charge>(4);
@@ -221,9 +227,15 @@ public sealed class RateShopper
         decimal total = linehaul + stopOffs + fuel + accessorials.Sum(a => Money(a.Amount));
         decimal lateRisk = Money((1 - performance.OnTimeRate) * contracts.Ranking.LatePenalty);
         decimal rejectionRisk = Money((1 - performance.TenderAcceptanceRate) * contracts.Ranking.RetenderCost);
-        return (new CarrierQuote(carrier.Scac, carrier.Name, lane.Mode, equipment, decimal.Round(miles, 1), freightClass,
+        var quote = new CarrierQuote(carrier.Scac, carrier.Name, lane.Mode, equipment, decimal.Round(miles, 1), freightClass,
             linehaul, stopOffs, fuel, accessorials.Select(a => a with { Amount = Money(a.Amount) }).ToList(), total, lane.TransitDays, pickup, eta,
-            lateRisk, rejectionRisk, total + lateRisk + rejectionRisk), null);
+            lateRisk, rejectionRisk, total + lateRisk + rejectionRisk);
+
+        // Late is a hard constraint for ranking, but the priced quote is kept: it is what expediting would book.
+        return eta > request.RequiredDeliveryBy
+            ? (quote with { LateBy = eta - request.RequiredDeliveryBy },
+                $"cannot deliver by {request.RequiredDeliveryBy:u}: pickup {pickup:yyyy-MM-dd} + {lane.TransitDays} transit day(s) delivers {eta:u}")
+            : (quote, null);
     }
 
     decimal LtlLinehaul(LtlRate rate, decimal weightLb, string freightClass, decimal miles)

@@ -18,16 +18,29 @@ public sealed record CarrierQuote(
     DateTimeOffset EstimatedDelivery,
     decimal LateRiskCost,
     decimal RejectionRiskCost,
-    decimal Score);
+    decimal Score,
+    TimeSpan? LateBy = null);
 
 public sealed record Charge(string Name, decimal Amount);
 
 /// <summary>A carrier (and mode) that could not take the shipment, and why.</summary>
 public sealed record ExcludedCarrier(string Scac, ServiceMode? Mode, string Reason);
 
-public sealed record RateShopResult(IReadOnlyList<CarrierQuote> Candidates, IReadOnlyList<ExcludedCarrier> Excluded)
+/// <summary>
+/// The feasible quotes, best first, and the carriers excluded with their reasons. When no carrier can deliver by the
+/// required date (or it has already passed) but some can carry the freight, <see cref="Expedited"/> lists those late
+/// quotes, earliest delivery first: a TMS expedites late freight rather than abandoning it.
+/// </summary>
+public sealed record RateShopResult(IReadOnlyList<CarrierQuote> Candidates, IReadOnlyList<ExcludedCarrier> Excluded, IReadOnlyList<CarrierQuote>? Expedited = null)
 {
     public CarrierQuote? Best => Candidates.Count > 0 ? Candidates[0] : null;
+
+    /// <summary>The quote of a carrier and mode, on time or (when expediting) late.</summary>
+    public CarrierQuote? Find(string scac, ServiceMode mode) =>
+        Candidates.Concat(Expedited ?? []).FirstOrDefault(q => q.Scac == scac && q.Mode == mode);
+
+    /// <summary>What expediting with <paramref name="quote"/> costs over the cheapest carrier that could take the freight at all.</summary>
+    public decimal PremiumOf(CarrierQuote quote) => Expedited is { Count: > 0 } late ? Math.Max(0, quote.Total - late.Min(q => q.Total)) : 0;
 }
 
 /// <summary>Trailer limits used for hard constraints.</summary>

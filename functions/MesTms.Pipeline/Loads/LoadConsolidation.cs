@@ -15,7 +15,9 @@ using Microsoft.Extensions.Logging;
 namespace MesTms.Pipeline.Loads;
 
 /// <summary>Where an order stands in consolidation after a join or review.</summary>
-public sealed record ConsolidationStep(string? LoadId, string? OpenLoadId, DateTimeOffset? NextReviewAt, string Summary);
+/// <remarks><see cref="ReviewIn"/> is the wait until the review as measured by the activity's clock: the orchestration adds it
+/// to its own clock, so a shifted app clock (tests, replays) never turns into a timer days away or in the past.</remarks>
+public sealed record ConsolidationStep(string? LoadId, string? OpenLoadId, DateTimeOffset? NextReviewAt, string Summary, TimeSpan? ReviewIn = null);
 
 /// <summary>
 /// Real-time consolidation on Cosmos documents: each open load (plant + destination group + equipment class) is one
@@ -72,7 +74,7 @@ public sealed class LoadConsolidation(
                         $"{open.Decisions.LastOrDefault()?.Reason}")],
                     UpdatedAt = clock.GetUtcNow(),
                 }, cancellationToken);
-            return new ConsolidationStep(null, openId, open.NextReviewAt, open.Decisions.LastOrDefault()?.Reason ?? "waiting");
+            return new ConsolidationStep(null, openId, open.NextReviewAt, open.Decisions.LastOrDefault()?.Reason ?? "waiting", open.NextReviewAt - clock.GetUtcNow());
         }
 
         ShipmentDocument after = await shipments.GetAsync(order, cancellationToken) ?? shipment;

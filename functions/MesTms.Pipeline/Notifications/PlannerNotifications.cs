@@ -18,6 +18,7 @@ public static class PlannerNotificationTypes
     public const string LoadBuilt = "mestms.load.built.v1";
     public const string QualityHoldEscalated = "mestms.quality.hold.escalated.v1";
     public const string TenderExhausted = "mestms.tender.exhausted.v1";
+    public const string ShipmentLate = "mestms.shipment.late.v1";
 }
 
 /// <summary>

@@ -85,6 +85,9 @@ public sealed record ShipmentDocument
 
     /// <summary>The dock door and window (Tentative from a forecast, Booked once a carrier is booked).</summary>
     public MesTms.Domain.Docks.DockAppointment? DockAppointment { get; init; }
+
+    /// <summary>Set when the shipment is booked to arrive after its required delivery (expedited late freight).</summary>
+    public LateDelivery? Late { get; init; }
 }
 
 /// <summary>One tender of the waterfall and what came of it.</summary>
@@ -96,6 +99,12 @@ public sealed record TenderRecord(
 public sealed record Booking(
     string TenderId, string Scac, string CarrierName, ServiceMode Mode, Equipment Equipment, decimal Price, string Currency,
     DateTimeOffset BookedAt, DateOnly PickupDay, DateTimeOffset EstimatedDelivery, PickupConfirmation? PickupConfirmation);
+
+/// <summary>
+/// A booking that delivers after the required date: no carrier could make it, so the one delivering earliest was booked.
+/// <see cref="PremiumCost"/> is what that costs over the cheapest carrier that could carry the freight at all.
+/// </summary>
+public sealed record LateDelivery(DateTimeOffset RequiredDeliveryBy, DateTimeOffset ExpectedDelivery, TimeSpan LateBy, decimal PremiumCost, string Reason);
 
 public interface IShipmentStore
 {

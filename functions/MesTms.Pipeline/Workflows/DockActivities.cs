@@ -16,8 +16,11 @@ public sealed record DockResult(bool Scheduled, string Change, DateTimeOffset? S
 
 public sealed record SuspendBookingRequest(OrderKey Order, string Reason, TimeSpan CancellationFeeWindow, DateTimeOffset At);
 
-/// <summary>When a held booking must be withdrawn to avoid the carrier's cancellation fee (null: nothing booked).</summary>
-public sealed record SuspendBookingResult(bool Booked, DateTimeOffset? WithdrawBy, string Reason);
+/// <summary>
+/// When a held booking must be withdrawn to avoid the carrier's cancellation fee (null: nothing booked), also as the wait
+/// from now by the activity's clock (<see cref="WithdrawIn"/>), which the orchestration adds to its own clock.
+/// </summary>
+public sealed record SuspendBookingResult(bool Booked, DateTimeOffset? WithdrawBy, string Reason, TimeSpan? WithdrawIn = null);
 
 public sealed record WithdrawTenderRequest(OrderKey Order, string Reason, DateTimeOffset At);
 
@@ -168,7 +171,7 @@ public sealed class SuspendBookingForHold(IShipmentStore shipments, DockScheduli
                 Decisions = [.. current.Decisions, new ShipmentDecision($"suspended-{booking.TenderId}", input.At, current.Status, "Booked shipment on hold", reason)],
                 UpdatedAt = clock.GetUtcNow(),
             });
-        return new SuspendBookingResult(true, withdrawBy, reason);
+        return new SuspendBookingResult(true, withdrawBy, reason, withdrawBy - clock.GetUtcNow());
     }
 }
 

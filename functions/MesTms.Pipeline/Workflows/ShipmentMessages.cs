@@ -52,7 +52,8 @@ public sealed record TenderCandidate(string Scac, MesTms.Domain.Rating.ServiceMo
 public sealed record RateShipmentRequest(OrderKey Order, DateTimeOffset At, int Revision = 0);
 
 /// <summary>The ranked candidates; <see cref="PlanningOff"/> when no carrier contracts are configured.</summary>
-public sealed record RateShipmentResult(bool PlanningOff, IReadOnlyList<TenderCandidate> Candidates, string Summary);
+/// <remarks><see cref="Expedited"/>: no carrier delivers on time; the candidates are the late ones, earliest delivery first.</remarks>
+public sealed record RateShipmentResult(bool PlanningOff, IReadOnlyList<TenderCandidate> Candidates, string Summary, bool Expedited = false);
 
 public sealed record SendTenderRequest(OrderKey Order, string InstanceId, string TenderId, int Attempt, TenderCandidate Candidate, DateTimeOffset At, DateTimeOffset RespondBy);
 

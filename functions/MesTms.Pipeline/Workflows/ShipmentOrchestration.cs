@@ -51,7 +51,9 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
                     // Booked and now held: the door goes back to the schedule; the tender stays until the fee window.
                     SuspendBookingResult suspended = await context.CallActivityAsync<SuspendBookingResult>(nameof(SuspendBookingForHold),
                         new SuspendBookingRequest(input.Order, reasons, input.Policy.CancellationFeeWindow, context.CurrentUtcDateTime), Retry);
-                    progress = progress with { WithdrawBy = suspended.WithdrawBy, Booked = suspended.Booked };
+                    // The deadline on the orchestration's clock (instances from before WithdrawIn existed keep the absolute one).
+                    DateTimeOffset? withdrawBy = suspended.WithdrawIn is { } wait ? context.CurrentUtcDateTime + wait : suspended.WithdrawBy;
+                    progress = progress with { WithdrawBy = withdrawBy, Booked = suspended.Booked };
                 }
                 else if (!progress.Booked)
                 {
@@ -141,7 +143,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
             if (step.LoadId is null)
             {
                 context.SetCustomStatus(new ShipmentWorkflowStatus(ShipmentStatus.Consolidating, []));
-                DateTimeOffset review = step.NextReviewAt ?? context.CurrentUtcDateTime.AddMinutes(1);
+                DateTimeOffset review = step.ReviewIn is { } wait ? context.CurrentUtcDateTime + wait : step.NextReviewAt ?? context.CurrentUtcDateTime.AddMinutes(1);
                 await WaitForHoldChangeAsync(context, review);
                 context.ContinueAsNew(input with { Progress = progress });
                 return ShipmentStatus.Consolidating;

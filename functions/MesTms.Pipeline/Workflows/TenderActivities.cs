@@ -40,6 +40,10 @@ public sealed class RateShipment(CarrierCatalog catalog, DockCatalog docks, IShi
             summary = result.Best is { } best
                 ? $"{result.Candidates.Count} feasible quote(s), {result.Excluded.Count} excluded; best {best.Scac} {best.Mode} {best.Equipment} ${best.Total:0.00} " +
                   $"(score {best.Score:0.00}, delivers {best.EstimatedDelivery:u})"
+                : result.Expedited is [var first, ..]
+                ? $"no carrier can deliver by {shipment.RequiredDeliveryBy:u}: expediting with the earliest of {result.Expedited.Count} late option(s), " +
+                  $"{first.Scac} {first.Mode} {first.Equipment} ${first.Total:0.00} delivers {first.EstimatedDelivery:u} ({LateDeliveries.Describe(first.LateBy!.Value)} late, " +
+                  $"premium ${result.PremiumOf(first):0.00} over the cheapest late option)"
                 : $"no feasible carrier; {result.Excluded.Count} excluded: {string.Join("; ", result.Excluded.Take(5).Select(e => $"{e.Scac}: {e.Reason}"))}";
         }
 
@@ -59,7 +63,9 @@ public sealed class RateShipment(CarrierCatalog catalog, DockCatalog docks, IShi
                 UpdatedAt = clock.GetUtcNow(),
             };
         });
-        return new RateShipmentResult(false, result.Candidates.Select(q => new TenderCandidate(q.Scac, q.Mode, q.Equipment, q.Total)).ToList(), summary);
+        IReadOnlyList<CarrierQuote> plan = result.Candidates.Count > 0 ? result.Candidates : result.Expedited ?? [];
+        return new RateShipmentResult(false, plan.Select(q => new TenderCandidate(q.Scac, q.Mode, q.Equipment, q.Total)).ToList(), summary,
+            Expedited: result.Candidates.Count == 0 && plan.Count > 0);
     }
 }
 
@@ -70,7 +76,7 @@ public sealed class SendTender(IShipmentStore shipments, ITenderStore tenders, I
     public override async Task<string?> RunAsync(TaskActivityContext context, SendTenderRequest input)
     {
         ShipmentDocument shipment = await shipments.GetAsync(input.Order) ?? throw new InvalidOperationException($"Shipment {input.Order} does not exist.");
-        CarrierQuote quote = shipment.RateShop?.Candidates.FirstOrDefault(q => q.Scac == input.Candidate.Scac && q.Mode == input.Candidate.Mode)
+        CarrierQuote quote = shipment.RateShop?.Find(input.Candidate.Scac, input.Candidate.Mode)
             ?? throw new InvalidOperationException($"Shipment {input.Order} has no quote from {input.Candidate.Scac} {input.Candidate.Mode}.");
         string catalogOrigin = catalog.Plants.TryGetValue(input.Order.PlantId, out PlantOptions? plant) ? plant.PostalCode : "";
         var tender = new LoadTender(input.TenderId, quote.Scac, "original", shipment.Id, input.Order.PlantId, input.Order.OrderId, quote.Mode, quote.Equipment,
@@ -193,22 +199,41 @@ public sealed class BookShipment(IShipmentStore shipments, IPlannerNotifier noti
             first = true;
 
             TenderRecord tender = current.Tenders.Single(t => t.TenderId == input.TenderId);
-            CarrierQuote quote = current.RateShop!.Candidates.First(q => q.Scac == tender.Scac && q.Mode == tender.Mode);
+            RateShopResult rateShop = current.RateShop!;
+            CarrierQuote quote = rateShop.Find(tender.Scac, tender.Mode)
+                ?? throw new InvalidOperationException($"Tender {tender.TenderId}: no quote of {tender.Scac} {tender.Mode} on {input.Order}.");
             var booking = new Booking(tender.TenderId, quote.Scac, quote.CarrierName, quote.Mode, quote.Equipment, quote.Total, "USD", input.At,
                 quote.PickupDay, quote.EstimatedDelivery, input.Response.PickupConfirmation);
+            LateDelivery? late = quote.LateBy is { } lateBy ? LateDeliveries.For(current, quote, lateBy, rateShop.PremiumOf(quote)) : null;
+            ShipmentDecision bookedDecision = new($"booked-{tender.TenderId}", input.At, ShipmentStatus.Booked, "Booked",
+                $"{quote.Scac} ({quote.CarrierName}) accepted tender {tender.TenderId}: {quote.Mode} {quote.Equipment} ${quote.Total:0.00}, " +
+                $"pickup {quote.PickupDay:yyyy-MM-dd}, delivery by {quote.EstimatedDelivery:u}");
             return current with
             {
                 Status = ShipmentStatus.Booked,
                 Booking = booking,
+                Late = late,
                 Tenders = current.Tenders.Select(t => t.TenderId == input.TenderId ? t with { Outcome = TenderOutcomes.Accepted, AnsweredAt = input.At } : t).ToList(),
-                Decisions = [.. current.Decisions, new ShipmentDecision($"booked-{tender.TenderId}", input.At, ShipmentStatus.Booked, "Booked",
-                    $"{quote.Scac} ({quote.CarrierName}) accepted tender {tender.TenderId}: {quote.Mode} {quote.Equipment} ${quote.Total:0.00}, " +
-                    $"pickup {quote.PickupDay:yyyy-MM-dd}, delivery by {quote.EstimatedDelivery:u}")],
+                Decisions = late is null
+                    ? [.. current.Decisions, bookedDecision]
+                    : [.. current.Decisions, bookedDecision, new ShipmentDecision($"late-{tender.TenderId}", input.At, ShipmentStatus.Booked, "Expedited, delivers late", late.Reason)],
                 UpdatedAt = clock.GetUtcNow(),
             };
         });
 
         Booking b = booked.Booking!;
+        if (booked.Late is { } lateDelivery)
+        {
+            await notifier.PublishAsync(PlannerNotification.Create($"{input.Order.PlantId}|{input.Order.OrderId}|late|{b.TenderId}", PlannerNotificationTypes.ShipmentLate,
+                $"plants/{input.Order.PlantId}/orders/{input.Order.OrderId}", input.At,
+                new
+                {
+                    plantId = input.Order.PlantId, orderId = input.Order.OrderId, b.Scac, b.CarrierName, b.Price, b.Currency, b.TenderId,
+                    lateDelivery.RequiredDeliveryBy, lateDelivery.ExpectedDelivery, lateByHours = Math.Round(lateDelivery.LateBy.TotalHours, 1),
+                    lateDelivery.PremiumCost, lateDelivery.Reason,
+                }));
+        }
+
         if (first && catalog.Contract(b.Scac)?.Performance is { } initial)
         {
             await performance.ObserveAsync(b.Scac, initial, deliveredOnTime: null, tenderAccepted: true);
@@ -246,4 +271,16 @@ public sealed class ReportTenderExhausted(IShipmentStore shipments, IPlannerNoti
             new { plantId = input.Order.PlantId, orderId = input.Order.OrderId, tendered = input.Tendered, reason = input.Reason }));
         return true;
     }
+}
+
+/// <summary>How a late booking is described on the shipment and to planners.</summary>
+internal static class LateDeliveries
+{
+    public static LateDelivery For(ShipmentDocument shipment, CarrierQuote quote, TimeSpan lateBy, decimal premium) =>
+        new(shipment.RequiredDeliveryBy!.Value, quote.EstimatedDelivery, lateBy, premium,
+            $"No carrier could deliver by {shipment.RequiredDeliveryBy:u}; {quote.Scac} delivers earliest, {quote.EstimatedDelivery:u} " +
+            $"({Describe(lateBy)} late), ${quote.Total:0.00} — ${premium:0.00} more than the cheapest carrier that could take it. Tell the consignee.");
+
+    public static string Describe(TimeSpan lateBy) =>
+        lateBy.TotalDays >= 1 ? $"{lateBy.TotalDays:0.#} day(s)" : $"{lateBy.TotalHours:0.#} h";
 }

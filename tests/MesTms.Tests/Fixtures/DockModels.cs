@@ -41,7 +41,7 @@ public static class DockModels
     /// <summary>Open one hour a day, starting two hours from now at the earliest: every appointment is at least ~1 h 50 min away.</summary>
     public static string OneHourFromTwoHoursAhead()
     {
-        DateTime start = DateTime.UtcNow.AddHours(2);
+        DateTime start = TestClock.Now.UtcDateTime.AddHours(2);
         var opens = new TimeOnly(start.Hour, 0);
         return Write(opens, opens.Hour == 23 ? TimeOnly.MinValue : opens.AddHours(1));
     }

@@ -6,9 +6,9 @@ namespace MesTms.Tests.Fixtures;
 /// <summary>Builds MES CloudEvents as JSON, valid by default.</summary>
 public static class MesEvents
 {
-    /// <param name="now">The moment the event is sent (default: the real time; a test on a pinned clock passes the app's).</param>
+    /// <param name="now">The moment the event is sent (default: the test run's clock; a test on a pinned clock passes the app's).</param>
     public static JsonObject Completed(string orderId, string plantId = "P100", string lineId = "L3", string? id = null, DateTimeOffset? now = null) =>
-        Completed(orderId, plantId, lineId, id, now ?? DateTimeOffset.UtcNow);
+        Completed(orderId, plantId, lineId, id, now ?? TestClock.Now);
 
     static JsonObject Completed(string orderId, string plantId, string lineId, string? id, DateTimeOffset now) => new()
     {

@@ -16,9 +16,14 @@ public static class PinnedClocks
     public static TheoryData<string> All => [Now, FridayBeforeCutoff, FridayAfterCutoff, SaturdayNoon, EveOfHoliday];
 
     /// <summary>The instant the app's clock starts at (null: real time) and the dock holiday the case needs, if any.</summary>
-    public static (DateTimeOffset? Start, DateOnly? Holiday) Resolve(string name)
+    public static (DateTimeOffset? Start, DateOnly? Holiday) Resolve(string name) => Resolve(name, TestClock.Now);
+
+    /// <summary>As <see cref="Resolve(string)"/>, from the real date (used to set up <see cref="TestClock"/> itself).</summary>
+    public static (DateTimeOffset? Start, DateOnly? Holiday) ResolveFromReal(string name) => Resolve(name, DateTimeOffset.UtcNow);
+
+    static (DateTimeOffset? Start, DateOnly? Holiday) Resolve(string name, DateTimeOffset today)
     {
-        DateOnly friday = Next(DayOfWeek.Friday);
+        DateOnly friday = Next(DayOfWeek.Friday, today);
         return name switch
         {
             Now => (null, null),
@@ -43,9 +48,9 @@ public static class PinnedClocks
         return settings;
     }
 
-    static DateOnly Next(DayOfWeek day)
+    static DateOnly Next(DayOfWeek day, DateTimeOffset today)
     {
-        DateOnly d = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(7);
+        DateOnly d = DateOnly.FromDateTime(today.UtcDateTime).AddDays(7);
         while (d.DayOfWeek != day)
         {
             d = d.AddDays(1);

@@ -47,6 +47,11 @@ public sealed class TestApp : IAsyncDisposable
             // Orders are planned one by one unless a test turns consolidation on.
             ["MesTms:Shipment:Consolidate"] = "false",
         };
+        if (TestClock.Shifted)
+        {
+            overrides["LocalHost:ClockStart"] = TestClock.Now.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         foreach ((string key, string? value) in settings ?? new Dictionary<string, string?>())
         {
             overrides[key] = value;

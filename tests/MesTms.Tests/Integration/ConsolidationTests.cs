@@ -113,7 +113,7 @@ public sealed class ConsolidationTests(EmulatorFixture emulators)
             ["MesTms:Consolidation:DockLeadTime"] = "00:00:00",
         });
         string urgent = NewOrder("URG"), patient = NewOrder("PAT");
-        DateTimeOffset due = DateTimeOffset.UtcNow.AddSeconds(5);
+        DateTimeOffset due = TestClock.Now.AddSeconds(5);
         await app.PostEventsAsync(MesEvents.Batch(
             MesEvents.Completed(urgent).WithPallets(4).WithRequiredDeliveryBy(due),
             MesEvents.Completed(patient).WithPallets(4).WithDestination("DC-CHI-02", "60638")));

@@ -201,7 +201,7 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
     {
         await using TestApp app = await StartAsync(emulators, DockModels.AllDay());
         string cold = NewOrder(), dangerous = NewOrder();
-        DateTimeOffset forecast = DateTimeOffset.UtcNow.AddHours(4);
+        DateTimeOffset forecast = TestClock.Now.AddHours(4);
         JsonObject reefer = MesEvents.Scheduled(cold, forecast);
         reefer["data"]!["temperature"] = new JsonObject { ["minCelsius"] = 2, ["maxCelsius"] = 6 };
         JsonObject hazmat = MesEvents.Scheduled(dangerous, forecast);
@@ -225,7 +225,7 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
             ["MesTms:Shipment:Consolidate"] = "true",
         });
         (string order, _, _) = await ForecastAsync(app, -1);
-        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order).WithPallets(4).WithRequiredDeliveryBy(DateTimeOffset.UtcNow.AddDays(10))));
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order).WithPallets(4).WithRequiredDeliveryBy(TestClock.Now.AddDays(10))));
         ShipmentDocument waiting = await app.WaitForShipmentAsync(order, ShipmentStatus.Consolidating, s => s.DockAppointment is not null);
         DockAppointment door = waiting.DockAppointment!;
         Assert.Equal(DockAppointment.Tentative, door.Status);
@@ -298,11 +298,13 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
     [Fact]
     public async Task A_hold_outliving_the_fee_window_withdraws_the_tender_before_it_and_re_tenders_after_release()
     {
-        // SWFL's contract (sample: free until 24 h before pickup) is longer than the time to pickup: the tender must be
-        // withdrawn at once to avoid the fee, although the default window for carriers without terms is zero.
+        // SWFL's contract window is longer than the time to pickup: the tender must be withdrawn at once to avoid the fee,
+        // although the default window for carriers without terms is zero. The sample's 24 h is not longer than the time to
+        // pickup after Friday's cut-off (Monday is 56 h away), so this test gives SWFL 96 h: true at any hour of any day.
         await using TestApp app = await StartAsync(emulators, DockModels.AllDay(), new()
         {
             ["MesTms:Shipment:CancellationFeeWindow"] = "00:00:00",
+            ["MesTms:Carriers:ContractsPath"] = ContractsWithSwiftlineWindow(96),
         });
         string order = NewOrder();
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
@@ -312,7 +314,7 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
         ShipmentDocument withdrawn = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold, s => s.Booking is null);
         Assert.Equal("withdrawn", Assert.Single(withdrawn.Tenders).Outcome);
         Assert.Contains(withdrawn.Decisions, d => d.Decision == "Tender withdrawn" && d.Reason.Contains("TONU avoided"));
-        Assert.Contains(withdrawn.Decisions, d => d.Decision == "Booked shipment on hold" && d.Reason.Contains("24 h cancellation-fee window of SWFL's contract, TONU $250.00"));
+        Assert.Contains(withdrawn.Decisions, d => d.Decision == "Booked shipment on hold" && d.Reason.Contains("96 h cancellation-fee window of SWFL's contract, TONU $250.00"));
         var carriers = (SimulatedCarrierGateway)app.Service<ICarrierGateway>();
         Assert.Contains(carriers.Received, m => m.Kind == "withdrawal" && m.TenderId == booked.Booking!.TenderId && m.Scac == booked.Booking.Scac);
 
@@ -320,6 +322,18 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
         ShipmentDocument retendered = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment is not null && s.Booking is not null);
         Assert.Contains(".R1.T1", retendered.Booking!.TenderId);
         Assert.Equal(2, retendered.Tenders.Count);
+    }
+
+    /// <summary>The sample contracts with SWFL free to cancel until <paramref name="hours"/> before pickup.</summary>
+    static string ContractsWithSwiftlineWindow(int hours)
+    {
+        string sample = TestApp.WithCarriers()["MesTms:Carriers:ContractsPath"]!;
+        JsonNode contracts = JsonNode.Parse(File.ReadAllText(sample))!;
+        JsonNode swiftline = contracts["carriers"]!.AsArray().Single(c => (string?)c!["scac"] == "SWFL")!;
+        swiftline["cancellation"]!["freeUntilHoursBeforePickup"] = hours;
+        string path = Path.Combine(Path.GetTempPath(), EmulatorFixture.UniqueName("carriers") + ".json");
+        File.WriteAllText(path, contracts.ToJsonString());
+        return path;
     }
 
     [Fact]

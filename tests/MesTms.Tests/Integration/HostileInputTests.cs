@@ -341,6 +341,7 @@ public sealed class EmulatorSupervisionTests
             ["LocalHost:TaskHub"] = EmulatorFixture.UniqueName("hub"),
             ["MesTms:Carriers:ContractsPath"] = "",
             ["MesTms:Shipment:Consolidate"] = "false",
+            ["LocalHost:ClockStart"] = TestClock.Shifted ? TestClock.Now.ToString("O", System.Globalization.CultureInfo.InvariantCulture) : null,
         });
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
         var restarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -106,6 +106,11 @@ public sealed class LocalHostKillTests
             start.ArgumentList.Add(arg);
         }
 
+        if (TestClock.Shifted)
+        {
+            start.ArgumentList.Add($"--LocalHost:ClockStart={TestClock.Now:O}");
+        }
+
         Process process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

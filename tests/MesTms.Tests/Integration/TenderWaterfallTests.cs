@@ -85,21 +85,62 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
     }
 
     [Fact]
-    public async Task A_carrier_that_cannot_deliver_in_time_is_excluded_with_that_reason_and_no_carrier_at_all_escalates()
+    public async Task Late_freight_is_expedited_with_the_carrier_delivering_earliest_marked_late_with_its_premium_and_planners_are_told()
     {
+        // Seattle within 20 h: no carrier's transit time allows it (issue 11, defect 7: this used to end TenderExhausted).
         await using TestApp app = await StartAsync(emulators);
         string order = NewOrder();
         JsonObject completed = MesEvents.Completed(order);
         completed["data"]!["destination"] = new JsonObject { ["locationId"] = "DC-SEA-01", ["postalCode"] = "98108", ["country"] = "US" };
-        completed["data"]!["requiredDeliveryBy"] = DateTimeOffset.UtcNow.AddHours(20).ToString("yyyy-MM-ddTHH:mm:ssZ");
-        completed["data"]!["completedAt"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        completed["data"]!["requiredDeliveryBy"] = TestClock.Now.AddHours(20).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        completed["data"]!["completedAt"] = TestClock.Now.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm:ssZ");
         await app.PostEventsAsync(MesEvents.Batch(completed));
+
+        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
+
+        Assert.Contains(booked.RateShop!.Excluded, e => e.Scac == "HRTL" && e.Reason.StartsWith("cannot deliver by"));
+        CarrierQuote earliest = booked.RateShop.Expedited![0];
+        Assert.Equal(earliest.Scac, booked.Booking!.Scac);
+        Assert.Equal(booked.RateShop.Expedited.Min(q => q.EstimatedDelivery), booked.Booking.EstimatedDelivery);
+        LateDelivery late = Assert.IsType<LateDelivery>(booked.Late);
+        Assert.Equal(booked.Booking.EstimatedDelivery - booked.RequiredDeliveryBy!.Value, late.LateBy);
+        Assert.True(late.LateBy > TimeSpan.Zero);
+        Assert.Equal(earliest.Total - booked.RateShop.Expedited.Min(q => q.Total), late.PremiumCost);
+        Assert.Contains(booked.Decisions, d => d.Decision == "Rate shopped" && d.Reason.Contains("expediting"));
+        Assert.Contains(booked.Decisions, d => d.Decision == "Expedited, delivers late" && d.Reason.Contains("late"));
+        JsonElement notice = Assert.Single(await NotificationsAsync(app, "mestms.shipment.late.v1", order));
+        Assert.Equal(late.PremiumCost, notice.GetProperty("data").GetProperty("premiumCost").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Freight_no_carrier_can_carry_at_all_escalates_as_exhausted()
+    {
+        // No contracted carrier serves Canada: nothing can carry it, late or not.
+        await using TestApp app = await StartAsync(emulators);
+        string order = NewOrder();
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order).WithDestination("DC-MTL-01", "H4T1E3", "CA")));
 
         ShipmentDocument exhausted = await app.WaitForShipmentAsync(order, ShipmentStatus.TenderExhausted);
 
         Assert.Empty(exhausted.Tenders);
-        Assert.Contains(exhausted.RateShop!.Excluded, e => e.Scac == "HRTL" && e.Reason.StartsWith("cannot deliver by"));
+        Assert.Null(exhausted.Late);
+        Assert.Null(exhausted.RateShop!.Expedited);
         Assert.Contains("No carrier can take this shipment", exhausted.Decisions[^1].Reason);
+        Assert.Single(await NotificationsAsync(app, "mestms.tender.exhausted.v1", order));
+    }
+
+    static async Task<List<JsonElement>> NotificationsAsync(TestApp app, string type, string orderId)
+    {
+        QueryDefinition query = new QueryDefinition("SELECT * FROM c WHERE c.type = @type AND c.data.orderId = @id")
+            .WithParameter("@type", type).WithParameter("@id", orderId);
+        var found = new List<JsonElement>();
+        using FeedIterator<JsonElement> feed = app.Service<CosmosStore>().Notifications.GetItemQueryIterator<JsonElement>(query);
+        while (feed.HasMoreResults)
+        {
+            found.AddRange(await feed.ReadNextAsync());
+        }
+
+        return found;
     }
 
     [Fact]
