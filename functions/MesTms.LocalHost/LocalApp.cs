@@ -42,7 +42,9 @@ public sealed class LocalApp : IAsyncDisposable
     public DurableTaskClient Durable => app.Services.GetRequiredService<DurableTaskClient>();
 
     /// <summary>Builds and starts everything. <paramref name="overrides"/> win over every other configuration source.</summary>
-    public static async Task<LocalApp> StartAsync(string[] args, IReadOnlyDictionary<string, string?>? overrides = null, CancellationToken cancellationToken = default)
+    /// <param name="services">Extra registrations after the app's own (tests: a Cosmos fault injector).</param>
+    public static async Task<LocalApp> StartAsync(string[] args, IReadOnlyDictionary<string, string?>? overrides = null, CancellationToken cancellationToken = default,
+        Action<IServiceCollection>? services = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -105,6 +107,7 @@ public sealed class LocalApp : IAsyncDisposable
             }
 
             builder.Services.AddMesTmsPipeline(builder.Configuration);
+            services?.Invoke(builder.Services);
             var channel = Grpc.Net.Client.GrpcChannel.ForAddress(sidecar.Address);
             builder.Services.AddDurableTaskWorker(worker =>
             {

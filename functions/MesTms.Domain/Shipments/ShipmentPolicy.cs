@@ -24,9 +24,20 @@ public sealed record ShipmentPolicy
     /// </summary>
     public TimeSpan CancellationFeeWindow { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How many times a tender is sent to a carrier whose API fails (5xx, timeout, dropped connection) before the
+    /// waterfall moves on to the next carrier. Kept small: the carrier's answer window is running meanwhile.
+    /// </summary>
+    public int TenderSendAttempts { get; init; } = 3;
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
+        if (TenderSendAttempts is < 1 or > 10)
+        {
+            problems.Add("MesTms:Shipment:TenderSendAttempts must be 1-10");
+        }
+
         if (HoldEscalationAfter <= TimeSpan.Zero || HoldEscalationAfter > TimeSpan.FromDays(30))
         {
             problems.Add("MesTms:Shipment:HoldEscalationAfter must be between 00:00:00.001 and 30.00:00:00");

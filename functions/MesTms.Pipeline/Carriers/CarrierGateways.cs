@@ -3,6 +3,8 @@ using MesTms.Pipeline.Storage;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace MesTms.Pipeline.Carriers;
 
@@ -36,10 +38,16 @@ public static class CarrierWithdrawals
 
 /// <summary>
 /// HTTP adapter: POSTs the tender as JSON to the carrier's endpoint (<c>MesTms:Carriers:Endpoints:{SCAC}</c>);
-/// the carrier answers at <c>POST /api/tenders/{tenderId}/response</c>.
+/// the carrier answers at <c>POST /api/tenders/{tenderId}/response</c>. Calls go through a per-carrier resilience
+/// pipeline (timeout, circuit breaker; see <see cref="CarrierHttpOptions"/>): a failing call throws
+/// <see cref="HttpRequestException"/> for the activity to retry, a carrier whose circuit is open is reported
+/// undeliverable at once.
 /// </summary>
 public sealed class HttpCarrierGateway(HttpClient http, CarrierOptions options) : ICarrierGateway
 {
+    /// <summary>The SCAC a request is for: the resilience pipeline (and so the circuit breaker) is chosen per carrier.</summary>
+    public static readonly HttpRequestOptionsKey<string> CarrierKey = new("mestms.carrier");
+
     public async Task<string?> SendAsync(LoadTender tender, CancellationToken cancellationToken = default)
     {
         if (!options.Endpoints.TryGetValue(tender.Scac, out string? endpoint) || !Uri.TryCreate(endpoint, UriKind.Absolute, out Uri? uri))
@@ -47,13 +55,7 @@ public sealed class HttpCarrierGateway(HttpClient http, CarrierOptions options) 
             return $"no tender endpoint configured for {tender.Scac} ({CarrierOptions.Section}:Endpoints:{tender.Scac})";
         }
 
-        using HttpResponseMessage response = await http.PostAsJsonAsync(uri, tender, CosmosStore.Json, cancellationToken);
-        if ((int)response.StatusCode >= 500)
-        {
-            response.EnsureSuccessStatusCode(); // transient: the activity retries
-        }
-
-        return response.IsSuccessStatusCode ? null : $"{tender.Scac} refused the tender message: HTTP {(int)response.StatusCode}";
+        return await CallAsync(tender.Scac, "tender", uri, tender, cancellationToken);
     }
 
     public Task<string?> NotifyAppointmentAsync(CarrierMessage message, CancellationToken cancellationToken = default) =>
@@ -70,13 +72,40 @@ public sealed class HttpCarrierGateway(HttpClient http, CarrierOptions options) 
             return $"no endpoint configured for {message.Scac} ({CarrierOptions.Section}:Endpoints:{message.Scac})";
         }
 
-        using HttpResponseMessage response = await http.PostAsJsonAsync(uri, message, CosmosStore.Json, cancellationToken);
-        if ((int)response.StatusCode >= 500)
+        return await CallAsync(message.Scac, message.Kind, uri, message, cancellationToken);
+    }
+
+    async Task<string?> CallAsync<T>(string scac, string what, Uri uri, T body, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = JsonContent.Create(body, options: CosmosStore.Json) };
+        request.Options.Set(CarrierKey, scac);
+        try
         {
-            response.EnsureSuccessStatusCode();
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (BrokenCircuitException)
+        {
+            return $"{scac}'s API is failing: its circuit is open for up to {options.Http.BreakDuration.TotalSeconds:0} s after repeated errors, so the {what} was not sent";
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw new HttpRequestException($"{scac} did not answer the {what} within {options.Http.CallTimeout.TotalSeconds:0.#} s", e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new HttpRequestException($"{scac}'s API could not be reached for the {what}: {e.Message}", e, e.StatusCode);
         }
 
-        return response.IsSuccessStatusCode ? null : $"{message.Scac} refused the {message.Kind} message: HTTP {(int)response.StatusCode}";
+        using (response)
+        {
+            if ((int)response.StatusCode >= 500)
+            {
+                throw new HttpRequestException($"{scac} answered the {what} with HTTP {(int)response.StatusCode}", null, response.StatusCode);
+            }
+
+            return response.IsSuccessStatusCode ? null : $"{scac} refused the {what} message: HTTP {(int)response.StatusCode}";
+        }
     }
 }
 
@@ -115,8 +144,20 @@ public sealed class SimulatedCarrierGateway(IServiceProvider services, CarrierOp
                     ? new TenderResponse(TenderResponse.Accept, null, tender.Scac,
                         new PickupConfirmation(PickupStart(tender), PickupStart(tender).AddHours(SimulatedPickupWindowHours), $"{tender.Scac}-{(int)(Draw(simulation.Seed + 1, tender.TenderId) * 1_000_000):000000}"))
                     : new TenderResponse(TenderResponse.Decline, "No capacity on this lane", tender.Scac, null);
-                await services.GetRequiredService<TenderResponseService>()
-                    .RecordAsync(tender.TenderId, response, services.GetRequiredService<DurableTaskClient>());
+                // A carrier whose answer gets a 503 tries again, as a real one would: the answer must not be lost.
+                for (int attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        await services.GetRequiredService<TenderResponseService>()
+                            .RecordAsync(tender.TenderId, response, services.GetRequiredService<DurableTaskClient>());
+                        break;
+                    }
+                    catch (Exception e) when (CosmosStore.IsTransient(e) && attempt < 20)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt * attempt)), clock);
+                    }
+                }
             }
             catch (Exception e)
             {

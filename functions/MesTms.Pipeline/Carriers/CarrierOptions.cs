@@ -18,6 +18,55 @@ public sealed class CarrierOptions
 
     /// <summary>Simulated carriers (local runs and tests) instead of the HTTP adapter.</summary>
     public SimulatedCarrierOptions Simulation { get; set; } = new();
+
+    /// <summary>How the HTTP adapter calls carrier APIs (<c>MesTms:Carriers:Http</c>).</summary>
+    public CarrierHttpOptions Http { get; set; } = new();
+}
+
+/// <summary>
+/// Carrier API calls: each has <see cref="CallTimeout"/>; a carrier whose calls keep failing (5xx, timeouts, refused or
+/// dropped connections: <see cref="FailureRatio"/> of at least <see cref="MinimumThroughput"/> calls within
+/// <see cref="SamplingDuration"/>) is not called for <see cref="BreakDuration"/> — its tenders are skipped at once as
+/// undeliverable. The HTTP pipeline never retries: a tender POST is not safe to repeat blindly, so the activity does,
+/// a bounded number of times (<c>MesTms:Shipment:TenderSendAttempts</c>), before the waterfall moves on to the next carrier.
+/// </summary>
+public sealed class CarrierHttpOptions
+{
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public double FailureRatio { get; set; } = 0.5;
+
+    public int MinimumThroughput { get; set; } = 4;
+
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (CallTimeout <= TimeSpan.Zero || CallTimeout > TimeSpan.FromMinutes(5))
+        {
+            problems.Add($"{CarrierOptions.Section}:Http:CallTimeout must be more than 0 and at most 5 minutes");
+        }
+
+        if (FailureRatio is <= 0 or > 1)
+        {
+            problems.Add($"{CarrierOptions.Section}:Http:FailureRatio must be more than 0 and at most 1");
+        }
+
+        if (MinimumThroughput < 2)
+        {
+            problems.Add($"{CarrierOptions.Section}:Http:MinimumThroughput must be at least 2");
+        }
+
+        if (SamplingDuration < TimeSpan.FromMilliseconds(500) || BreakDuration < TimeSpan.FromMilliseconds(500))
+        {
+            problems.Add($"{CarrierOptions.Section}:Http:SamplingDuration and BreakDuration must be at least 0.5 s");
+        }
+
+        return problems;
+    }
 }
 
 /// <summary>

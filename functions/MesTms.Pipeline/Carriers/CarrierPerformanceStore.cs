@@ -4,9 +4,16 @@ using Microsoft.Azure.Cosmos;
 
 namespace MesTms.Pipeline.Carriers;
 
-/// <summary>A carrier's observed service performance as stored (starts from the contract's figures).</summary>
+/// <summary>
+/// A carrier's observed service performance as stored (starts from the contract's figures). <see cref="Recent"/> holds
+/// the ids of the latest observations, so the same outcome reported twice (a retried or repeated activity) counts once.
+/// </summary>
 public sealed record CarrierPerformanceDocument(string Id, decimal OnTimeRate, decimal TenderAcceptanceRate, int Observations, DateTimeOffset UpdatedAt)
 {
+    public const int RecentKept = 2000;
+
+    public IReadOnlyList<string> Recent { get; init; } = [];
+
     public CarrierPerformance ToPerformance() => new(OnTimeRate, TenderAcceptanceRate, Observations);
 }
 
@@ -14,8 +21,11 @@ public interface ICarrierPerformanceStore
 {
     Task<IReadOnlyDictionary<string, CarrierPerformance>> GetAllAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Blends one observed outcome into the carrier's figures (ETag-safe).</summary>
-    Task<CarrierPerformance> ObserveAsync(string scac, CarrierPerformance initial, bool? deliveredOnTime, bool? tenderAccepted, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Blends one observed outcome into the carrier's figures (ETag-safe), once per <paramref name="observationId"/>
+    /// (e.g. <c>{tenderId}|accepted</c>): reporting it again changes nothing.
+    /// </summary>
+    Task<CarrierPerformance> ObserveAsync(string scac, CarrierPerformance initial, string observationId, bool? deliveredOnTime, bool? tenderAccepted, CancellationToken cancellationToken = default);
 }
 
 public sealed class CosmosCarrierPerformanceStore(CosmosStore store, TimeProvider clock) : ICarrierPerformanceStore
@@ -35,12 +45,22 @@ public sealed class CosmosCarrierPerformanceStore(CosmosStore store, TimeProvide
         return all;
     }
 
-    public async Task<CarrierPerformance> ObserveAsync(string scac, CarrierPerformance initial, bool? deliveredOnTime, bool? tenderAccepted, CancellationToken cancellationToken = default)
+    public async Task<CarrierPerformance> ObserveAsync(string scac, CarrierPerformance initial, string observationId, bool? deliveredOnTime, bool? tenderAccepted,
+        CancellationToken cancellationToken = default)
     {
         CarrierPerformanceDocument updated = await OptimisticUpdate.ApplyAsync<CarrierPerformanceDocument>(store.CarrierPerformance, scac, new PartitionKey(scac), current =>
         {
+            // Decided afresh on every attempt: after a concurrent write the re-read document may already hold this observation.
+            if (current is not null && current.Recent.Contains(observationId, StringComparer.Ordinal))
+            {
+                return current;
+            }
+
             CarrierPerformance next = (current?.ToPerformance() ?? initial).Observe(deliveredOnTime, tenderAccepted);
-            return new CarrierPerformanceDocument(scac, next.OnTimeRate, next.TenderAcceptanceRate, next.Observations, clock.GetUtcNow());
+            return new CarrierPerformanceDocument(scac, next.OnTimeRate, next.TenderAcceptanceRate, next.Observations, clock.GetUtcNow())
+            {
+                Recent = [.. (current?.Recent ?? []).TakeLast(CarrierPerformanceDocument.RecentKept - 1), observationId],
+            };
         }, cancellationToken);
         return updated.ToPerformance();
     }

@@ -12,6 +12,8 @@ using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 
 namespace MesTms.Pipeline.Hosting;
 
@@ -65,13 +67,18 @@ public static class PipelineServices
         services.AddSingleton(cosmos);
         services.AddSingleton(notifications);
         services.AddSingleton(policy);
-        services.AddSingleton<CosmosStore>();
+        services.AddSingleton(sp => new CosmosStore(sp.GetRequiredService<CosmosOptions>(), sp.GetServices<Microsoft.Azure.Cosmos.RequestHandler>()));
         services.AddSingleton<IMesEventStore, CosmosMesEventStore>();
         services.AddSingleton<IShipmentStore, CosmosShipmentStore>();
         services.AddSingleton<IQualityHoldStore, CosmosQualityHoldStore>();
         services.TryAddSingleton<IPlannerNotifier, PlannerNotifier>();
         var carriers = new CarrierOptions();
         configuration.GetSection(CarrierOptions.Section).Bind(carriers);
+        if (carriers.Http.Validate() is { Count: > 0 } carrierProblems)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, carrierProblems));
+        }
+
         var plants = new Dictionary<string, PlantOptions>(StringComparer.Ordinal);
         configuration.GetSection(PlantOptions.Section).Bind(plants);
         services.AddSingleton(carriers);
@@ -86,7 +93,18 @@ public static class PipelineServices
         }
         else
         {
-            services.AddHttpClient<HttpCarrierGateway>();
+            // Per carrier (authority): a call timeout and a circuit breaker; no retries here (CarrierHttpOptions).
+            services.AddHttpClient<HttpCarrierGateway>(client => client.Timeout = Timeout.InfiniteTimeSpan)
+                .AddResilienceHandler("carrier-api", builder => builder
+                    .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                    {
+                        FailureRatio = carriers.Http.FailureRatio,
+                        MinimumThroughput = carriers.Http.MinimumThroughput,
+                        SamplingDuration = carriers.Http.SamplingDuration,
+                        BreakDuration = carriers.Http.BreakDuration,
+                    })
+                    .AddTimeout(carriers.Http.CallTimeout))
+                .SelectPipelineBy(_ => request => request.Options.TryGetValue(HttpCarrierGateway.CarrierKey, out string? scac) ? scac : request.RequestUri?.Authority ?? "");
             services.TryAddSingleton<ICarrierGateway>(sp => sp.GetRequiredService<HttpCarrierGateway>());
         }
 

@@ -18,6 +18,12 @@ public sealed class CosmosStore : IDisposable
     readonly CosmosOptions options;
 
     public CosmosStore(CosmosOptions options)
+        : this(options, [])
+    {
+    }
+
+    /// <param name="handlers">Extra SDK request handlers, outermost first (tests inject faults here: 412, 429).</param>
+    public CosmosStore(CosmosOptions options, IEnumerable<RequestHandler> handlers)
     {
         options.Validate();
         this.options = options;
@@ -26,6 +32,10 @@ public sealed class CosmosStore : IDisposable
             UseSystemTextJsonSerializerWithOptions = Json,
             ApplicationName = "mestms",
         };
+        foreach (RequestHandler handler in handlers)
+        {
+            clientOptions.CustomHandlers.Add(handler);
+        }
 
         if (options.Emulator)
         {

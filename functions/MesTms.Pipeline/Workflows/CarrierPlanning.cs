@@ -20,6 +20,11 @@ public static class CarrierPlanning
     internal static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 12, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5)));
 
+    /// <summary>Tender delivery: <see cref="ShipmentPolicy.TenderSendAttempts"/> attempts, 1 s apart, doubling.</summary>
+    static TaskOptions SendRetry(ShipmentPolicy policy) => TaskOptions.FromRetryPolicy(new RetryPolicy(
+        maxNumberOfAttempts: Math.Max(1, policy.TenderSendAttempts), firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2,
+        maxRetryInterval: TimeSpan.FromSeconds(10)));
+
     /// <summary>Carrier answers arrive as <c>TenderResponse:{tenderId}</c>, so an answer to an old tender is never mistaken for the current one.</summary>
     public static string TenderResponseEvent(string tenderId) => $"TenderResponse:{tenderId}";
 
@@ -51,8 +56,18 @@ public static class CarrierPlanning
             string tenderId = TenderId(shipment, revision, attempt);
             DateTimeOffset respondBy = context.CurrentUtcDateTime + policy.TenderResponseTimeout;
             setStatus(ShipmentStatus.Tendering);
-            string? undeliverable = await context.CallActivityAsync<string?>(nameof(SendTender),
-                new SendTenderRequest(shipment, context.InstanceId, tenderId, attempt, candidate, context.CurrentUtcDateTime, respondBy), Retry);
+            string? undeliverable;
+            try
+            {
+                // A carrier API that keeps failing gets a few tries, not the long activity retry: the waterfall moves on.
+                undeliverable = await context.CallActivityAsync<string?>(nameof(SendTender),
+                    new SendTenderRequest(shipment, context.InstanceId, tenderId, attempt, candidate, context.CurrentUtcDateTime, respondBy), SendRetry(policy));
+            }
+            catch (TaskFailedException e)
+            {
+                undeliverable = $"the tender could not be delivered after {policy.TenderSendAttempts} attempt(s): {e.FailureDetails.ErrorMessage}";
+            }
+
             if (undeliverable is not null)
             {
                 await RecordOutcomeAsync(context, shipment, tenderId, candidate, TenderOutcomes.Undeliverable, undeliverable);

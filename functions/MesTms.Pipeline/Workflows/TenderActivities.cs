@@ -153,15 +153,12 @@ public sealed class RecordTenderOutcome(IShipmentStore shipments, ICarrierPerfor
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, TenderOutcomeRequest input)
     {
-        bool appended = false;
         await shipments.UpdateAsync(input.Order, current =>
         {
             if (current!.Decisions.Any(d => d.Key == $"outcome-{input.TenderId}"))
             {
                 return current;
             }
-
-            appended = true;
 
             return current with
             {
@@ -172,10 +169,11 @@ public sealed class RecordTenderOutcome(IShipmentStore shipments, ICarrierPerfor
             };
         });
 
-        // A decline or a missed deadline counts against the carrier's tender acceptance (once per tender).
-        if (appended && TenderOutcomes.IsRefusal(input.Outcome) && catalog.Contract(input.Scac)?.Performance is { } initial)
+        // A decline or a missed deadline counts against the carrier's tender acceptance, once per tender: the store dedupes
+        // by tender id, so a retried activity (or one whose first run wrote the shipment and then failed) counts it once.
+        if (TenderOutcomes.IsRefusal(input.Outcome) && catalog.Contract(input.Scac)?.Performance is { } initial)
         {
-            await performance.ObserveAsync(input.Scac, initial, deliveredOnTime: null, tenderAccepted: false);
+            await performance.ObserveAsync(input.Scac, initial, $"{input.TenderId}|refused", deliveredOnTime: null, tenderAccepted: false);
         }
 
         return true;
@@ -188,15 +186,12 @@ public sealed class BookShipment(IShipmentStore shipments, IPlannerNotifier noti
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, BookShipmentRequest input)
     {
-        bool first = false;
         ShipmentDocument booked = await shipments.UpdateAsync(input.Order, current =>
         {
             if (current!.Booking is not null)
             {
                 return current;
             }
-
-            first = true;
 
             TenderRecord tender = current.Tenders.Single(t => t.TenderId == input.TenderId);
             RateShopResult rateShop = current.RateShop!;
@@ -234,9 +229,9 @@ public sealed class BookShipment(IShipmentStore shipments, IPlannerNotifier noti
                 }));
         }
 
-        if (first && catalog.Contract(b.Scac)?.Performance is { } initial)
+        if (b.TenderId == input.TenderId && catalog.Contract(b.Scac)?.Performance is { } initial)
         {
-            await performance.ObserveAsync(b.Scac, initial, deliveredOnTime: null, tenderAccepted: true);
+            await performance.ObserveAsync(b.Scac, initial, $"{b.TenderId}|accepted", deliveredOnTime: null, tenderAccepted: true);
         }
 
         await notifier.PublishAsync(PlannerNotification.Create($"{input.Order.PlantId}|{input.Order.OrderId}|booked|{b.TenderId}", PlannerNotificationTypes.ShipmentBooked,

@@ -26,7 +26,7 @@ public sealed class TestApp : IAsyncDisposable
     public string DatabaseName { get; }
 
     public static async Task<TestApp> StartAsync(EmulatorFixture emulators, string backend = "InMemory", string? taskHub = null,
-        string? database = null, IReadOnlyDictionary<string, string?>? settings = null)
+        string? database = null, IReadOnlyDictionary<string, string?>? settings = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         database ??= EmulatorFixture.UniqueName("db");
         var overrides = new Dictionary<string, string?>
@@ -57,7 +57,7 @@ public sealed class TestApp : IAsyncDisposable
             overrides[key] = value;
         }
 
-        return new TestApp(await LocalApp.StartAsync([], overrides), database);
+        return new TestApp(await LocalApp.StartAsync([], overrides, services: services), database);
     }
 
     /// <summary>
