@@ -92,10 +92,10 @@ public sealed class TestApp : IAsyncDisposable
     public Task<HttpResponseMessage> PostEventsAsync(string json) =>
         Http.PostAsync("api/events/mes", new StringContent(json, System.Text.Encoding.UTF8, "application/cloudevents-batch+json"));
 
-    /// <summary>Polls the planner API until the shipment reaches <paramref name="status"/> (or fails after 30 s).</summary>
-    public async Task<ShipmentDocument> WaitForShipmentAsync(string orderId, string status, Func<ShipmentDocument, bool>? also = null)
+    /// <summary>Polls the planner API until the shipment reaches <paramref name="status"/> (or fails after <paramref name="within"/>, default 30 s).</summary>
+    public async Task<ShipmentDocument> WaitForShipmentAsync(string orderId, string status, Func<ShipmentDocument, bool>? also = null, TimeSpan? within = null)
     {
-        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        DateTime deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
         ShipmentDocument? last = null;
         while (DateTime.UtcNow < deadline)
         {
