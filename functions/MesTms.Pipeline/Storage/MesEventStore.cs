@@ -45,6 +45,12 @@ public sealed record MesEventRecord
 
     /// <summary>Seconds to keep the record (Cosmos TTL).</summary>
     public int? Ttl { get; init; }
+
+    /// <summary>
+    /// This record is also the order's completion claim (<see cref="CosmosMesEventStore"/>: one document per order holds the
+    /// first completion event, written once): <see cref="EventId"/> owns the order's workflow. Kept for good (no TTL).
+    /// </summary>
+    public bool ClaimsCompletion { get; init; }
 }
 
 public interface IMesEventStore
@@ -62,6 +68,9 @@ public interface IMesEventStore
 
     Task<MesEventRecord?> GetAcceptedAsync(string eventId, CancellationToken cancellationToken = default);
 
+    /// <summary>The completion event <paramref name="eventId"/> of <paramref name="order"/> as recorded (one point read).</summary>
+    Task<MesEventRecord?> GetCompletionAsync(OrderKey order, string eventId, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Claims an order's completion for one event: the first claimant wins for good, on every backend and under
     /// any concurrency. Returns the id of the event that owns the completion.
@@ -69,6 +78,13 @@ public interface IMesEventStore
     Task<string> ClaimCompletionAsync(OrderKey order, string eventId, CancellationToken cancellationToken = default);
 }
 
+/// <summary>
+/// Event records in the <c>events</c> container, one write per accepted event. A completion is recorded under its order
+/// (<c>completion-{hash of plant|order}</c>), so the same write records the event and claims the order's workflow for it;
+/// a redelivery conflicts and reads it back; a second, different completion of the order is recorded under its own id.
+/// Other events are recorded under their event id. Routes are patched onto records, except onto completion claims: there
+/// a started workflow is the mark, looked up on redelivery, which saves the write.
+/// </summary>
 public sealed class CosmosMesEventStore(CosmosStore store, TimeProvider clock) : IMesEventStore
 {
     public const int MaxRawEventChars = 32 * 1024;
@@ -91,6 +107,23 @@ public sealed class CosmosMesEventStore(CosmosStore store, TimeProvider clock) :
             Ttl = store.EventTimeToLiveSeconds,
         };
 
+        if (mesEvent is ProductionCompletedEvent)
+        {
+            var claim = record with { Id = CompletionIdFor(mesEvent.Order), ClaimsCompletion = true, Ttl = null };
+            (MesEventRecord stored, bool created) = await CreateOrReadAsync(claim, cancellationToken);
+            if (created || stored.EventId == mesEvent.Id)
+            {
+                return (stored with { ClaimsCompletion = true }, created);
+            }
+
+            // Another completion event owns the order (or an old-layout claim holds it): record this one under its own id.
+        }
+
+        return await CreateOrReadAsync(record, cancellationToken);
+    }
+
+    async Task<(MesEventRecord Record, bool Created)> CreateOrReadAsync(MesEventRecord record, CancellationToken cancellationToken)
+    {
         try
         {
             ItemResponse<MesEventRecord> created = await store.Events.CreateItemAsync(record, new PartitionKey(record.Id), cancellationToken: cancellationToken);
@@ -105,8 +138,10 @@ public sealed class CosmosMesEventStore(CosmosStore store, TimeProvider clock) :
     }
 
     public Task MarkRoutedAsync(MesEventRecord record, string route, DateTimeOffset routedAt, CancellationToken cancellationToken = default) =>
-        store.Events.PatchItemAsync<MesEventRecord>(record.Id, new PartitionKey(record.Id),
-            [PatchOperation.Set("/route", route), PatchOperation.Set("/routedAt", routedAt)], cancellationToken: cancellationToken);
+        record.ClaimsCompletion
+            ? Task.CompletedTask
+            : store.Events.PatchItemAsync<MesEventRecord>(record.Id, new PartitionKey(record.Id),
+                [PatchOperation.Set("/route", route), PatchOperation.Set("/routedAt", routedAt)], cancellationToken: cancellationToken);
 
     public async Task<MesEventRecord> RecordRejectedAsync(string rawEvent, string? eventId, string? type, string? source, string? subject,
         IReadOnlyList<FieldError> errors, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
@@ -157,28 +192,38 @@ public sealed class CosmosMesEventStore(CosmosStore store, TimeProvider clock) :
         return OptimisticUpdate.ReadOrDefaultAsync<MesEventRecord>(store.Events, id, new PartitionKey(id), cancellationToken);
     }
 
+    public async Task<MesEventRecord?> GetCompletionAsync(OrderKey order, string eventId, CancellationToken cancellationToken = default)
+    {
+        string id = CompletionIdFor(order);
+        MesEventRecord? claim = await OptimisticUpdate.ReadOrDefaultAsync<MesEventRecord>(store.Events, id, new PartitionKey(id), cancellationToken);
+        // Records written before completions were claimed in one write sit under the event id.
+        return claim is { Data: not null } && claim.EventId == eventId ? claim : await GetAcceptedAsync(eventId, cancellationToken);
+    }
+
     public async Task<string> ClaimCompletionAsync(OrderKey order, string eventId, CancellationToken cancellationToken = default)
     {
+        string id = CompletionIdFor(order);
+        if (await OptimisticUpdate.ReadOrDefaultAsync<MesEventRecord>(store.Events, id, new PartitionKey(id), cancellationToken) is { EventId: { } owner })
+        {
+            return owner;
+        }
+
         var claim = new MesEventRecord
         {
-            Id = "completion-" + Hash(order.DocumentId),
+            Id = id,
             EventId = eventId,
             Status = "CompletionClaim",
             PlantId = order.PlantId,
             OrderId = order.OrderId,
             ReceivedAt = clock.GetUtcNow(),
+            ClaimsCompletion = true,
         };
-        try
-        {
-            await store.Events.CreateItemAsync(claim, new PartitionKey(claim.Id), cancellationToken: cancellationToken);
-            return eventId;
-        }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
-        {
-            MesEventRecord? owner = await OptimisticUpdate.ReadOrDefaultAsync<MesEventRecord>(store.Events, claim.Id, new PartitionKey(claim.Id), cancellationToken);
-            return owner?.EventId ?? throw new InvalidOperationException($"Completion claim of {order} conflicted but cannot be read.");
-        }
+        (MesEventRecord stored, _) = await CreateOrReadAsync(claim, cancellationToken);
+        return stored.EventId ?? throw new InvalidOperationException($"Completion claim of {order} has no event id.");
     }
+
+    /// <summary>The id of the record that holds an order's first completion event (and so claims its workflow).</summary>
+    public static string CompletionIdFor(OrderKey order) => "completion-" + Hash(order.DocumentId);
 
     /// <summary>
     /// The Cosmos id of an event record. An event id may be any text of up to 128 characters; only plain ones

@@ -20,11 +20,15 @@ public sealed class MesEventRouter(IMesEventStore events, IQualityHoldStore hold
     static readonly OrchestrationRuntimeStatus[] AnyStatus = Enum.GetValues<OrchestrationRuntimeStatus>()
         .Where(s => StartOrchestrationOptionsExtensions.ValidDedupeStatuses.Contains(s)).ToArray();
 
-    public async Task<string> RouteAsync(MesEvent mesEvent, DateTimeOffset acceptedAt, DurableTaskClient durable, CancellationToken cancellationToken)
+    /// <param name="claimed">
+    /// True when the event's record was written just now as the order's completion claim: nobody else owns the order and no
+    /// workflow can exist yet, so it is started without looking first.
+    /// </param>
+    public async Task<string> RouteAsync(MesEvent mesEvent, DateTimeOffset acceptedAt, DurableTaskClient durable, CancellationToken cancellationToken, bool claimed = false)
     {
         return mesEvent switch
         {
-            ProductionCompletedEvent completed => await StartShipmentAsync(completed, acceptedAt, durable, cancellationToken),
+            ProductionCompletedEvent completed => await StartShipmentAsync(completed, acceptedAt, durable, claimed, cancellationToken),
             QualityHoldPlacedEvent placed => await ChangeHoldsAsync(placed.Order, durable,
                 ledger => ledger.Place(placed.Data.HoldId, placed.Data.Reason, placed.Data.PlacedAt), $"hold {placed.Data.HoldId} placed", cancellationToken),
             QualityHoldReleasedEvent released => await ChangeHoldsAsync(released.Order, durable,
@@ -35,23 +39,27 @@ public sealed class MesEventRouter(IMesEventStore events, IQualityHoldStore hold
         };
     }
 
-    async Task<string> StartShipmentAsync(ProductionCompletedEvent completed, DateTimeOffset acceptedAt, DurableTaskClient durable, CancellationToken cancellationToken)
+    async Task<string> StartShipmentAsync(ProductionCompletedEvent completed, DateTimeOffset acceptedAt, DurableTaskClient durable, bool claimed,
+        CancellationToken cancellationToken)
     {
         OrderKey order = completed.Order;
         string instanceId = order.ShipmentInstanceId;
 
         // One completion per order starts its workflow. The claim in Cosmos settles races between two different
         // completion events (some Durable backends replace a running instance despite dedupe statuses).
-        string owner = await events.ClaimCompletionAsync(order, completed.Id, cancellationToken);
-        if (owner != completed.Id)
+        if (!claimed)
         {
-            return $"duplicate completion: order {order} was already completed by event {owner}";
-        }
+            string owner = await events.ClaimCompletionAsync(order, completed.Id, cancellationToken);
+            if (owner != completed.Id)
+            {
+                return $"duplicate completion: order {order} was already completed by event {owner}";
+            }
 
-        OrchestrationMetadata? existing = await durable.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
-        if (existing is not null)
-        {
-            return $"shipment workflow {instanceId} already started ({existing.RuntimeStatus})";
+            OrchestrationMetadata? existing = await durable.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+            if (existing is not null)
+            {
+                return $"shipment workflow {instanceId} already started ({existing.RuntimeStatus})";
+            }
         }
 
         var input = new ShipmentWorkflowInput(order, completed.Id, acceptedAt, policy, ShipmentWorkflowProgress.Start);

@@ -18,7 +18,7 @@ public sealed class RegisterShipment(IMesEventStore events, IShipmentStore shipm
 {
     public override async Task<QualityHoldSnapshot> RunAsync(TaskActivityContext context, RegisterShipmentRequest input)
     {
-        MesEventRecord record = await events.GetAcceptedAsync(input.SourceEventId)
+        MesEventRecord record = await events.GetCompletionAsync(input.Order, input.SourceEventId)
             ?? throw new InvalidOperationException($"Completion event {input.SourceEventId} of {input.Order} is not recorded.");
         ProductionCompleted completed = record.Data?.Deserialize<ProductionCompleted>(CosmosStore.Json)
             ?? throw new InvalidOperationException($"Completion event {input.SourceEventId} of {input.Order} has no data.");
