@@ -8,8 +8,10 @@ using Azure.Messaging;
 using Azure.Messaging.EventGrid;
 using MesTms.Pipeline.Storage;
 
-// dotnet run --project tests/MesTms.LoadTool -c Release -- [--url http://127.0.0.1:7071] [--events 1000] [--batch 50] [--parallel 4] [--rate events/s] [--due-days 7]
-// Publishes N distinct production-completed events (in Event Grid batches) to a running bridge, waits until every
+// dotnet run --project tests/MesTms.LoadTool -c Release -- [--url http://127.0.0.1:7071] [--events 1000] [--batch 50] [--parallel 4] [--rate events/s]
+//     [--due-days 7] [--redeliver 0.3] [--wait-minutes 10]
+// Publishes N distinct production-completed events (in Event Grid batches) to a running bridge — with --redeliver F, also
+// F × N redeliveries of random events among them, everything shuffled, as Event Grid's at-least-once delivery would — waits until every
 // shipment has been recorded ready to ship (readyAt), and prints the latency from "event accepted" (the shipment's acceptedAt) to
 // "shipment document written" (createdAt) and to "ready to ship" (readyAt), as median / p99 / max.
 var options = LoadOptions.Parse(args);
@@ -17,6 +19,14 @@ using var http = new HttpClient { BaseAddress = options.Url, Timeout = TimeSpan.
 var publisher = new EventGridPublisherClient(new Uri(options.Url, "api/events/mes"), new AzureKeyCredential(options.Key));
 string run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture) + Random.Shared.Next(100, 999);
 List<string> orders = Enumerable.Range(0, options.Events).Select(i => $"LT-{run}-{i:00000}").ToList();
+var shuffle = new Random(options.Events);
+List<CloudEvent> originals = orders.Select(o => CompletedEvent(options.Plant, o, options.DueDays)).ToList();
+List<CloudEvent> deliveries = [.. originals, .. Enumerable.Range(0, (int)Math.Round(options.Redeliver * options.Events)).Select(_ => originals[shuffle.Next(originals.Count)])];
+if (options.Redeliver > 0)
+{
+    deliveries = [.. deliveries.OrderBy(_ => shuffle.Next())];
+    Console.WriteLine($"{deliveries.Count - originals.Count} redeliveries mixed in, shuffled");
+}
 
 Console.WriteLine(options.Rate is { } r
     ? $"Publishing {options.Events} events to {options.Url} in batches of {options.Batch} at {r} events/s..."
@@ -28,7 +38,7 @@ if (options.Rate is { } rate)
     TimeSpan interval = TimeSpan.FromSeconds(options.Batch / rate);
     var sends = new List<Task>();
     int sent = 0;
-    foreach (string[] chunk in orders.Chunk(options.Batch))
+    foreach (CloudEvent[] chunk in deliveries.Chunk(options.Batch))
     {
         TimeSpan due = interval * sent++;
         if (due > wall.Elapsed)
@@ -36,22 +46,22 @@ if (options.Rate is { } rate)
             await Task.Delay(due - wall.Elapsed);
         }
 
-        sends.Add(publisher.SendEventsAsync(chunk.Select(o => CompletedEvent(options.Plant, o, options.DueDays))));
+        sends.Add(publisher.SendEventsAsync(chunk));
     }
 
     await Task.WhenAll(sends);
 }
 else
 {
-    await Parallel.ForEachAsync(orders.Chunk(options.Batch), new ParallelOptions { MaxDegreeOfParallelism = options.Parallel }, async (chunk, ct) =>
-        await publisher.SendEventsAsync(chunk.Select(o => CompletedEvent(options.Plant, o, options.DueDays)), ct));
+    await Parallel.ForEachAsync(deliveries.Chunk(options.Batch), new ParallelOptions { MaxDegreeOfParallelism = options.Parallel }, async (chunk, ct) =>
+        await publisher.SendEventsAsync(chunk, ct));
 }
 
 TimeSpan published = wall.Elapsed;
 Console.WriteLine($"Published in {published.TotalSeconds:0.0} s; waiting for shipments...");
 
 var done = new Dictionary<string, ShipmentDocument>();
-DateTime deadline = DateTime.UtcNow.AddMinutes(10);
+DateTime deadline = DateTime.UtcNow.AddMinutes(options.WaitMinutes);
 while (done.Count < orders.Count && DateTime.UtcNow < deadline)
 {
     List<string> pending = orders.Where(o => !done.ContainsKey(o)).ToList();
@@ -86,6 +96,11 @@ while (done.Count < orders.Count && DateTime.UtcNow < deadline)
 }
 
 Console.WriteLine($"{done.Count} of {orders.Count} shipments ready; wall time {wall.Elapsed.TotalSeconds:0.0} s");
+// One workflow per order, even with redeliveries: each shipment was registered once, from its order's one event.
+int twice = done.Values.Count(d => d.Decisions.Count(x => x.Key == "received") != 1);
+Dictionary<string, string> eventOf = originals.ToDictionary(e => e.Subject!["orders/".Length..], e => e.Id);
+int foreign = done.Values.Count(d => d.SourceEventId != eventOf[d.OrderId]);
+Console.WriteLine($"one shipment per order: {done.Count - twice - foreign} of {done.Count} ({twice} registered more than once, {foreign} from another event)");
 if (done.Count == 0)
 {
     return 1;
@@ -143,7 +158,8 @@ static CloudEvent CompletedEvent(string plant, string order, int dueDays)
     };
 }
 
-sealed record LoadOptions(Uri Url, int Events, int Batch, int Parallel, string Plant, string Key, double? Rate = null, int DueDays = 7)
+sealed record LoadOptions(Uri Url, int Events, int Batch, int Parallel, string Plant, string Key, double? Rate = null, int DueDays = 7, double Redeliver = 0,
+    int WaitMinutes = 10)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -161,7 +177,9 @@ sealed record LoadOptions(Uri Url, int Events, int Batch, int Parallel, string P
                 "--key" => o with { Key = value },
                 "--rate" => o with { Rate = Positive(value, "--rate") },
                 "--due-days" => o with { DueDays = Positive(value, "--due-days") },
-                _ => throw new ArgumentException($"Unknown option {args[i]} (use --url, --events, --batch, --parallel, --rate, --plant, --key, --due-days)"),
+                "--redeliver" => o with { Redeliver = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f is >= 0 and <= 10 ? f : throw new ArgumentException("--redeliver must be a fraction from 0 to 10") },
+                "--wait-minutes" => o with { WaitMinutes = Positive(value, "--wait-minutes") },
+                _ => throw new ArgumentException($"Unknown option {args[i]} (use --url, --events, --batch, --parallel, --rate, --plant, --key, --due-days, --redeliver, --wait-minutes)"),
             };
             i++;
         }
