@@ -7,25 +7,8 @@ using Microsoft.Extensions.Hosting;
 FunctionsApplicationBuilder builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddMesTmsPipeline(builder.Configuration);
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.RegisterShipment>();
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ReadQualityHolds>();
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.RecordShipmentDecision>();
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.EscalateQualityHold>();
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.RateShipment>();
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.SendTender>();
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.RecordTenderOutcome>();
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.BookShipment>();
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ReportTenderExhausted>();
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.PrepareLoadShipment>();
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ApplyLoadOutcome>();
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.WithdrawLoadPlan>();
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ReadLoadSnapshot>();
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ApplyActualCompletion>();
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ScheduleDock>();
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.SuspendBookingForHold>();
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.WithdrawOpenTender>();
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.ReleaseForecastDoorForHold>();
-builder.Services.AddSingleton<MesTms.Pipeline.Workflows.WithdrawTenderForHold>();
+// Every activity the triggers run, from the one task list (WorkflowTasks).
+builder.Services.AddMesTmsActivities();
 
 IHost host = builder.Build();
 await host.Services.GetRequiredService<CosmosStore>().EnsureCreatedAsync();

@@ -115,32 +115,32 @@ public static class PipelineServices
         return services;
     }
 
-    /// <summary>Registers every orchestrator and activity with a Durable Task worker (local host and tests).</summary>
+    /// <summary>Registers every orchestrator and activity of <see cref="WorkflowTasks.All"/> with a Durable Task worker (local host and tests).</summary>
     public static DurableTaskRegistry AddMesTmsWorkflows(this DurableTaskRegistry registry)
     {
-        registry.AddOrchestrator<ShipmentOrchestration>();
-        registry.AddActivity<RegisterShipment>();
-        registry.AddActivity<ReadQualityHolds>();
-        registry.AddActivity<RecordShipmentDecision>();
-        registry.AddActivity<EscalateQualityHold>();
-        registry.AddActivity<RateShipment>();
-        registry.AddActivity<SendTender>();
-        registry.AddActivity<RecordTenderOutcome>();
-        registry.AddActivity<BookShipment>();
-        registry.AddActivity<ReportTenderExhausted>();
-        registry.AddActivity<WithdrawOpenTender>();
-        registry.AddOrchestrator<LoadOrchestration>();
-        registry.AddActivity<ConsolidateOrder>();
-        registry.AddActivity<WithdrawFromLoad>();
-        registry.AddActivity<PrepareLoadShipment>();
-        registry.AddActivity<ApplyLoadOutcome>();
-        registry.AddActivity<WithdrawLoadPlan>();
-        registry.AddActivity<ReadLoadSnapshot>();
-        registry.AddActivity<ApplyActualCompletion>();
-        registry.AddActivity<ScheduleDock>();
-        registry.AddActivity<SuspendBookingForHold>();
-        registry.AddActivity<ReleaseForecastDoorForHold>();
-        registry.AddActivity<WithdrawTenderForHold>();
+        foreach (WorkflowTask task in WorkflowTasks.All)
+        {
+            if (task.Kind == WorkflowTaskKind.Orchestrator)
+            {
+                registry.AddOrchestrator(task.Name, task.Type);
+            }
+            else
+            {
+                registry.AddActivity(task.Name, task.Type);
+            }
+        }
+
         return registry;
+    }
+
+    /// <summary>Every activity of <see cref="WorkflowTasks.All"/> as a singleton, for hosts whose triggers resolve them (Functions).</summary>
+    public static IServiceCollection AddMesTmsActivities(this IServiceCollection services)
+    {
+        foreach (WorkflowTask task in WorkflowTasks.All.Where(t => t.Kind == WorkflowTaskKind.Activity))
+        {
+            services.TryAddSingleton(task.Type);
+        }
+
+        return services;
     }
 }

@@ -320,6 +320,27 @@ public sealed class HostileInputTests(EmulatorFixture emulators)
         Assert.Equal(HttpStatusCode.NotFound, (await app.Http.GetAsync("api/schemas/nothing.json")).StatusCode);
     }
 
+    // ------------------------------------------------------------------ siblings: the planner and carrier APIs' JSON bodies
+
+    [Theory]
+    [InlineData("api/shipments/PO-1/holds/QH-1/release", "{\"releasedBy\":\"\\ud800\",\"reason\":\"re-inspected\"}")]
+    [InlineData("api/shipments/PO-1/holds/QH-1/release", "{\"releasedBy\":12,\"reason\":[]}")]
+    [InlineData("api/shipments/PO-1/holds/QH-1/release", "[1,2]")]
+    [InlineData("api/shipments/PO-1/holds/QH-1/release", "{\"releasedBy\":\"a\",\"reason\":\"b\",\"plantId\":{}}")]
+    [InlineData("api/tenders/P100.PO-1.T1/response", "{\"decision\":\"accept\",\"scac\":\"\\udfff\"}")]
+    [InlineData("api/tenders/P100.PO-1.T1/response", "{\"decision\":true}")]
+    [InlineData("api/tenders/P100.PO-1.T1/response", "{\"decision\":\"accept\",\"pickupConfirmation\":{\"pickupFrom\":\"soon\"}}")]
+    [InlineData("api/tenders/P100.PO-1.T1/response", "")]
+    public async Task A_hostile_JSON_body_on_the_planner_or_carrier_API_answers_400_not_500(string path, string body)
+    {
+        await using TestApp app = await TestApp.StartAsync(emulators);
+
+        HttpResponseMessage response = await app.Http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     static int IndexOf(byte[] haystack, ReadOnlySpan<byte> needle) => haystack.AsSpan().IndexOf(needle);
 }
 
