@@ -18,12 +18,17 @@ public enum DurableBackendKind
 /// <summary>Creates the DurableTask.Core orchestration service behind the local gRPC sidecar.</summary>
 public static class DurableBackend
 {
+    /// <summary>Orchestration and activity work items the in-memory backend runs at once.</summary>
+    public const int InMemoryConcurrency = 256;
+
     public static async Task<IOrchestrationService> CreateAsync(
         DurableBackendKind kind, string taskHub, string? storageConnectionString, ILoggerFactory loggerFactory)
     {
         if (kind == DurableBackendKind.InMemory)
         {
-            return new InMemoryOrchestrationService(loggerFactory);
+            // Its own cap is the processor count (2 here), with a 500 ms sleep at the cap: lift it like the Azure Storage one.
+            return new SidecarCompatibleOrchestrationService(new InMemoryOrchestrationService(loggerFactory), normalizeSubOrchestrations: false,
+                maxConcurrentWorkItems: InMemoryConcurrency);
         }
 
         if (string.IsNullOrWhiteSpace(storageConnectionString))

@@ -9,8 +9,11 @@ namespace MesTms.LocalHost.Durable;
 /// <c>GrpcSubOrchestrationInstanceCreatedEvent</c> is replaced by a plain <see cref="SubOrchestrationInstanceCreatedEvent"/>
 /// before history is written. Azure Storage stores history rows by the event's concrete type; the sidecar's
 /// subclass is written without an <c>EventType</c> column, cannot be read back, and the parent then waits forever.
+/// With <paramref name="maxConcurrentWorkItems"/> it also replaces the backend's concurrency: the in-memory backend offers
+/// only <c>Environment.ProcessorCount</c> work items at once and the dispatcher sleeps 500 ms at that cap, which made the
+/// "fast" in-memory local host slower than Azurite (DESIGN §3).
 /// </summary>
-public sealed class SidecarCompatibleOrchestrationService(IOrchestrationService inner)
+public sealed class SidecarCompatibleOrchestrationService(IOrchestrationService inner, bool normalizeSubOrchestrations = true, int? maxConcurrentWorkItems = null)
     : IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServicePurgeClient, IOrchestrationServiceQueryClient
 {
     readonly IOrchestrationServiceClient client = inner as IOrchestrationServiceClient
@@ -20,8 +23,12 @@ public sealed class SidecarCompatibleOrchestrationService(IOrchestrationService 
         IList<TaskMessage> outboundMessages, IList<TaskMessage> orchestratorMessages, IList<TaskMessage> timerMessages,
         TaskMessage continuedAsNewMessage, OrchestrationState orchestrationState)
     {
-        Normalize(newOrchestrationRuntimeState.NewEvents);
-        Normalize(newOrchestrationRuntimeState.Events);
+        if (normalizeSubOrchestrations)
+        {
+            Normalize(newOrchestrationRuntimeState.NewEvents);
+            Normalize(newOrchestrationRuntimeState.Events);
+        }
+
         return inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages,
             timerMessages, continuedAsNewMessage, orchestrationState);
     }
@@ -51,13 +58,13 @@ public sealed class SidecarCompatibleOrchestrationService(IOrchestrationService 
     // Everything else is forwarded unchanged.
     public int TaskOrchestrationDispatcherCount => inner.TaskOrchestrationDispatcherCount;
 
-    public int MaxConcurrentTaskOrchestrationWorkItems => inner.MaxConcurrentTaskOrchestrationWorkItems;
+    public int MaxConcurrentTaskOrchestrationWorkItems => maxConcurrentWorkItems ?? inner.MaxConcurrentTaskOrchestrationWorkItems;
 
     public BehaviorOnContinueAsNew EventBehaviourForContinueAsNew => inner.EventBehaviourForContinueAsNew;
 
     public int TaskActivityDispatcherCount => inner.TaskActivityDispatcherCount;
 
-    public int MaxConcurrentTaskActivityWorkItems => inner.MaxConcurrentTaskActivityWorkItems;
+    public int MaxConcurrentTaskActivityWorkItems => maxConcurrentWorkItems ?? inner.MaxConcurrentTaskActivityWorkItems;
 
     public Task StartAsync() => inner.StartAsync();
 
