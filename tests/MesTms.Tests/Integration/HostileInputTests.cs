@@ -81,14 +81,7 @@ public sealed class HostileInputTests(EmulatorFixture emulators)
         string good = NewOrder(), bad = NewOrder();
         JsonObject hostile = MesEvents.Completed(bad);
         string marker = "SURROGATE-" + Guid.NewGuid().ToString("N")[..6];
-        JsonNode parent = hostile;
-        string[] parts = field.Split('.');
-        foreach (string part in parts[..^1])
-        {
-            parent = parent[part]!;
-        }
-
-        parent[parts[^1]] = marker;
+        Set(hostile, field, marker);
         string json = MesEvents.Batch(MesEvents.Completed(good), hostile).Replace(marker, "\\ud800", StringComparison.Ordinal);
 
         HttpResponseMessage response = await app.PostEventsAsync(json);
@@ -289,14 +282,7 @@ public sealed class HostileInputTests(EmulatorFixture emulators)
         await using TestApp app = await TestApp.StartAsync(emulators);
         string order = NewOrder();
         JsonObject completed = MesEvents.Completed(order);
-        JsonNode parent = completed;
-        string[] parts = path.Split('.');
-        foreach (string part in parts[..^1])
-        {
-            parent = parent[part]!;
-        }
-
-        parent[parts[^1]] = JsonValue.Create(value);
+        Set(completed, path, JsonValue.Create(value));
 
         HttpResponseMessage response = await app.PostEventsAsync(MesEvents.Batch(completed));
 
@@ -339,6 +325,19 @@ public sealed class HostileInputTests(EmulatorFixture emulators)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>Sets the member at a dotted path (<c>data.destination.country</c>) of an event.</summary>
+    static void Set(JsonObject e, string path, JsonNode? value)
+    {
+        JsonNode parent = e;
+        string[] parts = path.Split('.');
+        foreach (string part in parts[..^1])
+        {
+            parent = parent[part]!;
+        }
+
+        parent[parts[^1]] = value;
     }
 
     static int IndexOf(byte[] haystack, ReadOnlySpan<byte> needle) => haystack.AsSpan().IndexOf(needle);
