@@ -149,6 +149,15 @@ public sealed class RateShopperTests
         Assert.All(result.Expedited, q => Assert.Equal(q.Total - cheapest.Total, result.PremiumOf(q)));
         // Carriers excluded for another reason (no lane, no enclosed trailer) are never offered.
         Assert.DoesNotContain(result.Expedited, q => q.Scac == "PRFB");
+        // They are whom to tender, and booking one is a late delivery with its lateness and premium.
+        Assert.True(result.IsExpedited);
+        Assert.Equal(result.Expedited, result.TenderPlan);
+        CarrierQuote first = result.TenderPlan[0];
+        LateDelivery late = result.LateDeliveryOf(first)!;
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 18, 0, 0, TimeSpan.Zero), late.RequiredDeliveryBy);
+        Assert.Equal(first.EstimatedDelivery, late.ExpectedDelivery);
+        Assert.Equal(result.PremiumOf(first), late.PremiumCost);
+        Assert.Contains("late", late.Reason);
     }
 
     [Fact]
@@ -159,6 +168,9 @@ public sealed class RateShopperTests
         Assert.NotEmpty(result.Candidates);
         Assert.Null(result.Expedited);
         Assert.All(result.Candidates, q => Assert.Null(q.LateBy));
+        Assert.False(result.IsExpedited);
+        Assert.Equal(result.Candidates, result.TenderPlan);
+        Assert.Null(result.LateDeliveryOf(result.Candidates[0]));
     }
 
     [Fact]

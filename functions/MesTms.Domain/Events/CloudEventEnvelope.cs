@@ -18,7 +18,15 @@ public sealed record CloudEventEnvelope(
     string? DataContentType,
     JsonElement? Data,
     string? DataError = null,
-    IReadOnlyList<FieldError>? ReadErrors = null);
+    IReadOnlyList<FieldError>? ReadErrors = null)
+{
+    /// <summary>True for an event whose text could not be read at all (see <see cref="Unreadable(IReadOnlyList{FieldError})"/>).</summary>
+    public bool IsUnreadable { get; init; }
+
+    /// <summary>An event nothing can be read from (text that is not Unicode): refused with <paramref name="reasons"/> alone.</summary>
+    public static CloudEventEnvelope Unreadable(IReadOnlyList<FieldError> reasons) =>
+        new(null, null, null, null, null, null, null, null, ReadErrors: reasons) { IsUnreadable = true };
+}
 
 /// <summary>One reason an event was refused: the offending field (JSON path) and what is wrong with it.</summary>
 public sealed record FieldError(string Field, string Message)

@@ -227,7 +227,14 @@ internal sealed class JsonFieldReader(JsonElement element, string path, List<Fie
 
     public JsonFieldReader? Object(string name, bool required) => ForObject(Member(name), Field(name), errors, required);
 
-    static string Describe(JsonElement element) => element.ValueKind switch
+    static string Describe(JsonElement element) => JsonValues.Describe(element);
+}
+
+/// <summary>Words for JSON values in reasons, shared by the event validator and the webhook's parser.</summary>
+public static class JsonValues
+{
+    /// <summary>What kind of JSON value an element is: "a string", "a number", "a boolean", "an array", "an object" or "null".</summary>
+    public static string Describe(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.String => "a string",
         JsonValueKind.Number => "a number",

@@ -29,10 +29,10 @@ public static partial class MesEventValidator
 
     public static MesEventValidation Validate(CloudEventEnvelope envelope)
     {
-        if (envelope.ReadErrors is { Count: > 0 } readErrors && envelope.Data is null && envelope.Id is null && envelope.Type is null)
+        if (envelope.IsUnreadable)
         {
             // Not readable at all (text that is not Unicode): nothing else can be checked safely.
-            return new MesEventValidation(null, readErrors);
+            return new MesEventValidation(null, envelope.ReadErrors ?? [new FieldError("(event)", "could not be read")]);
         }
 
         var errors = new List<FieldError>(envelope.ReadErrors ?? []);
@@ -43,20 +43,9 @@ public static partial class MesEventValidator
             errors.Add(new FieldError("specversion", envelope.SpecVersion is null ? "is required and must be \"1.0\"" : $"must be \"1.0\", not {Quote(envelope.SpecVersion)}"));
         }
 
-        if (unreadable.Contains("id"))
+        if (!unreadable.Contains("id") && IdProblem(envelope.Id) is { } idProblem)
         {
-        }
-        else if (string.IsNullOrWhiteSpace(envelope.Id))
-        {
-            errors.Add(new FieldError("id", "is required"));
-        }
-        else if (envelope.Id.Length > MaxIdLength)
-        {
-            errors.Add(new FieldError("id", $"must be at most {MaxIdLength} characters"));
-        }
-        else if (envelope.Id.Any(char.IsControl))
-        {
-            errors.Add(new FieldError("id", "must not hold control characters"));
+            errors.Add(new FieldError("id", idProblem));
         }
 
         bool knownType = envelope.Type is not null && MesEventTypes.All.Contains(envelope.Type);
@@ -113,6 +102,13 @@ public static partial class MesEventValidator
             ? new MesEventValidation(result, [])
             : new MesEventValidation(null, errors);
     }
+
+    /// <summary>What is wrong with an event id (null when nothing): required, 1-128 characters, no control characters.</summary>
+    static string? IdProblem(string? id) =>
+        string.IsNullOrWhiteSpace(id) ? "is required"
+        : id.Length > MaxIdLength ? $"must be at most {MaxIdLength} characters"
+        : id.Any(char.IsControl) ? "must not hold control characters"
+        : null;
 
     sealed record EnvelopeContext(string Id, string Source, string Subject, DateTimeOffset? Time, string? Plant, string? Line, string? Order);
 

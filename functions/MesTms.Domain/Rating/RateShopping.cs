@@ -41,6 +41,35 @@ public sealed record RateShopResult(IReadOnlyList<CarrierQuote> Candidates, IRea
 
     /// <summary>What expediting with <paramref name="quote"/> costs over the cheapest carrier that could take the freight at all.</summary>
     public decimal PremiumOf(CarrierQuote quote) => Expedited is { Count: > 0 } late ? Math.Max(0, quote.Total - late.Min(q => q.Total)) : 0;
+
+    /// <summary>Whom to tender, in order: the feasible quotes, or when none is on time, the late ones to expedite.</summary>
+    public IReadOnlyList<CarrierQuote> TenderPlan => Candidates.Count > 0 ? Candidates : Expedited ?? [];
+
+    /// <summary>True when the tender plan is late freight being expedited.</summary>
+    public bool IsExpedited => Candidates.Count == 0 && Expedited is { Count: > 0 };
+
+    /// <summary>What booking <paramref name="quote"/> means for the delivery date: null when it is on time.</summary>
+    public LateDelivery? LateDeliveryOf(CarrierQuote quote) =>
+        quote.LateBy is { } lateBy ? LateDelivery.For(quote, lateBy, PremiumOf(quote)) : null;
+}
+
+/// <summary>
+/// A booking that delivers after the required date: no carrier could make it, so the one delivering earliest was booked.
+/// <see cref="PremiumCost"/> is what that costs over the cheapest carrier that could carry the freight at all.
+/// </summary>
+public sealed record LateDelivery(DateTimeOffset RequiredDeliveryBy, DateTimeOffset ExpectedDelivery, TimeSpan LateBy, decimal PremiumCost, string Reason)
+{
+    public static LateDelivery For(CarrierQuote quote, TimeSpan lateBy, decimal premium)
+    {
+        DateTimeOffset required = quote.EstimatedDelivery - lateBy;
+        return new LateDelivery(required, quote.EstimatedDelivery, lateBy, premium,
+            $"No carrier could deliver by {required:u}; {quote.Scac} delivers earliest, {quote.EstimatedDelivery:u} " +
+            $"({Describe(lateBy)} late), ${quote.Total:0.00} — ${premium:0.00} more than the cheapest carrier that could take it. Tell the consignee.");
+    }
+
+    /// <summary>Lateness in words: days from a day on, hours below.</summary>
+    public static string Describe(TimeSpan lateBy) =>
+        lateBy.TotalDays >= 1 ? $"{lateBy.TotalDays:0.#} day(s)" : $"{lateBy.TotalHours:0.#} h";
 }
 
 /// <summary>Trailer limits used for hard constraints.</summary>

@@ -14,8 +14,6 @@ public static class ContractSchemaApi
         ["mes-events.v1.json"] = "mes-events.v1.schema.json",
     };
 
-    public static IReadOnlyCollection<string> Names => Published.Keys;
-
     public static async Task GetAsync(HttpContext http, string name)
     {
         if (!Published.TryGetValue(name, out string? file))

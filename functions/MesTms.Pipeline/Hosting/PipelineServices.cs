@@ -93,7 +93,7 @@ public static class PipelineServices
         }
         else
         {
-            // Per carrier (authority): a call timeout and a circuit breaker; no retries here (CarrierHttpOptions).
+            // Per carrier (by SCAC, else by host): a call timeout and a circuit breaker; no retries here (CarrierHttpOptions).
             services.AddHttpClient<HttpCarrierGateway>(client => client.Timeout = Timeout.InfiniteTimeSpan)
                 .AddResilienceHandler("carrier-api", builder => builder
                     .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions

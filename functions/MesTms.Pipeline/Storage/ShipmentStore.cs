@@ -100,12 +100,6 @@ public sealed record Booking(
     string TenderId, string Scac, string CarrierName, ServiceMode Mode, Equipment Equipment, decimal Price, string Currency,
     DateTimeOffset BookedAt, DateOnly PickupDay, DateTimeOffset EstimatedDelivery, PickupConfirmation? PickupConfirmation);
 
-/// <summary>
-/// A booking that delivers after the required date: no carrier could make it, so the one delivering earliest was booked.
-/// <see cref="PremiumCost"/> is what that costs over the cheapest carrier that could carry the freight at all.
-/// </summary>
-public sealed record LateDelivery(DateTimeOffset RequiredDeliveryBy, DateTimeOffset ExpectedDelivery, TimeSpan LateBy, decimal PremiumCost, string Reason);
-
 public interface IShipmentStore
 {
     Task<ShipmentDocument?> GetAsync(OrderKey order, CancellationToken cancellationToken = default);

@@ -80,14 +80,14 @@ public static class IncomingEventParser
         FindInvalidText(element, "", readErrors);
         if (readErrors.Count > 0)
         {
-            return new IncomingEvent(index, raw, new CloudEventEnvelope(null, null, null, null, null, null, null, null, ReadErrors: readErrors), false, null);
+            return new IncomingEvent(index, raw, CloudEventEnvelope.Unreadable(readErrors), false, null);
         }
 
         foreach (string attribute in StringAttributes)
         {
             if (element.TryGetProperty(attribute, out JsonElement value) && value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
             {
-                readErrors.Add(new FieldError(attribute, $"must be a string, not {Describe(value)}"));
+                readErrors.Add(new FieldError(attribute, $"must be a string, not {JsonValues.Describe(value)}"));
             }
         }
 
@@ -224,13 +224,4 @@ public static class IncomingEventParser
 
     static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    static string Describe(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Object => "an object",
-        _ => "null",
-    };
 }

@@ -42,7 +42,7 @@ public sealed class RateShipment(CarrierCatalog catalog, DockCatalog docks, IShi
                   $"(score {best.Score:0.00}, delivers {best.EstimatedDelivery:u})"
                 : result.Expedited is [var first, ..]
                 ? $"no carrier can deliver by {shipment.RequiredDeliveryBy:u}: expediting with the earliest of {result.Expedited.Count} late option(s), " +
-                  $"{first.Scac} {first.Mode} {first.Equipment} ${first.Total:0.00} delivers {first.EstimatedDelivery:u} ({LateDeliveries.Describe(first.LateBy!.Value)} late, " +
+                  $"{first.Scac} {first.Mode} {first.Equipment} ${first.Total:0.00} delivers {first.EstimatedDelivery:u} ({LateDelivery.Describe(first.LateBy!.Value)} late, " +
                   $"premium ${result.PremiumOf(first):0.00} over the cheapest late option)"
                 : $"no feasible carrier; {result.Excluded.Count} excluded: {string.Join("; ", result.Excluded.Take(5).Select(e => $"{e.Scac}: {e.Reason}"))}";
         }
@@ -63,9 +63,8 @@ public sealed class RateShipment(CarrierCatalog catalog, DockCatalog docks, IShi
                 UpdatedAt = clock.GetUtcNow(),
             };
         });
-        IReadOnlyList<CarrierQuote> plan = result.Candidates.Count > 0 ? result.Candidates : result.Expedited ?? [];
-        return new RateShipmentResult(false, plan.Select(q => new TenderCandidate(q.Scac, q.Mode, q.Equipment, q.Total)).ToList(), summary,
-            Expedited: result.Candidates.Count == 0 && plan.Count > 0);
+        return new RateShipmentResult(false, result.TenderPlan.Select(q => new TenderCandidate(q.Scac, q.Mode, q.Equipment, q.Total)).ToList(), summary,
+            Expedited: result.IsExpedited);
     }
 }
 
@@ -199,7 +198,7 @@ public sealed class BookShipment(IShipmentStore shipments, IPlannerNotifier noti
                 ?? throw new InvalidOperationException($"Tender {tender.TenderId}: no quote of {tender.Scac} {tender.Mode} on {input.Order}.");
             var booking = new Booking(tender.TenderId, quote.Scac, quote.CarrierName, quote.Mode, quote.Equipment, quote.Total, "USD", input.At,
                 quote.PickupDay, quote.EstimatedDelivery, input.Response.PickupConfirmation);
-            LateDelivery? late = quote.LateBy is { } lateBy ? LateDeliveries.For(current, quote, lateBy, rateShop.PremiumOf(quote)) : null;
+            LateDelivery? late = rateShop.LateDeliveryOf(quote);
             ShipmentDecision bookedDecision = new($"booked-{tender.TenderId}", input.At, ShipmentStatus.Booked, "Booked",
                 $"{quote.Scac} ({quote.CarrierName}) accepted tender {tender.TenderId}: {quote.Mode} {quote.Equipment} ${quote.Total:0.00}, " +
                 $"pickup {quote.PickupDay:yyyy-MM-dd}, delivery by {quote.EstimatedDelivery:u}");
@@ -268,14 +267,3 @@ public sealed class ReportTenderExhausted(IShipmentStore shipments, IPlannerNoti
     }
 }
 
-/// <summary>How a late booking is described on the shipment and to planners.</summary>
-internal static class LateDeliveries
-{
-    public static LateDelivery For(ShipmentDocument shipment, CarrierQuote quote, TimeSpan lateBy, decimal premium) =>
-        new(shipment.RequiredDeliveryBy!.Value, quote.EstimatedDelivery, lateBy, premium,
-            $"No carrier could deliver by {shipment.RequiredDeliveryBy:u}; {quote.Scac} delivers earliest, {quote.EstimatedDelivery:u} " +
-            $"({Describe(lateBy)} late), ${quote.Total:0.00} — ${premium:0.00} more than the cheapest carrier that could take it. Tell the consignee.");
-
-    public static string Describe(TimeSpan lateBy) =>
-        lateBy.TotalDays >= 1 ? $"{lateBy.TotalDays:0.#} day(s)" : $"{lateBy.TotalHours:0.#} h";
-}
