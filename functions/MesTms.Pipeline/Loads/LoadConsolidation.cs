@@ -152,6 +152,7 @@ public sealed class LoadConsolidation(
                 LoadId = null,
                 OpenLoadId = null,
                 Booking = null,
+                Late = null,
                 DockAppointment = null,
                 ConsolidationRound = current.ConsolidationRound + 1,
                 Decisions = [.. current.Decisions, new ShipmentDecision($"left-load-{current.ConsolidationRound}", now, current.Status,

@@ -249,6 +249,7 @@ public sealed class WithdrawTenderForHold(IShipmentStore shipments, ICarrierGate
             {
                 Status = ShipmentStatus.OnQualityHold,
                 Booking = null,
+                Late = null,
                 PlanRevision = current.PlanRevision + 1,
                 Tenders = current.Tenders.Select(t => t.TenderId == booking.TenderId ? t with { Outcome = TenderOutcomes.Withdrawn, Reason = input.Reason } : t).ToList(),
                 Decisions = [.. current.Decisions, new ShipmentDecision($"withdrawn-{booking.TenderId}", input.At, ShipmentStatus.OnQualityHold, "Tender withdrawn", reason)],

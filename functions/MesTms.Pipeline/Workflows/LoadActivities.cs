@@ -111,7 +111,7 @@ public sealed class ReadLoadSnapshot(ILoadStore loads) : TaskActivity<LoadReques
     }
 }
 
-/// <summary>Copies the load shipment's outcome (status, carrier, price, pickup) to the load and to every order on it.</summary>
+/// <summary>Copies the load shipment's outcome (status, carrier, price, pickup, a late delivery) to the load and to every order on it.</summary>
 public sealed class ApplyLoadOutcome(ILoadStore loads, IShipmentStore shipments, TimeProvider clock) : TaskActivity<LoadRequest, string>
 {
     public override async Task<string> RunAsync(TaskActivityContext context, LoadRequest input)
@@ -135,12 +135,13 @@ public sealed class ApplyLoadOutcome(ILoadStore loads, IShipmentStore shipments,
         foreach (LoadLine line in load.Orders)
         {
             await shipments.UpdateAsync(new OrderKey(input.PlantId, line.OrderId), current => current is null || current.LoadId != input.LoadId
-                || (current.Status == status && current.Booking == shipment.Booking && current.DockAppointment == shipment.DockAppointment)
+                || (current.Status == status && current.Booking == shipment.Booking && current.DockAppointment == shipment.DockAppointment && current.Late == shipment.Late)
                 ? current!
                 : current with
                 {
                     Status = status,
                     Booking = shipment.Booking,
+                    Late = shipment.Late,
                     DockAppointment = shipment.DockAppointment,
                     Decisions = [.. current.Decisions, new ShipmentDecision($"load-{key}", input.At, status, $"Load {input.LoadId} {status}", summary)],
                     UpdatedAt = clock.GetUtcNow(),
@@ -204,6 +205,7 @@ public sealed class WithdrawLoadPlan(ILoadStore loads, IShipmentStore shipments,
             {
                 Status = status,
                 Booking = null,
+                Late = null,
                 DockAppointment = null,
                 Tenders = current.Tenders.Select(t => t.Outcome is null or TenderOutcomes.Accepted ? t with { Outcome = TenderOutcomes.Withdrawn, Reason = input.Reason, AnsweredAt = t.AnsweredAt ?? input.At } : t).ToList(),
                 Decisions = [.. current.Decisions, new ShipmentDecision(decisionKey, input.At, status, input.Cancel ? "Load cancelled" : "Carrier plan withdrawn", $"{input.Reason}; {what}")],

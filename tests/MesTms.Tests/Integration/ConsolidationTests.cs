@@ -221,4 +221,22 @@ public sealed class ConsolidationTests(EmulatorFixture emulators)
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task An_order_on_a_load_that_can_only_go_late_is_booked_expedited_and_the_order_itself_shows_the_late_delivery()
+    {
+        // Due in two hours: its ship-by cut-off has already passed, so the load closes at once, and no carrier gets it to
+        // Atlanta in time (issue 11, defect 7): the load is expedited, and the planner sees it on the order too.
+        await using TestApp app = await StartAsync(emulators);
+        string order = NewOrder("LATE");
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order).WithRequiredDeliveryBy(TestClock.Now.AddHours(2))));
+
+        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.Late is not null);
+
+        LoadView load = await GetLoadAsync(app, booked.LoadId!);
+        Assert.Equal(load.Shipment!.Late, booked.Late);
+        Assert.Equal(load.Shipment.Booking, booked.Booking);
+        Assert.True(booked.Late!.LateBy > TimeSpan.Zero);
+        Assert.Equal(booked.Booking!.EstimatedDelivery, booked.Late.ExpectedDelivery);
+    }
 }
