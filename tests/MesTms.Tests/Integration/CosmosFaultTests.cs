@@ -66,8 +66,18 @@ public sealed class CosmosFaultTests(EmulatorFixture emulators)
         Container events = app.Service<CosmosStore>().Events;
         Assert.Equal(orders.Count, await events.CountAsync("SELECT VALUE COUNT(1) FROM c WHERE c.status = 'Accepted'"));
         Assert.Equal(orders.Count, await app.Service<CosmosStore>().Shipments.CountAsync("SELECT VALUE COUNT(1) FROM c"));
+        // A booking's acceptance is observed just after the booking is written (and retried after a 429): let the last
+        // ones land, then look once more a moment later, so a double count would show as well as a lost one.
         IReadOnlyDictionary<string, CarrierPerformance> after = await app.Service<ICarrierPerformanceStore>().GetAllAsync();
         int Seen(string scac) => after[scac].Observations - (before.TryGetValue(scac, out CarrierPerformance? b) ? b.Observations : CatalogObservations(app, scac));
+        for (DateTime deadline = DateTime.UtcNow.AddSeconds(60); (Seen("SWFL") < orders.Count || Seen("GHZC") < orders.Count) && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(250);
+            after = await app.Service<ICarrierPerformanceStore>().GetAllAsync();
+        }
+
+        await Task.Delay(2000);
+        after = await app.Service<ICarrierPerformanceStore>().GetAllAsync();
         Assert.Equal(orders.Count, Seen("SWFL"));
         Assert.Equal(orders.Count, Seen("GHZC"));
     }
