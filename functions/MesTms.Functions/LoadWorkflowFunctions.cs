@@ -1,3 +1,4 @@
+using MesTms.Domain.Shipments;
 using MesTms.Domain;
 using MesTms.Pipeline.Loads;
 using MesTms.Pipeline.Workflows;
@@ -19,7 +20,7 @@ public sealed class LoadWorkflowFunctions(
     ReadLoadSnapshot readLoadSnapshot)
 {
     [Function(nameof(LoadOrchestration))]
-    public static Task<string> RunLoadOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) =>
+    public static Task<LoadWorkflowOutcome> RunLoadOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new LoadOrchestration().RunAsync(context, context.GetInput<LoadWorkflowInput>()
             ?? throw new InvalidOperationException("LoadOrchestration needs its input."));
 
@@ -36,7 +37,7 @@ public sealed class LoadWorkflowFunctions(
         prepareLoadShipment.RunAsync(new FunctionActivityContext(nameof(PrepareLoadShipment), context), input);
 
     [Function(nameof(ApplyLoadOutcome))]
-    public Task<string> RunApplyLoadOutcome([ActivityTrigger] LoadRequest input, FunctionContext context) =>
+    public Task<ShipmentStatus> RunApplyLoadOutcome([ActivityTrigger] LoadRequest input, FunctionContext context) =>
         applyLoadOutcome.RunAsync(new FunctionActivityContext(nameof(ApplyLoadOutcome), context), input);
 
     [Function(nameof(WithdrawLoadPlan))]

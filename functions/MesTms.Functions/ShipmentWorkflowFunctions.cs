@@ -1,3 +1,4 @@
+using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Workflows;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -26,7 +27,7 @@ public sealed class ShipmentWorkflowFunctions(
     WithdrawTenderForHold withdrawTenderForHold)
 {
     [Function(nameof(ShipmentOrchestration))]
-    public static Task<string> RunShipmentOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) =>
+    public static Task<ShipmentPhase> RunShipmentOrchestration([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new ShipmentOrchestration().RunAsync(context, context.GetInput<ShipmentWorkflowInput>()
             ?? throw new InvalidOperationException("ShipmentOrchestration needs its input."));
 

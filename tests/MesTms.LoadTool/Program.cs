@@ -1,3 +1,4 @@
+using MesTms.Domain.Shipments;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -60,7 +61,7 @@ else
 TimeSpan published = wall.Elapsed;
 Console.WriteLine($"Published in {published.TotalSeconds:0.0} s; waiting for shipments...");
 
-var done = new Dictionary<string, ShipmentDocument>();
+var done = new Dictionary<string, Shipment>();
 DateTime deadline = DateTime.UtcNow.AddMinutes(options.WaitMinutes);
 while (done.Count < orders.Count && DateTime.UtcNow < deadline)
 {
@@ -79,7 +80,7 @@ while (done.Count < orders.Count && DateTime.UtcNow < deadline)
 
         if (response.StatusCode == HttpStatusCode.OK)
         {
-            ShipmentDocument? doc = await response.Content.ReadFromJsonAsync<ShipmentDocument>(CosmosStore.Json, ct);
+            Shipment? doc = await response.Content.ReadFromJsonAsync<Shipment>(CosmosStore.Json, ct);
             if (doc?.ReadyAt is not null)
             {
                 lock (done)
@@ -117,10 +118,10 @@ Console.WriteLine($"throughput: {done.Count / (last - first).TotalSeconds:0.0} s
 // Where the orders stand a few seconds after the last one was ready (booked alone or on a load, still waiting for
 // freight, exhausted...), and accepted -> booked for those booked by then.
 await Task.Delay(TimeSpan.FromSeconds(5));
-var now = new System.Collections.Concurrent.ConcurrentBag<ShipmentDocument>();
+var now = new System.Collections.Concurrent.ConcurrentBag<Shipment>();
 await Parallel.ForEachAsync(orders, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (order, ct) =>
 {
-    if (await http.GetFromJsonAsync<ShipmentDocument>($"api/shipments/{order}?plantId={options.Plant}", CosmosStore.Json, ct) is { } doc)
+    if (await http.GetFromJsonAsync<Shipment>($"api/shipments/{order}?plantId={options.Plant}", CosmosStore.Json, ct) is { } doc)
     {
         now.Add(doc);
     }

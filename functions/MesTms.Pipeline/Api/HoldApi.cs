@@ -1,3 +1,4 @@
+using MesTms.Domain.Shipments;
 using MesTms.Domain;
 using MesTms.Domain.Events;
 using MesTms.Domain.Holds;
@@ -56,7 +57,7 @@ public sealed class HoldApi(IShipmentStore shipments, IQualityHoldStore holds, M
 
         try
         {
-            IReadOnlyList<ShipmentDocument> found = (await shipments.FindByOrderIdAsync(orderId, http.RequestAborted))
+            IReadOnlyList<Shipment> found = (await shipments.FindByOrderIdAsync(orderId, http.RequestAborted))
                 .Where(s => body!.PlantId is null || s.PlantId == body.PlantId).ToList();
             if (found.Count != 1)
             {

@@ -1,3 +1,5 @@
+using MesTms.Domain.Loads;
+using MesTms.Domain.Shipments;
 using System.Globalization;
 using MesTms.Domain;
 using MesTms.Domain.Events;
@@ -30,13 +32,13 @@ public sealed class PlannerApi(IShipmentStore shipments, IMesEventStore events, 
             return;
         }
 
-        IReadOnlyList<ShipmentDocument> found = await Guard(http, () => shipments.FindByOrderIdAsync(orderId, http.RequestAborted));
+        IReadOnlyList<Shipment> found = await Guard(http, () => shipments.FindByOrderIdAsync(orderId, http.RequestAborted));
         if (http.Response.HasStarted)
         {
             return;
         }
 
-        List<ShipmentDocument> matches = found.Where(s => plantId is null || s.PlantId == plantId).ToList();
+        List<Shipment> matches = found.Where(s => plantId is null || s.PlantId == plantId).ToList();
         if (matches.Count == 0)
         {
             await HttpJson.WriteProblemAsync(http, StatusCodes.Status404NotFound, "shipment-not-found", "Shipment not found",
@@ -69,7 +71,7 @@ public sealed class PlannerApi(IShipmentStore shipments, IMesEventStore events, 
             return;
         }
 
-        LoadDocument? load = await Guard(http, async () => await loads.GetAsync(loadId, http.RequestAborted) ?? NotFound);
+        Load? load = await Guard(http, async () => await loads.GetAsync(loadId, http.RequestAborted) ?? NotFound);
         if (http.Response.HasStarted)
         {
             return;
@@ -81,7 +83,7 @@ public sealed class PlannerApi(IShipmentStore shipments, IMesEventStore events, 
             return;
         }
 
-        ShipmentDocument? shipment = load!.Kind == LoadDocument.LoadKind
+        Shipment? shipment = load!.Kind == Load.LoadKind
             ? await Guard(http, async () => await shipments.GetAsync(new OrderKey(load.PlantId, load.Id), http.RequestAborted) ?? NoShipment)
             : NoShipment;
         if (http.Response.HasStarted)
@@ -98,8 +100,8 @@ public sealed class PlannerApi(IShipmentStore shipments, IMesEventStore events, 
     public static bool IsLoadId(string? id) =>
         id is { Length: > 0 and <= 200 } && char.IsAsciiLetterOrDigit(id[0]) && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '|');
 
-    static readonly LoadDocument NotFound = new() { Id = "", Kind = "", PlantId = "", DestinationGroup = "", Equipment = default, Status = "" };
-    static readonly ShipmentDocument NoShipment = new() { Id = "", OrderId = "", PlantId = "", Status = "" };
+    static readonly Load NotFound = new() { Id = "", Kind = "", PlantId = "", DestinationGroup = "", Equipment = default, Status = "" };
+    static readonly Shipment NoShipment = new() { Id = "", OrderId = "", PlantId = "", Status = default };
 
     /// <summary><c>GET /api/events/rejected[?since=&amp;limit=]</c>: refused events with their reasons, newest first.</summary>
     public async Task ListRejectedEventsAsync(HttpContext http)
@@ -154,4 +156,4 @@ public sealed class PlannerApi(IShipmentStore shipments, IMesEventStore events, 
 }
 
 /// <summary>A load as the planner API shows it: the load document and its carrier plan.</summary>
-public sealed record LoadView(LoadDocument Load, ShipmentDocument? Shipment);
+public sealed record LoadView(Load Load, Shipment? Shipment);

@@ -1,3 +1,4 @@
+using MesTms.Domain.Shipments;
 using System.Net.Http.Json;
 using MesTms.Pipeline.Storage;
 using Microsoft.DurableTask.Client;

@@ -2,6 +2,7 @@ using System.Net;
 using MesTms.Domain;
 using MesTms.Domain.Events;
 using MesTms.Domain.Rating;
+using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Storage;
 using Microsoft.Azure.Cosmos;
 
@@ -43,9 +44,6 @@ public sealed record TenderResponse(string Decision, string? Reason, string? Sca
 
     public bool Accepted => Decision == Accept;
 }
-
-/// <summary>The carrier's pickup commitment on acceptance: appointment window and its own reference.</summary>
-public sealed record PickupConfirmation(DateTimeOffset? PickupFrom, DateTimeOffset? PickupTo, string? CarrierReference);
 
 /// <summary>The tender as stored: the lookup from a tender id to its workflow, and the first answer received.</summary>
 public sealed record TenderDocument

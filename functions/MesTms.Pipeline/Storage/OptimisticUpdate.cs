@@ -66,3 +66,11 @@ public static class OptimisticUpdate
         }
     }
 }
+
+/// <summary>Tells a failure of the app's own store (Cosmos) from other failures of an activity.</summary>
+public static class StoreFailures
+{
+    /// <remarks>By the failure's type name: <c>TaskFailureDetails.IsCausedBy</c> loads types by name and throws when a name is ambiguous.</remarks>
+    public static bool IsStoreFailure(Microsoft.DurableTask.TaskFailureDetails? failure) =>
+        failure is not null && (failure.ErrorType == typeof(CosmosException).FullName || IsStoreFailure(failure.InnerFailure));
+}

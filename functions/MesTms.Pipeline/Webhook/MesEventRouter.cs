@@ -62,7 +62,7 @@ public sealed class MesEventRouter(IMesEventStore events, IQualityHoldStore hold
             }
         }
 
-        var input = new ShipmentWorkflowInput(order, completed.Id, acceptedAt, policy, ShipmentWorkflowProgress.Start);
+        var input = ShipmentWorkflowInput.Start(order, completed.Id, acceptedAt, policy);
         try
         {
             await durable.ScheduleNewOrchestrationInstanceAsync(

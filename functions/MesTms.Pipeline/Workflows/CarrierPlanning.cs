@@ -1,6 +1,7 @@
 using MesTms.Domain;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Storage;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
@@ -14,16 +15,44 @@ namespace MesTms.Pipeline.Workflows;
 /// </summary>
 public static class CarrierPlanning
 {
-    /// <summary>Returned when something outside the waterfall stopped it (a quality hold): the open tender was withdrawn.</summary>
-    public const string Interrupted = "Interrupted";
+    const int RetryAttempts = 12;
 
     internal static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: 12, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5)));
+        maxNumberOfAttempts: RetryAttempts, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5)));
 
-    /// <summary>Tender delivery: <see cref="ShipmentPolicy.TenderSendAttempts"/> attempts, 1 s apart, doubling.</summary>
-    static TaskOptions SendRetry(ShipmentPolicy policy) => TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: Math.Max(1, policy.TenderSendAttempts), firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2,
-        maxRetryInterval: TimeSpan.FromSeconds(10)));
+    /// <summary>
+    /// Sends one tender. A carrier API that keeps failing gets <see cref="ShipmentPolicy.TenderSendAttempts"/> attempts, 1 s
+    /// apart, doubling (its answer window is running), then the waterfall moves on. Our own store being busy or unavailable
+    /// is not the carrier's fault: those failures are retried as long as any activity, so they never make a carrier
+    /// undeliverable. Returns why the tender could not be delivered, or null.
+    /// </summary>
+    static async Task<string?> SendAsync(TaskOrchestrationContext context, SendTenderRequest request, ShipmentPolicy policy)
+    {
+        int carrierFailures = 0;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await context.CallActivityAsync<string?>(nameof(SendTender), request);
+            }
+            catch (TaskFailedException e)
+            {
+                bool ours = StoreFailures.IsStoreFailure(e.FailureDetails);
+                carrierFailures += ours ? 0 : 1;
+                if (carrierFailures >= Math.Max(1, policy.TenderSendAttempts))
+                {
+                    return $"the tender could not be delivered after {carrierFailures} attempt(s): {e.FailureDetails.ErrorMessage}";
+                }
+
+                if (ours && attempt >= RetryAttempts)
+                {
+                    throw;
+                }
+
+                await context.CreateTimer(TimeSpan.FromSeconds(Math.Min(10, Math.Pow(2, attempt - 1))), CancellationToken.None);
+            }
+        }
+    }
 
     /// <summary>Carrier answers arrive as <c>TenderResponse:{tenderId}</c>, so an answer to an old tender is never mistaken for the current one.</summary>
     public static string TenderResponseEvent(string tenderId) => $"TenderResponse:{tenderId}";
@@ -32,20 +61,20 @@ public static class CarrierPlanning
     public static string TenderId(OrderKey shipment, int revision, int attempt) =>
         revision == 0 ? $"{shipment.PlantId}.{shipment.OrderId}.T{attempt}" : $"{shipment.PlantId}.{shipment.OrderId}.R{revision}.T{attempt}";
 
-    /// <returns>The shipment status reached: ReadyToShip (planning off), Booked or TenderExhausted.</returns>
+    /// <returns>How planning ended: booked, exhausted, off (no contracts), or interrupted from outside.</returns>
     /// <param name="interruption">
     /// Optional: while a tender waits for its answer, a signal that may stop the waterfall (checked when it arrives;
-    /// a non-null reason withdraws the open tender and returns <see cref="Interrupted"/>).
+    /// a non-null reason withdraws the open tender and returns <see cref="CarrierPlanOutcome.Interrupted"/>).
     /// </param>
-    public static async Task<string> PlanAsync(TaskOrchestrationContext context, OrderKey shipment, ShipmentPolicy policy, int revision,
-        Action<string> setStatus, WaterfallInterruption? interruption = null)
+    public static async Task<CarrierPlanOutcome> PlanAsync(TaskOrchestrationContext context, OrderKey shipment, ShipmentPolicy policy, int revision,
+        Action<ShipmentStatus> setStatus, WaterfallInterruption? interruption = null)
     {
         ILogger log = context.CreateReplaySafeLogger(nameof(CarrierPlanning));
         RateShipmentResult rated = await context.CallActivityAsync<RateShipmentResult>(nameof(RateShipment),
             new RateShipmentRequest(shipment, context.CurrentUtcDateTime, revision), Retry);
         if (rated.PlanningOff)
         {
-            return ShipmentStatus.ReadyToShip;
+            return CarrierPlanOutcome.PlanningOff;
         }
 
         log.LogInformation("Shipment {Shipment}: rate shopped: {Summary}", shipment, rated.Summary);
@@ -56,17 +85,9 @@ public static class CarrierPlanning
             string tenderId = TenderId(shipment, revision, attempt);
             DateTimeOffset respondBy = context.CurrentUtcDateTime + policy.TenderResponseTimeout;
             setStatus(ShipmentStatus.Tendering);
-            string? undeliverable;
-            try
-            {
-                // A carrier API that keeps failing gets a few tries, not the long activity retry: the waterfall moves on.
-                undeliverable = await context.CallActivityAsync<string?>(nameof(SendTender),
-                    new SendTenderRequest(shipment, context.InstanceId, tenderId, attempt, candidate, context.CurrentUtcDateTime, respondBy), SendRetry(policy));
-            }
-            catch (TaskFailedException e)
-            {
-                undeliverable = $"the tender could not be delivered after {policy.TenderSendAttempts} attempt(s): {e.FailureDetails.ErrorMessage}";
-            }
+            // A carrier API that keeps failing gets a few tries, not the long activity retry: the waterfall moves on.
+            string? undeliverable = await SendAsync(context,
+                new SendTenderRequest(shipment, context.InstanceId, tenderId, attempt, candidate, context.CurrentUtcDateTime, respondBy), policy);
 
             if (undeliverable is not null)
             {
@@ -95,14 +116,14 @@ public static class CarrierPlanning
                 await context.CallActivityAsync<bool>(nameof(WithdrawOpenTender),
                     new TenderOutcomeRequest(shipment, tenderId, candidate.Scac, TenderOutcomes.Withdrawn, stop, context.CurrentUtcDateTime), Retry);
                 log.LogWarning("Shipment {Shipment}: tender {TenderId} withdrawn: {Reason}", shipment, tenderId, stop);
-                return Interrupted;
+                return CarrierPlanOutcome.Interrupted;
             }
 
             if (winner == answer && answer.Result.Accepted)
             {
                 await context.CallActivityAsync(nameof(BookShipment), new BookShipmentRequest(shipment, tenderId, answer.Result, context.CurrentUtcDateTime), Retry);
                 log.LogInformation("Shipment {Shipment}: booked with {Scac} at {Price}", shipment, candidate.Scac, candidate.Total);
-                return ShipmentStatus.Booked;
+                return CarrierPlanOutcome.Booked;
             }
 
             if (winner == answer)
@@ -120,7 +141,7 @@ public static class CarrierPlanning
             : $"{attempt} tender(s) declined, unanswered or undeliverable; {Math.Max(0, rated.Candidates.Count - attempt)} further candidate(s) beyond the limit of {policy.MaxTenders}";
         await context.CallActivityAsync(nameof(ReportTenderExhausted), new TenderExhaustedRequest(shipment, attempt, reason, context.CurrentUtcDateTime, revision), Retry);
         log.LogWarning("Shipment {Shipment}: tender waterfall exhausted: {Reason}", shipment, reason);
-        return ShipmentStatus.TenderExhausted;
+        return CarrierPlanOutcome.Exhausted;
     }
 
     static Task RecordOutcomeAsync(TaskOrchestrationContext context, OrderKey shipment, string tenderId, TenderCandidate candidate, string outcome, string reason) =>

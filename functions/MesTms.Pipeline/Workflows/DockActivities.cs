@@ -29,19 +29,12 @@ public sealed record ForecastDoorReleaseRequest(OrderKey Order, string Reason, D
 /// <summary>Records a dock decision on a shipment (and, for a load, on each order on it).</summary>
 internal static class DockDecisions
 {
-    public static async Task RecordAsync(IShipmentStore shipments, ShipmentDocument shipment, DockAppointment? appointment, string key, string decision,
+    public static async Task RecordAsync(IShipmentStore shipments, Shipment shipment, DockAppointment? appointment, string key, string decision,
         string reason, DateTimeOffset at, TimeProvider clock)
     {
         foreach (OrderKey target in shipment.MemberOrderIds.Select(m => new OrderKey(shipment.PlantId, m)).Prepend(new OrderKey(shipment.PlantId, shipment.OrderId)))
         {
-            await shipments.UpdateAsync(target, current => current is null || (current.Decisions.Any(d => d.Key == key) && current.DockAppointment == appointment)
-                ? current!
-                : current with
-                {
-                    DockAppointment = appointment,
-                    Decisions = current.Decisions.Any(d => d.Key == key) ? current.Decisions : [.. current.Decisions, new ShipmentDecision(key, at, current.Status, decision, reason)],
-                    UpdatedAt = clock.GetUtcNow(),
-                });
+            await shipments.UpdateAsync(target, current => current?.ScheduleDock(appointment, key, decision, reason, at, clock.GetUtcNow())!);
         }
     }
 }
@@ -55,7 +48,7 @@ public sealed class ApplyActualCompletion(IShipmentStore shipments, IDockStore d
 {
     public override async Task<DockResult> RunAsync(TaskActivityContext context, OrderKey input)
     {
-        ShipmentDocument shipment = await shipments.GetAsync(input) ?? throw new InvalidOperationException($"Shipment {input} does not exist.");
+        Shipment shipment = await shipments.GetAsync(input) ?? throw new InvalidOperationException($"Shipment {input} does not exist.");
         DockForecastDocument? forecast = scheduling.Enabled ? await docks.GetForecastAsync(input.PlantId, input.OrderId) : null;
         DockAppointment? planned = shipment.DockAppointment ?? forecast?.Appointment;
         if (planned is null || planned.Status != DockAppointment.Tentative)
@@ -100,7 +93,7 @@ public sealed class ScheduleDock(IShipmentStore shipments, DockScheduling schedu
             return new DockResult(false, "off", null, "dock scheduling is off (no dock model)");
         }
 
-        ShipmentDocument shipment = await shipments.GetAsync(input.Shipment) ?? throw new InvalidOperationException($"Shipment {input.Shipment} does not exist.");
+        Shipment shipment = await shipments.GetAsync(input.Shipment) ?? throw new InvalidOperationException($"Shipment {input.Shipment} does not exist.");
         Booking booking = shipment.Booking ?? throw new InvalidOperationException($"Shipment {input.Shipment} is not booked; a door is reserved after booking.");
         var replacing = new List<DockAppointment>();
         if (shipment.DockAppointment is { } own)
@@ -111,7 +104,7 @@ public sealed class ScheduleDock(IShipmentStore shipments, DockScheduling schedu
         DateTimeOffset ready = shipment.ReadyAt ?? input.At;
         foreach (string member in shipment.MemberOrderIds)
         {
-            ShipmentDocument? order = await shipments.GetAsync(new OrderKey(shipment.PlantId, member));
+            Shipment? order = await shipments.GetAsync(new OrderKey(shipment.PlantId, member));
             if (order?.DockAppointment is { } tentative)
             {
                 replacing.Add(tentative);
@@ -145,7 +138,7 @@ public sealed class SuspendBookingForHold(IShipmentStore shipments, DockScheduli
 {
     public override async Task<SuspendBookingResult> RunAsync(TaskActivityContext context, SuspendBookingRequest input)
     {
-        ShipmentDocument? shipment = await shipments.GetAsync(input.Order);
+        Shipment? shipment = await shipments.GetAsync(input.Order);
         if (shipment?.Booking is not { } booking)
         {
             return new SuspendBookingResult(false, null, "not booked");
@@ -163,14 +156,7 @@ public sealed class SuspendBookingForHold(IShipmentStore shipments, DockScheduli
 
         string reason = $"Booking with {booking.Scac} kept for now; door released. Pickup {pickup:u}: the tender is withdrawn at {withdrawBy:u} " +
             $"({basis}) unless the hold is released first";
-        await shipments.UpdateAsync(input.Order, current => current!.Decisions.Any(d => d.Key == $"suspended-{booking.TenderId}")
-            ? current
-            : current with
-            {
-                DockAppointment = null,
-                Decisions = [.. current.Decisions, new ShipmentDecision($"suspended-{booking.TenderId}", input.At, current.Status, "Booked shipment on hold", reason)],
-                UpdatedAt = clock.GetUtcNow(),
-            });
+        await shipments.UpdateAsync(input.Order, current => current!.SuspendBooking(reason, input.At, clock.GetUtcNow()));
         return new SuspendBookingResult(true, withdrawBy, reason, withdrawBy - clock.GetUtcNow());
     }
 }
@@ -190,7 +176,7 @@ public sealed class ReleaseForecastDoorForHold(IShipmentStore shipments, IDockSt
             return false;
         }
 
-        ShipmentDocument? shipment = await shipments.GetAsync(input.Order);
+        Shipment? shipment = await shipments.GetAsync(input.Order);
         DockForecastDocument? forecast = await docks.GetForecastAsync(input.Order.PlantId, input.Order.OrderId);
         DockAppointment? tentative = shipment?.DockAppointment is { Status: DockAppointment.Tentative } own ? own
             : forecast?.Appointment is { Status: DockAppointment.Tentative } planned ? planned : null;
@@ -209,16 +195,7 @@ public sealed class ReleaseForecastDoorForHold(IShipmentStore shipments, IDockSt
 
         if (shipment is not null)
         {
-            string key = $"dock-hold-released-{tentative.DoorId}-{tentative.Start:yyyyMMddHHmm}";
-            await shipments.UpdateAsync(input.Order, current => current!.Decisions.Any(d => d.Key == key)
-                ? current
-                : current with
-                {
-                    DockAppointment = current.DockAppointment?.Status == DockAppointment.Tentative ? null : current.DockAppointment,
-                    Decisions = [.. current.Decisions, new ShipmentDecision(key, input.At, current.Status, "Dock appointment released",
-                        $"Door {tentative.DoorId} {tentative.Start:u} planned from the forecast released: {reason}")],
-                    UpdatedAt = clock.GetUtcNow(),
-                });
+            await shipments.UpdateAsync(input.Order, current => current!.ReleaseTentativeDoor(tentative, reason, input.At, clock.GetUtcNow()));
         }
 
         return true;
@@ -233,7 +210,7 @@ public sealed class WithdrawTenderForHold(IShipmentStore shipments, ICarrierGate
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, WithdrawTenderRequest input)
     {
-        ShipmentDocument? shipment = await shipments.GetAsync(input.Order);
+        Shipment? shipment = await shipments.GetAsync(input.Order);
         if (shipment?.Booking is not { } booking)
         {
             return false;
@@ -243,18 +220,7 @@ public sealed class WithdrawTenderForHold(IShipmentStore shipments, ICarrierGate
             new { tenderId = booking.TenderId, plantId = input.Order.PlantId, orderId = input.Order.OrderId, reason = input.Reason, pickupDay = booking.PickupDay });
         string reason = $"{input.Reason}; tender {booking.TenderId} to {booking.Scac} withdrawn before the cancellation-fee window (TONU avoided)" +
             (untold is null ? "" : $"; {untold}");
-        await shipments.UpdateAsync(input.Order, current => current!.Booking is null
-            ? current
-            : current with
-            {
-                Status = ShipmentStatus.OnQualityHold,
-                Booking = null,
-                Late = null,
-                PlanRevision = current.PlanRevision + 1,
-                Tenders = current.Tenders.Select(t => t.TenderId == booking.TenderId ? t with { Outcome = TenderOutcomes.Withdrawn, Reason = input.Reason } : t).ToList(),
-                Decisions = [.. current.Decisions, new ShipmentDecision($"withdrawn-{booking.TenderId}", input.At, ShipmentStatus.OnQualityHold, "Tender withdrawn", reason)],
-                UpdatedAt = clock.GetUtcNow(),
-            });
+        await shipments.UpdateAsync(input.Order, current => current!.WithdrawBooking(input.Reason, reason, input.At, clock.GetUtcNow()));
         return true;
     }
 }

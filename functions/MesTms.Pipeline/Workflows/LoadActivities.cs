@@ -1,5 +1,6 @@
 using MesTms.Domain;
 using MesTms.Domain.Events;
+using MesTms.Domain.Loads;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Docks;
@@ -41,8 +42,8 @@ public sealed class PrepareLoadShipment(ILoadStore loads, IShipmentStore shipmen
 {
     public override async Task<LoadSnapshot> RunAsync(TaskActivityContext context, LoadRequest input)
     {
-        LoadDocument load = await loads.GetAsync(input.LoadId) ?? throw new InvalidOperationException($"Load {input.LoadId} does not exist.");
-        var members = new List<ShipmentDocument>();
+        Load load = await loads.GetAsync(input.LoadId) ?? throw new InvalidOperationException($"Load {input.LoadId} does not exist.");
+        var members = new List<Shipment>();
         foreach (LoadLine line in load.Orders)
         {
             members.Add(await shipments.GetAsync(new OrderKey(input.PlantId, line.OrderId))
@@ -54,48 +55,13 @@ public sealed class PrepareLoadShipment(ILoadStore loads, IShipmentStore shipmen
             return new LoadSnapshot(load.Revision, 0);
         }
 
-        ShipmentDocument urgent = members.OrderBy(m => m.RequiredDeliveryBy).ThenBy(m => m.OrderId, StringComparer.Ordinal).First();
-        TemperatureRange? temperature = members.Select(m => m.Temperature).Aggregate((TemperatureRange?)null, (range, t) => t is null ? range
-            : range is null ? t : new TemperatureRange(Math.Max(range.MinCelsius, t.MinCelsius), Math.Min(range.MaxCelsius, t.MaxCelsius)));
         var key = new OrderKey(input.PlantId, input.LoadId);
-        List<string> memberIds = members.Select(m => m.OrderId).ToList();
         await shipments.UpdateAsync(key, current =>
         {
-            if (current is not null && current.PlanRevision == load.Revision && current.MemberOrderIds.SequenceEqual(memberIds))
-            {
-                return current;
-            }
-
             DateTimeOffset now = clock.GetUtcNow();
-            ShipmentDocument basis = current ?? new ShipmentDocument
-            {
-                Id = key.DocumentId,
-                OrderId = input.LoadId,
-                PlantId = input.PlantId,
-                Status = ShipmentStatus.Consolidated,
-                LoadId = input.LoadId,
-                Decisions = [new ShipmentDecision("load-built", input.At, ShipmentStatus.Consolidated, "Load built", load.Decisions.LastOrDefault()?.Reason ?? "")],
-                CreatedAt = now,
-            };
-            return basis with
-            {
-                CompletedAt = members.Max(m => m.CompletedAt),
-                RequiredDeliveryBy = urgent.RequiredDeliveryBy,
-                Destination = urgent.Destination,
-                HandlingUnits = members.SelectMany(m => m.HandlingUnits ?? []).ToList(),
-                Hazmat = members.Select(m => m.Hazmat).FirstOrDefault(h => h is not null),
-                Temperature = temperature,
-                HandlingUnitCount = members.Sum(m => m.HandlingUnitCount),
-                TotalWeightLb = members.Sum(m => m.TotalWeightLb),
-                TotalCubeFt3 = members.Sum(m => m.TotalCubeFt3),
-                MemberOrderIds = memberIds,
-                Stops = Math.Max(1, load.Stops.Count),
-                PlanRevision = load.Revision,
-                ReadyAt = basis.ReadyAt ?? now,
-                Decisions = current is null ? basis.Decisions : [.. basis.Decisions, new ShipmentDecision($"members-r{load.Revision}-{memberIds.Count}", input.At,
-                    basis.Status, "Load changed", $"Now {memberIds.Count} order(s): {string.Join(", ", memberIds)}; revision {load.Revision}")],
-                UpdatedAt = now,
-            };
+            Shipment basis = current ?? Shipment.ForLoad(input.PlantId, input.LoadId, ShipmentStatus.Consolidated, "load-built", "Load built",
+                load.Decisions.LastOrDefault()?.Reason ?? "", input.At, now);
+            return basis.WithMembers(members, load.Revision, load.Stops.Count, isNew: current is null, input.At, now);
         });
         return new LoadSnapshot(load.Revision, members.Count);
     }
@@ -106,46 +72,29 @@ public sealed class ReadLoadSnapshot(ILoadStore loads) : TaskActivity<LoadReques
 {
     public override async Task<LoadSnapshot> RunAsync(TaskActivityContext context, LoadRequest input)
     {
-        LoadDocument load = await loads.GetAsync(input.LoadId) ?? throw new InvalidOperationException($"Load {input.LoadId} does not exist.");
+        Load load = await loads.GetAsync(input.LoadId) ?? throw new InvalidOperationException($"Load {input.LoadId} does not exist.");
         return new LoadSnapshot(load.Revision, load.Orders.Count);
     }
 }
 
 /// <summary>Copies the load shipment's outcome (status, carrier, price, pickup, a late delivery) to the load and to every order on it.</summary>
-public sealed class ApplyLoadOutcome(ILoadStore loads, IShipmentStore shipments, TimeProvider clock) : TaskActivity<LoadRequest, string>
+public sealed class ApplyLoadOutcome(ILoadStore loads, IShipmentStore shipments, TimeProvider clock) : TaskActivity<LoadRequest, ShipmentStatus>
 {
-    public override async Task<string> RunAsync(TaskActivityContext context, LoadRequest input)
+    public override async Task<ShipmentStatus> RunAsync(TaskActivityContext context, LoadRequest input)
     {
-        ShipmentDocument shipment = await shipments.GetAsync(new OrderKey(input.PlantId, input.LoadId))
+        Shipment shipment = await shipments.GetAsync(new OrderKey(input.PlantId, input.LoadId))
             ?? throw new InvalidOperationException($"Load {input.LoadId} has no shipment document.");
-        string status = shipment.Status == ShipmentStatus.ReadyToShip ? ShipmentStatus.Consolidated : shipment.Status;
+        ShipmentStatus status = shipment.Status == ShipmentStatus.ReadyToShip ? ShipmentStatus.Consolidated : shipment.Status;
         string summary = shipment.Booking is { } b
             ? $"{b.Scac} ({b.CarrierName}) {b.Mode} {b.Equipment} ${b.Price:0.00}, pickup {b.PickupDay:yyyy-MM-dd}"
-            : shipment.Decisions.LastOrDefault()?.Reason ?? status;
+            : shipment.Decisions.LastOrDefault()?.Reason ?? status.ToString();
         string key = $"outcome-r{shipment.PlanRevision}-{status}-{shipment.Booking?.TenderId}-{shipment.MemberOrderIds.Count}";
-        LoadDocument load = await loads.UpdateAsync(input.LoadId, current => current!.Decisions.Any(d => d.Key == key)
-            ? current
-            : current with
-            {
-                Status = status,
-                Decisions = [.. current.Decisions, new ShipmentDecision(key, input.At, status, $"Load {status}", summary)],
-                UpdatedAt = clock.GetUtcNow(),
-            });
+        Load load = await loads.UpdateAsync(input.LoadId, current => current!.RecordOutcome(status, key, summary, input.At, clock.GetUtcNow()));
 
         foreach (LoadLine line in load.Orders)
         {
-            await shipments.UpdateAsync(new OrderKey(input.PlantId, line.OrderId), current => current is null || current.LoadId != input.LoadId
-                || (current.Status == status && current.Booking == shipment.Booking && current.DockAppointment == shipment.DockAppointment && current.Late == shipment.Late)
-                ? current!
-                : current with
-                {
-                    Status = status,
-                    Booking = shipment.Booking,
-                    Late = shipment.Late,
-                    DockAppointment = shipment.DockAppointment,
-                    Decisions = [.. current.Decisions, new ShipmentDecision($"load-{key}", input.At, status, $"Load {input.LoadId} {status}", summary)],
-                    UpdatedAt = clock.GetUtcNow(),
-                });
+            await shipments.UpdateAsync(new OrderKey(input.PlantId, line.OrderId),
+                current => current?.FollowLoad(shipment, status, key, summary, input.At, clock.GetUtcNow())!);
         }
 
         return status;
@@ -161,9 +110,9 @@ public sealed class WithdrawLoadPlan(ILoadStore loads, IShipmentStore shipments,
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, WithdrawLoadPlanRequest input)
     {
-        string status = input.Cancel ? ShipmentStatus.Cancelled : ShipmentStatus.Consolidated;
+        ShipmentStatus status = input.Cancel ? ShipmentStatus.Cancelled : ShipmentStatus.Consolidated;
         var key = new OrderKey(input.PlantId, input.LoadId);
-        ShipmentDocument? planned = await shipments.GetAsync(key);
+        Shipment? planned = await shipments.GetAsync(key);
         if (planned?.DockAppointment is { } appointment)
         {
             await docks.ReleaseAsync(input.PlantId, input.LoadId, appointment, input.Reason);
@@ -185,44 +134,17 @@ public sealed class WithdrawLoadPlan(ILoadStore loads, IShipmentStore shipments,
         {
             if (current is null)
             {
-                return new ShipmentDocument
-                {
-                    Id = key.DocumentId, OrderId = input.LoadId, PlantId = input.PlantId, LoadId = input.LoadId, Status = status,
-                    Decisions = [new ShipmentDecision($"withdrawn-{status}", input.At, status, "Load cancelled", input.Reason)],
-                    CreatedAt = input.At, UpdatedAt = input.At,
-                };
-            }
-
-            string decisionKey = $"withdrawn-r{current.PlanRevision}-{status}-{current.Booking?.TenderId}";
-            if (current.Decisions.Any(d => d.Key == decisionKey))
-            {
-                return current;
+                return Shipment.ForLoad(input.PlantId, input.LoadId, status, $"withdrawn-{status}", "Load cancelled", input.Reason, input.At, input.At);
             }
 
             string what = (current.Booking is { } b ? $"booking with {b.Scac} (tender {b.TenderId}) withdrawn, carrier told" : "no booking to release")
                 + string.Concat(untold.Select(u => "; " + u));
-            return current with
-            {
-                Status = status,
-                Booking = null,
-                Late = null,
-                DockAppointment = null,
-                Tenders = current.Tenders.Select(t => t.Outcome is null or TenderOutcomes.Accepted ? t with { Outcome = TenderOutcomes.Withdrawn, Reason = input.Reason, AnsweredAt = t.AnsweredAt ?? input.At } : t).ToList(),
-                Decisions = [.. current.Decisions, new ShipmentDecision(decisionKey, input.At, status, input.Cancel ? "Load cancelled" : "Carrier plan withdrawn", $"{input.Reason}; {what}")],
-                UpdatedAt = clock.GetUtcNow(),
-            };
+            return current.WithdrawLoadPlan(input.Cancel, input.Reason, what, input.At, clock.GetUtcNow());
         });
 
         if (input.Cancel)
         {
-            await loads.UpdateAsync(input.LoadId, current => current is null || current.Status == ShipmentStatus.Cancelled
-                ? current!
-                : current with
-                {
-                    Status = ShipmentStatus.Cancelled,
-                    Decisions = [.. current.Decisions, new ShipmentDecision("cancelled", input.At, ShipmentStatus.Cancelled, "Load cancelled", input.Reason)],
-                    UpdatedAt = clock.GetUtcNow(),
-                });
+            await loads.UpdateAsync(input.LoadId, current => current?.Cancel(input.Reason, input.At, clock.GetUtcNow())!);
         }
 
         return true;

@@ -24,3 +24,17 @@ public sealed record LoadRequest(string PlantId, string LoadId, DateTimeOffset A
 public sealed record WithdrawLoadPlanRequest(string PlantId, string LoadId, string Reason, bool Cancel, DateTimeOffset At);
 
 public sealed record WithdrawFromLoadRequest(OrderKey Order, string Reason);
+
+/// <summary>How one episode of <see cref="LoadOrchestration"/> ended.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<LoadWorkflowOutcome>))]
+public enum LoadWorkflowOutcome
+{
+    /// <summary>The carrier plan stands (booked, exhausted or planning off) and the load waits for membership changes.</summary>
+    Planned,
+
+    /// <summary>Every order was taken off: the plan was withdrawn and the load cancelled. The workflow ends.</summary>
+    Cancelled,
+
+    /// <summary>A material change stopped the tender waterfall: the load is planned again in the next episode.</summary>
+    Replanning,
+}

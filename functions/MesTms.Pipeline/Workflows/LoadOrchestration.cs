@@ -11,11 +11,11 @@ namespace MesTms.Pipeline.Workflows;
 /// hold takes an order off): a material change withdraws the booking and re-plans with fresh tender ids, a small one keeps
 /// the booking, and a load left empty is cancelled. Each change continues as new so the history stays small.
 /// </summary>
-public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, string>
+public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, LoadWorkflowOutcome>
 {
     public const string MembershipChangedEvent = "LoadMembershipChanged";
 
-    public override async Task<string> RunAsync(TaskOrchestrationContext context, LoadWorkflowInput input)
+    public override async Task<LoadWorkflowOutcome> RunAsync(TaskOrchestrationContext context, LoadWorkflowInput input)
     {
         ILogger log = context.CreateReplaySafeLogger<LoadOrchestration>();
         var load = new LoadRequest(input.PlantId, input.LoadId, context.CurrentUtcDateTime);
@@ -28,7 +28,7 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, stri
                 new WithdrawLoadPlanRequest(input.PlantId, input.LoadId, "every order was taken off the load", true, context.CurrentUtcDateTime), CarrierPlanning.Retry);
             context.SetCustomStatus(ShipmentStatus.Cancelled);
             log.LogWarning("Load {LoadId}: cancelled, no order left", input.LoadId);
-            return ShipmentStatus.Cancelled;
+            return LoadWorkflowOutcome.Cancelled;
         }
 
         if (progress.PlannedRevision != snapshot.Revision)
@@ -48,27 +48,27 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, stri
                     is var now && (now.Revision != planning || now.OrderCount == 0)
                     ? $"load changed materially while tendering (revision {planning} → {now.Revision}, {now.OrderCount} order(s))"
                     : null);
-            string status = await CarrierPlanning.PlanAsync(context, input.Shipment, input.Policy, snapshot.Revision, s => context.SetCustomStatus(s), loadChanged);
-            if (status == CarrierPlanning.Interrupted)
+            CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.Shipment, input.Policy, snapshot.Revision, s => context.SetCustomStatus(s), loadChanged);
+            if (outcome == CarrierPlanOutcome.Interrupted)
             {
                 context.ContinueAsNew(input);
-                return status;
+                return LoadWorkflowOutcome.Replanning;
             }
 
             progress = progress with { PlannedRevision = snapshot.Revision };
-            if (status == ShipmentStatus.Booked)
+            if (outcome == CarrierPlanOutcome.Booked)
             {
                 await context.CallActivityAsync<DockResult>(nameof(ScheduleDock),
                     new ScheduleDockRequest(input.Shipment, $"load booked (revision {snapshot.Revision})", context.CurrentUtcDateTime), CarrierPlanning.Retry);
             }
 
-            log.LogInformation("Load {LoadId}: revision {Revision} planned: {Status}", input.LoadId, snapshot.Revision, status);
+            log.LogInformation("Load {LoadId}: revision {Revision} planned: {Status}", input.LoadId, snapshot.Revision, outcome);
         }
 
-        await context.CallActivityAsync<string>(nameof(ApplyLoadOutcome), load with { At = context.CurrentUtcDateTime }, CarrierPlanning.Retry);
-        context.SetCustomStatus("Planned");
+        await context.CallActivityAsync<ShipmentStatus>(nameof(ApplyLoadOutcome), load with { At = context.CurrentUtcDateTime }, CarrierPlanning.Retry);
+        context.SetCustomStatus(nameof(LoadWorkflowOutcome.Planned));
         await context.WaitForExternalEvent<string>(MembershipChangedEvent);
         context.ContinueAsNew(input with { Progress = progress });
-        return "Planned";
+        return LoadWorkflowOutcome.Planned;
     }
 }

@@ -25,41 +25,7 @@ public sealed class RegisterShipment(IMesEventStore events, IShipmentStore shipm
 
         Task<QualityHoldLedger> ledger = holds.GetAsync(input.Order);
         await shipments.UpdateAsync(input.Order, current =>
-        {
-            if (current is not null)
-            {
-                return current;
-            }
-
-            DateTimeOffset now = clock.GetUtcNow();
-            return new ShipmentDocument
-            {
-                Id = input.Order.DocumentId,
-                OrderId = input.Order.OrderId,
-                PlantId = input.Order.PlantId,
-                LineId = completed.LineId,
-                Status = ShipmentStatus.Received,
-                SourceEventId = input.SourceEventId,
-                CompletedAt = completed.CompletedAt,
-                AcceptedAt = input.AcceptedAt,
-                RequiredDeliveryBy = completed.RequiredDeliveryBy,
-                Destination = completed.Destination,
-                HandlingUnits = completed.HandlingUnits,
-                Hazmat = completed.Hazmat,
-                Temperature = completed.Temperature,
-                HandlingUnitCount = completed.HandlingUnitCount,
-                TotalWeightLb = decimal.Round(completed.TotalWeightLb, 1),
-                TotalCubeFt3 = decimal.Round(completed.TotalCubeFt3, 1),
-                Decisions =
-                [
-                    new ShipmentDecision("received", input.At, ShipmentStatus.Received, "Completion received",
-                        $"Line {completed.LineId} completed {completed.HandlingUnitCount} handling unit(s), {completed.TotalWeightLb:0} lb, " +
-                        $"for {completed.Destination.LocationId} by {completed.RequiredDeliveryBy:u}"),
-                ],
-                CreatedAt = now,
-                UpdatedAt = now,
-            };
-        });
+            current ?? Shipment.Register(input.Order, completed, input.SourceEventId, input.AcceptedAt, input.At, clock.GetUtcNow()));
         QualityHoldLedger current = await ledger;
         return new QualityHoldSnapshot(current.Version, current.Active);
     }
@@ -80,31 +46,11 @@ public sealed class RecordShipmentDecision(IShipmentStore shipments, TimeProvide
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, ShipmentDecisionRequest input)
     {
-        bool appended = false;
-        await shipments.UpdateAsync(input.Order, current =>
-        {
-            if (current is null)
-            {
-                throw new InvalidOperationException($"Shipment {input.Order} does not exist; it is registered before any decision.");
-            }
-
-            if (current.Decisions.Any(d => d.Key == input.Decision.Key))
-            {
-                return current;
-            }
-
-            appended = true;
-            DateTimeOffset now = clock.GetUtcNow();
-            return current with
-            {
-                Status = input.Decision.Status,
-                ActiveHolds = input.ActiveHolds,
-                Decisions = [.. current.Decisions, input.Decision],
-                UpdatedAt = now,
-                ReadyAt = input.Decision.Status == ShipmentStatus.ReadyToShip ? current.ReadyAt ?? now : current.ReadyAt,
-            };
-        });
-        return appended;
+        ShipmentDecision decision = input.Decision;
+        await shipments.UpdateAsync(input.Order, current => (current ?? throw new InvalidOperationException(
+                $"Shipment {input.Order} does not exist; it is registered before any decision."))
+            .Decide(decision.Key, decision.At, decision.Decision, decision.Reason, clock.GetUtcNow(), s => s with { ActiveHolds = input.ActiveHolds }, decision.Status));
+        return true;
     }
 }
 

@@ -4,14 +4,48 @@ using MesTms.Domain.Shipments;
 
 namespace MesTms.Pipeline.Workflows;
 
-/// <summary>Input of <see cref="ShipmentOrchestration"/>; <see cref="Progress"/> carries state across ContinueAsNew.</summary>
+/// <summary>
+/// Input of <see cref="ShipmentOrchestration"/>. <see cref="State"/> (shape <see cref="StateVersion"/>) carries the lifecycle
+/// across ContinueAsNew, with the wake-up that ended the last episode in <see cref="Pending"/>. Instances started before
+/// the lifecycle existed carry <see cref="Progress"/> instead (state version 0): they are migrated when they resume.
+/// </summary>
 public sealed record ShipmentWorkflowInput(
     OrderKey Order,
     string SourceEventId,
     DateTimeOffset AcceptedAt,
     ShipmentPolicy Policy,
-    ShipmentWorkflowProgress Progress);
+    ShipmentWorkflowProgress? Progress = null)
+{
+    public int StateVersion { get; init; }
 
+    public ShipmentLifecycleState? State { get; init; }
+
+    public ShipmentWake? Pending { get; init; }
+
+    /// <summary>A new order's workflow input in the current shape.</summary>
+    public static ShipmentWorkflowInput Start(OrderKey order, string sourceEventId, DateTimeOffset acceptedAt, ShipmentPolicy policy) =>
+        new(order, sourceEventId, acceptedAt, policy) { StateVersion = ShipmentLifecycleState.CurrentVersion, State = ShipmentLifecycleState.Start };
+
+    /// <summary>The lifecycle state to resume from, migrated from the old progress flags when the instance predates it.</summary>
+    public ShipmentLifecycleState Resume() => StateVersion >= ShipmentLifecycleState.CurrentVersion && State is not null
+        ? State
+        : (Progress ?? ShipmentWorkflowProgress.Start).Migrate();
+
+    /// <summary>The input of the next episode: the current shape, the old progress dropped.</summary>
+    public ShipmentWorkflowInput Continue(ShipmentLifecycleState state, ShipmentWake wake) =>
+        this with { Progress = null, StateVersion = ShipmentLifecycleState.CurrentVersion, State = state, Pending = wake };
+}
+
+/// <summary>What woke the workflow at the end of its last episode.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ShipmentWake>))]
+public enum ShipmentWake
+{
+    Resumed,
+    HoldChanged,
+    DeadlinePassed,
+}
+
+/// <summary>The state of shipment workflows started before <see cref="ShipmentLifecycle"/> (state version 0): ten flags.</summary>
 public sealed record ShipmentWorkflowProgress(
     bool Registered = false,
     int? HoldDecisionVersion = null,
@@ -25,17 +59,39 @@ public sealed record ShipmentWorkflowProgress(
     int PlanRevision = 0)
 {
     public static readonly ShipmentWorkflowProgress Start = new();
+
+    /// <summary>
+    /// The same facts as a lifecycle state. The flags cannot tell an exhausted waterfall from planning that was off: both
+    /// become <see cref="ShipmentPlan.Exhausted"/>, which only differs in the custom status shown until the next change.
+    /// </summary>
+    public ShipmentLifecycleState Migrate()
+    {
+        ShipmentPlan plan = !Planned ? ShipmentPlan.None : LoadId is not null ? ShipmentPlan.OnLoad : Booked ? ShipmentPlan.Booked : ShipmentPlan.Exhausted;
+        ShipmentPhase phase = !Registered ? ShipmentPhase.Registering
+            : HeldSince is not null && !ReadyRecorded ? (plan == ShipmentPlan.Booked ? ShipmentPhase.BookedHeld : ShipmentPhase.Held)
+            : ShipmentLifecycle.PhaseOf(plan);
+        return new ShipmentLifecycleState
+        {
+            Phase = phase,
+            Plan = plan,
+            HoldVersion = HoldDecisionVersion,
+            HeldSince = HeldSince,
+            Escalated = Escalated,
+            ReadyRecorded = ReadyRecorded,
+            LoadId = LoadId,
+            WithdrawBy = WithdrawBy,
+            PlanRevision = PlanRevision,
+        };
+    }
 }
 
 /// <summary>Raised on an order's shipment orchestration when its quality-hold ledger changed.</summary>
 public sealed record QualityHoldSignal(int LedgerVersion);
 
 /// <summary>What the orchestration reports as its custom status.</summary>
-public sealed record ShipmentWorkflowStatus(string Status, IReadOnlyList<string> ActiveHoldIds);
+public sealed record ShipmentWorkflowStatus(ShipmentStatus Status, IReadOnlyList<string> ActiveHoldIds);
 
 public sealed record RegisterShipmentRequest(OrderKey Order, string SourceEventId, DateTimeOffset AcceptedAt, DateTimeOffset At);
-
-public sealed record QualityHoldSnapshot(int Version, IReadOnlyList<QualityHold> Active);
 
 public sealed record ShipmentDecisionRequest(OrderKey Order, ShipmentDecision Decision, IReadOnlyList<QualityHold> ActiveHolds);
 
@@ -62,16 +118,3 @@ public sealed record TenderOutcomeRequest(OrderKey Order, string TenderId, strin
 public sealed record BookShipmentRequest(OrderKey Order, string TenderId, MesTms.Pipeline.Carriers.TenderResponse Response, DateTimeOffset At);
 
 public sealed record TenderExhaustedRequest(OrderKey Order, int Tendered, string Reason, DateTimeOffset At, int Revision = 0);
-
-/// <summary>How a tender of the waterfall ended (kept on the shipment's tender record).</summary>
-public static class TenderOutcomes
-{
-    public const string Accepted = "accepted";
-    public const string Declined = "declined";
-    public const string TimedOut = "timed out";
-    public const string Undeliverable = "undeliverable";
-    public const string Withdrawn = "withdrawn";
-
-    /// <summary>Outcomes that count against a carrier's tender acceptance (not a message we failed to deliver).</summary>
-    public static bool IsRefusal(string outcome) => outcome is Declined or TimedOut;
-}

@@ -22,7 +22,7 @@ public sealed class RateShipment(CarrierCatalog catalog, DockCatalog docks, IShi
             return new RateShipmentResult(true, [], "carrier planning is off (no contract file configured)");
         }
 
-        ShipmentDocument shipment = await shipments.GetAsync(input.Order)
+        Shipment shipment = await shipments.GetAsync(input.Order)
             ?? throw new InvalidOperationException($"Shipment {input.Order} does not exist.");
         RateShopResult result;
         string summary;
@@ -47,22 +47,7 @@ public sealed class RateShipment(CarrierCatalog catalog, DockCatalog docks, IShi
                 : $"no feasible carrier; {result.Excluded.Count} excluded: {string.Join("; ", result.Excluded.Take(5).Select(e => $"{e.Scac}: {e.Reason}"))}";
         }
 
-        await shipments.UpdateAsync(input.Order, current =>
-        {
-            string key = input.Revision == 0 ? "rated" : $"rated-r{input.Revision}";
-            if (current!.Decisions.Any(d => d.Key == key))
-            {
-                return current;
-            }
-
-            return current with
-            {
-                RateShop = result,
-                ContractsVersion = shopper.Version,
-                Decisions = [.. current.Decisions, new ShipmentDecision(key, input.At, current.Status, "Rate shopped", summary)],
-                UpdatedAt = clock.GetUtcNow(),
-            };
-        });
+        await shipments.UpdateAsync(input.Order, current => current!.RecordRateShop(input.Revision, result, shopper.Version, summary, input.At, clock.GetUtcNow()));
         return new RateShipmentResult(false, result.TenderPlan.Select(q => new TenderCandidate(q.Scac, q.Mode, q.Equipment, q.Total)).ToList(), summary,
             Expedited: result.IsExpedited);
     }
@@ -74,7 +59,7 @@ public sealed class SendTender(IShipmentStore shipments, ITenderStore tenders, I
 {
     public override async Task<string?> RunAsync(TaskActivityContext context, SendTenderRequest input)
     {
-        ShipmentDocument shipment = await shipments.GetAsync(input.Order) ?? throw new InvalidOperationException($"Shipment {input.Order} does not exist.");
+        Shipment shipment = await shipments.GetAsync(input.Order) ?? throw new InvalidOperationException($"Shipment {input.Order} does not exist.");
         CarrierQuote quote = shipment.RateShop?.Find(input.Candidate.Scac, input.Candidate.Mode)
             ?? throw new InvalidOperationException($"Shipment {input.Order} has no quote from {input.Candidate.Scac} {input.Candidate.Mode}.");
         string catalogOrigin = catalog.Plants.TryGetValue(input.Order.PlantId, out PlantOptions? plant) ? plant.PostalCode : "";
@@ -93,22 +78,8 @@ public sealed class SendTender(IShipmentStore shipments, ITenderStore tenders, I
             Tender = tender,
             SentAt = input.At,
         });
-        await shipments.UpdateAsync(input.Order, current =>
-        {
-            if (current!.Tenders.Any(t => t.TenderId == input.TenderId))
-            {
-                return current;
-            }
-
-            return current with
-            {
-                Status = ShipmentStatus.Tendering,
-                Tenders = [.. current.Tenders, new TenderRecord(input.TenderId, quote.Scac, quote.Mode, quote.Equipment, quote.Total, input.At, input.RespondBy)],
-                Decisions = [.. current.Decisions, new ShipmentDecision($"tender-{input.TenderId}", input.At, ShipmentStatus.Tendering, "Tendered",
-                    $"Tender {input.TenderId} #{input.Attempt} to {quote.Scac} ({quote.CarrierName}) {quote.Mode} {quote.Equipment} at ${quote.Total:0.00}; answer due by {input.RespondBy:u}")],
-                UpdatedAt = clock.GetUtcNow(),
-            };
-        });
+        var record = new TenderRecord(input.TenderId, quote.Scac, quote.Mode, quote.Equipment, quote.Total, input.At, input.RespondBy);
+        await shipments.UpdateAsync(input.Order, current => current!.RecordTender(record, input.Attempt, quote.CarrierName, clock.GetUtcNow()));
 
         return await gateway.SendAsync(tender);
     }
@@ -134,14 +105,7 @@ public sealed class WithdrawOpenTender(IShipmentStore shipments, ITenderStore te
         string reason = $"{input.Reason}: tender {input.TenderId} to {input.Scac} withdrawn while waiting for the answer" +
             (tender.Response is { } late ? $" (the carrier's '{late.Decision}' crossed the withdrawal)" : "") +
             (untold is null ? "" : $"; {untold}");
-        await shipments.UpdateAsync(input.Order, current => current!.Decisions.Any(d => d.Key == $"withdrawn-{input.TenderId}")
-            ? current
-            : current with
-            {
-                Tenders = current.Tenders.Select(t => t.TenderId == input.TenderId ? t with { Outcome = TenderOutcomes.Withdrawn, Reason = input.Reason, AnsweredAt = input.At } : t).ToList(),
-                Decisions = [.. current.Decisions, new ShipmentDecision($"withdrawn-{input.TenderId}", input.At, current.Status, "Tender withdrawn", reason)],
-                UpdatedAt = clock.GetUtcNow(),
-            });
+        await shipments.UpdateAsync(input.Order, current => current!.WithdrawOpenTender(input.TenderId, input.Reason, reason, input.At, clock.GetUtcNow()));
         return true;
     }
 }
@@ -153,20 +117,7 @@ public sealed class RecordTenderOutcome(IShipmentStore shipments, ICarrierPerfor
     public override async Task<bool> RunAsync(TaskActivityContext context, TenderOutcomeRequest input)
     {
         await shipments.UpdateAsync(input.Order, current =>
-        {
-            if (current!.Decisions.Any(d => d.Key == $"outcome-{input.TenderId}"))
-            {
-                return current;
-            }
-
-            return current with
-            {
-                Tenders = current.Tenders.Select(t => t.TenderId == input.TenderId ? t with { Outcome = input.Outcome, Reason = input.Reason, AnsweredAt = input.At } : t).ToList(),
-                Decisions = [.. current.Decisions, new ShipmentDecision($"outcome-{input.TenderId}", input.At, current.Status, $"Tender {input.Outcome}",
-                    $"{input.Scac} {input.Outcome} tender {input.TenderId}: {input.Reason}; moving to the next carrier")],
-                UpdatedAt = clock.GetUtcNow(),
-            };
-        });
+            current!.RecordTenderOutcome(input.TenderId, input.Scac, input.Outcome, input.Reason, input.At, clock.GetUtcNow()));
 
         // A decline or a missed deadline counts against the carrier's tender acceptance, once per tender: the store dedupes
         // by tender id, so a retried activity (or one whose first run wrote the shipment and then failed) counts it once.
@@ -185,35 +136,8 @@ public sealed class BookShipment(IShipmentStore shipments, IPlannerNotifier noti
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, BookShipmentRequest input)
     {
-        ShipmentDocument booked = await shipments.UpdateAsync(input.Order, current =>
-        {
-            if (current!.Booking is not null)
-            {
-                return current;
-            }
-
-            TenderRecord tender = current.Tenders.Single(t => t.TenderId == input.TenderId);
-            RateShopResult rateShop = current.RateShop!;
-            CarrierQuote quote = rateShop.Find(tender.Scac, tender.Mode)
-                ?? throw new InvalidOperationException($"Tender {tender.TenderId}: no quote of {tender.Scac} {tender.Mode} on {input.Order}.");
-            var booking = new Booking(tender.TenderId, quote.Scac, quote.CarrierName, quote.Mode, quote.Equipment, quote.Total, "USD", input.At,
-                quote.PickupDay, quote.EstimatedDelivery, input.Response.PickupConfirmation);
-            LateDelivery? late = rateShop.LateDeliveryOf(quote);
-            ShipmentDecision bookedDecision = new($"booked-{tender.TenderId}", input.At, ShipmentStatus.Booked, "Booked",
-                $"{quote.Scac} ({quote.CarrierName}) accepted tender {tender.TenderId}: {quote.Mode} {quote.Equipment} ${quote.Total:0.00}, " +
-                $"pickup {quote.PickupDay:yyyy-MM-dd}, delivery by {quote.EstimatedDelivery:u}");
-            return current with
-            {
-                Status = ShipmentStatus.Booked,
-                Booking = booking,
-                Late = late,
-                Tenders = current.Tenders.Select(t => t.TenderId == input.TenderId ? t with { Outcome = TenderOutcomes.Accepted, AnsweredAt = input.At } : t).ToList(),
-                Decisions = late is null
-                    ? [.. current.Decisions, bookedDecision]
-                    : [.. current.Decisions, bookedDecision, new ShipmentDecision($"late-{tender.TenderId}", input.At, ShipmentStatus.Booked, "Expedited, delivers late", late.Reason)],
-                UpdatedAt = clock.GetUtcNow(),
-            };
-        });
+        Shipment booked = await shipments.UpdateAsync(input.Order, current =>
+            current!.Book(input.TenderId, input.Response.PickupConfirmation, input.At, clock.GetUtcNow()));
 
         Booking b = booked.Booking!;
         if (booked.Late is { } lateDelivery)
@@ -245,21 +169,7 @@ public sealed class ReportTenderExhausted(IShipmentStore shipments, IPlannerNoti
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, TenderExhaustedRequest input)
     {
-        await shipments.UpdateAsync(input.Order, current =>
-        {
-            string key = input.Revision == 0 ? "exhausted" : $"exhausted-r{input.Revision}";
-            if (current!.Decisions.Any(d => d.Key == key))
-            {
-                return current;
-            }
-
-            return current with
-            {
-                Status = ShipmentStatus.TenderExhausted,
-                Decisions = [.. current.Decisions, new ShipmentDecision(key, input.At, ShipmentStatus.TenderExhausted, "Tender waterfall exhausted", input.Reason)],
-                UpdatedAt = clock.GetUtcNow(),
-            };
-        });
+        await shipments.UpdateAsync(input.Order, current => current!.Exhaust(input.Revision, input.Reason, input.At, clock.GetUtcNow()));
         await notifier.PublishAsync(PlannerNotification.Create($"{input.Order.PlantId}|{input.Order.OrderId}|exhausted|r{input.Revision}", PlannerNotificationTypes.TenderExhausted,
             $"plants/{input.Order.PlantId}/orders/{input.Order.OrderId}", input.At,
             new { plantId = input.Order.PlantId, orderId = input.Order.OrderId, tendered = input.Tendered, reason = input.Reason }));

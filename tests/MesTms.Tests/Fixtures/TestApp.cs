@@ -93,16 +93,16 @@ public sealed class TestApp : IAsyncDisposable
         Http.PostAsync("api/events/mes", new StringContent(json, System.Text.Encoding.UTF8, "application/cloudevents-batch+json"));
 
     /// <summary>Polls the planner API until the shipment reaches <paramref name="status"/> (or fails after <paramref name="within"/>, default 30 s).</summary>
-    public async Task<ShipmentDocument> WaitForShipmentAsync(string orderId, string status, Func<ShipmentDocument, bool>? also = null, TimeSpan? within = null)
+    public async Task<Shipment> WaitForShipmentAsync(string orderId, ShipmentStatus status, Func<Shipment, bool>? also = null, TimeSpan? within = null)
     {
         DateTime deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
-        ShipmentDocument? last = null;
+        Shipment? last = null;
         while (DateTime.UtcNow < deadline)
         {
             HttpResponseMessage response = await Http.GetAsync($"api/shipments/{orderId}");
             if (response.IsSuccessStatusCode)
             {
-                last = await response.Content.ReadFromJsonAsync<ShipmentDocument>(CosmosStore.Json);
+                last = await response.Content.ReadFromJsonAsync<Shipment>(CosmosStore.Json);
                 if (last!.Status == status && (also is null || also(last)))
                 {
                     return last;

@@ -53,7 +53,7 @@ public sealed class CarrierFaultTests(EmulatorFixture emulators)
             string first = "PO-" + Guid.NewGuid().ToString("N")[..8];
             await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(first)));
 
-            ShipmentDocument booked = await app.WaitForShipmentAsync(first, ShipmentStatus.Booked);
+            Shipment booked = await app.WaitForShipmentAsync(first, ShipmentStatus.Booked);
 
             Assert.Equal(AtlantaCarriers, booked.Tenders.Select(t => t.Scac));
             Assert.Equal(["undeliverable", "undeliverable", "undeliverable", "accepted"], booked.Tenders.Select(t => t.Outcome));
@@ -67,7 +67,7 @@ public sealed class CarrierFaultTests(EmulatorFixture emulators)
             // Each failing carrier has failed twice: its circuit is open, so the next order skips it without a call.
             string second = "PO-" + Guid.NewGuid().ToString("N")[..8];
             await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(second)));
-            ShipmentDocument again = await app.WaitForShipmentAsync(second, ShipmentStatus.Booked);
+            Shipment again = await app.WaitForShipmentAsync(second, ShipmentStatus.Booked);
 
             Assert.Equal("HRTL", again.Booking!.Scac);
             Assert.All(again.Tenders.Take(3), t => Assert.Contains("circuit is open", t.Reason));
@@ -87,7 +87,7 @@ public sealed class CarrierFaultTests(EmulatorFixture emulators)
             string order = "PO-" + Guid.NewGuid().ToString("N")[..8];
             await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
 
-            ShipmentDocument exhausted = await app.WaitForShipmentAsync(order, ShipmentStatus.TenderExhausted);
+            Shipment exhausted = await app.WaitForShipmentAsync(order, ShipmentStatus.TenderExhausted);
 
             Assert.Equal(["declined", "timed out", "undeliverable", "undeliverable"], exhausted.Tenders.Select(t => t.Outcome));
             Assert.Equal(1, carriers.Calls("SWFL"));
@@ -97,7 +97,7 @@ public sealed class CarrierFaultTests(EmulatorFixture emulators)
             Assert.Equal(1, await app.Service<CosmosStore>().Notifications.CountAsync(
                 $"SELECT VALUE COUNT(1) FROM c WHERE c.type = 'mestms.tender.exhausted.v1' AND c.data.orderId = '{order}'"));
             Microsoft.DurableTask.Client.OrchestrationMetadata? instance = await app.App.Durable.GetInstanceAsync($"shipment|P100|{order}", getInputsAndOutputs: true);
-            Assert.Contains(ShipmentStatus.TenderExhausted, instance!.SerializedCustomStatus);
+            Assert.Contains(nameof(ShipmentStatus.TenderExhausted), instance!.SerializedCustomStatus);
         }
     }
 }

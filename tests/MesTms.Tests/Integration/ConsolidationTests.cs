@@ -69,13 +69,13 @@ public sealed class ConsolidationTests(EmulatorFixture emulators)
             if (i == 0)
             {
                 // The first order alone is a third of a trailer: it waits for more freight instead of shipping partial.
-                ShipmentDocument waiting = await app.WaitForShipmentAsync(orders[0], ShipmentStatus.Consolidating);
+                Shipment waiting = await app.WaitForShipmentAsync(orders[0], ShipmentStatus.Consolidating);
                 Assert.NotNull(waiting.OpenLoadId);
                 Assert.Contains("wait", (await GetLoadAsync(app, waiting.OpenLoadId!)).Load.Decisions[^1].Reason);
             }
         }
 
-        var booked = new List<ShipmentDocument>();
+        var booked = new List<Shipment>();
         foreach (string order in orders)
         {
             booked.Add(await app.WaitForShipmentAsync(order, ShipmentStatus.Booked));
@@ -83,7 +83,7 @@ public sealed class ConsolidationTests(EmulatorFixture emulators)
 
         var loads = booked.GroupBy(s => s.LoadId!).ToList();
         Assert.Equal(2, loads.Count);
-        foreach (IGrouping<string, ShipmentDocument> group in loads)
+        foreach (IGrouping<string, Shipment> group in loads)
         {
             LoadView view = await GetLoadAsync(app, group.Key);
             Assert.Equal(3, view.Load.Orders.Count);
@@ -92,7 +92,7 @@ public sealed class ConsolidationTests(EmulatorFixture emulators)
             Assert.Equal(24_000m, view.Load.WeightLb);
             Assert.True(view.Load.Fill >= 0.9m, $"fill {view.Load.Fill}");
             Assert.StartsWith("full enough", view.Load.Decisions.Single(d => d.Key == "ship").Reason);
-            Assert.Equal(ShipmentStatus.Booked, view.Load.Status);
+            Assert.Equal(nameof(ShipmentStatus.Booked), view.Load.Status);
             Assert.Equal(ShipmentStatus.Booked, view.Shipment!.Status);
             Assert.All(group, s => Assert.Equal(view.Shipment.Booking, s.Booking));
             Assert.Equal(3, view.Shipment.MemberOrderIds.Count);
@@ -118,9 +118,9 @@ public sealed class ConsolidationTests(EmulatorFixture emulators)
             MesEvents.Completed(urgent).WithPallets(4).WithRequiredDeliveryBy(due),
             MesEvents.Completed(patient).WithPallets(4).WithDestination("DC-CHI-02", "60638")));
 
-        ShipmentDocument waiting = await app.WaitForShipmentAsync(urgent, ShipmentStatus.Consolidating);
+        Shipment waiting = await app.WaitForShipmentAsync(urgent, ShipmentStatus.Consolidating);
         Assert.Null(waiting.LoadId);
-        ShipmentDocument shipped = await app.WaitForShipmentAsync(urgent, ShipmentStatus.Consolidated, s => s.LoadId is not null);
+        Shipment shipped = await app.WaitForShipmentAsync(urgent, ShipmentStatus.Consolidated, s => s.LoadId is not null);
 
         LoadView load = await GetLoadAsync(app, shipped.LoadId!);
         string reason = load.Load.Decisions.Single(d => d.Key == "ship").Reason;
@@ -129,7 +129,7 @@ public sealed class ConsolidationTests(EmulatorFixture emulators)
         Assert.Equal([urgent], load.Load.Orders.Select(o => o.OrderId));
         Assert.True(load.Load.Fill < 0.2m);
 
-        ShipmentDocument other = await app.WaitForShipmentAsync(patient, ShipmentStatus.Consolidating);
+        Shipment other = await app.WaitForShipmentAsync(patient, ShipmentStatus.Consolidating);
         Assert.Null(other.LoadId);
     }
 
@@ -144,22 +144,22 @@ public sealed class ConsolidationTests(EmulatorFixture emulators)
         await app.WaitForShipmentAsync(a, ShipmentStatus.Consolidating);
         string openId = (await app.WaitForShipmentAsync(b, ShipmentStatus.Consolidating)).OpenLoadId!;
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(b, "QH-1")));
-        ShipmentDocument held = await app.WaitForShipmentAsync(b, ShipmentStatus.OnQualityHold, s => s.OpenLoadId is null);
+        Shipment held = await app.WaitForShipmentAsync(b, ShipmentStatus.OnQualityHold, s => s.OpenLoadId is null);
         Assert.Contains(held.Decisions, x => x.Decision == "Taken off its load");
         LoadView open = await WaitForLoadAsync(app, openId, v => v.Load.Orders.Count == 1);
         Assert.Equal(a, open.Load.Orders.Single().OrderId);
 
         // Closed load: A, C and D fill a trailer and are booked; a hold on D removes it and the load is rebuilt and re-tendered.
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(c).WithPallets(8), MesEvents.Completed(d).WithPallets(8)));
-        ShipmentDocument dBooked = await app.WaitForShipmentAsync(d, ShipmentStatus.Booked);
+        Shipment dBooked = await app.WaitForShipmentAsync(d, ShipmentStatus.Booked);
         string loadId = dBooked.LoadId!;
         LoadView before = await GetLoadAsync(app, loadId);
         Assert.Equal(new[] { a, c, d }.Order(), before.Load.Orders.Select(o => o.OrderId).Order());
 
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(d, "QH-2")));
-        ShipmentDocument dHeld = await app.WaitForShipmentAsync(d, ShipmentStatus.OnQualityHold, s => s.LoadId is null);
+        Shipment dHeld = await app.WaitForShipmentAsync(d, ShipmentStatus.OnQualityHold, s => s.LoadId is null);
         Assert.Null(dHeld.Booking);
-        LoadView rebuilt = await WaitForLoadAsync(app, loadId, v => v.Shipment?.Booking?.TenderId.Contains(".R1.") == true && v.Load.Status == ShipmentStatus.Booked);
+        LoadView rebuilt = await WaitForLoadAsync(app, loadId, v => v.Shipment?.Booking?.TenderId.Contains(".R1.") == true && v.Load.Status == nameof(ShipmentStatus.Booked));
         Assert.Equal(new[] { a, c }.Order(), rebuilt.Load.Orders.Select(o => o.OrderId).Order());
         Assert.Equal(d, Assert.Single(rebuilt.Load.Removed).OrderId);
         Assert.Equal(1, rebuilt.Load.Revision);
@@ -168,12 +168,12 @@ public sealed class ConsolidationTests(EmulatorFixture emulators)
         Assert.Contains(((SimulatedCarrierGateway)app.Service<ICarrierGateway>()).Received,
             m => m.Kind == "withdrawal" && m.TenderId == withdrawn.TenderId && m.Scac == withdrawn.Scac);
         Assert.Equal([a, c], rebuilt.Shipment.MemberOrderIds.Order());
-        ShipmentDocument aNow = await app.WaitForShipmentAsync(a, ShipmentStatus.Booked, s => s.Booking?.TenderId == rebuilt.Shipment.Booking!.TenderId);
+        Shipment aNow = await app.WaitForShipmentAsync(a, ShipmentStatus.Booked, s => s.Booking?.TenderId == rebuilt.Shipment.Booking!.TenderId);
         Assert.Equal(loadId, aNow.LoadId);
 
         // Released: D and B re-join consolidation as new members of the open load.
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldReleased(d, "QH-2"), MesEvents.HoldReleased(b, "QH-1")));
-        ShipmentDocument dBack = await app.WaitForShipmentAsync(d, ShipmentStatus.Consolidating);
+        Shipment dBack = await app.WaitForShipmentAsync(d, ShipmentStatus.Consolidating);
         Assert.Equal(1, dBack.ConsolidationRound);
         await app.WaitForShipmentAsync(b, ShipmentStatus.Consolidating);
         LoadView reopened = await WaitForLoadAsync(app, dBack.OpenLoadId!, v => v.Load.Orders.Count == 2);
@@ -207,7 +207,7 @@ public sealed class ConsolidationTests(EmulatorFixture emulators)
         TenderRecord second = rebuilt.Shipment.Tenders[1];
         Assert.EndsWith(".R1.T1", second.TenderId);
         Assert.Equal(HttpStatusCode.OK, (await app.Http.PostAsJsonAsync($"api/tenders/{second.TenderId}/response", new { decision = "accept", scac = second.Scac })).StatusCode);
-        await WaitForLoadAsync(app, loadId, v => v.Load.Status == ShipmentStatus.Booked && v.Shipment?.Booking?.TenderId == second.TenderId);
+        await WaitForLoadAsync(app, loadId, v => v.Load.Status == nameof(ShipmentStatus.Booked) && v.Shipment?.Booking?.TenderId == second.TenderId);
         Assert.Equal(second.TenderId, (await app.WaitForShipmentAsync(a, ShipmentStatus.Booked)).Booking!.TenderId);
         Assert.Null((await app.WaitForShipmentAsync(d, ShipmentStatus.OnQualityHold)).LoadId);
     }
@@ -231,7 +231,7 @@ public sealed class ConsolidationTests(EmulatorFixture emulators)
         string order = NewOrder("LATE");
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order).WithRequiredDeliveryBy(TestClock.Now.AddHours(2))));
 
-        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.Late is not null);
+        Shipment booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.Late is not null);
 
         LoadView load = await GetLoadAsync(app, booked.LoadId!);
         Assert.Equal(load.Shipment!.Late, booked.Late);

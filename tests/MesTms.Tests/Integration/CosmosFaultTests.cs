@@ -47,7 +47,7 @@ public sealed class CosmosFaultTests(EmulatorFixture emulators)
             }
         }
 
-        var booked = new List<ShipmentDocument>();
+        var booked = new List<Shipment>();
         foreach (string order in orders)
         {
             // Activities that hit several 429s in a row back off (1 s, 2 s, 4 s ...): allow for it.
@@ -56,7 +56,7 @@ public sealed class CosmosFaultTests(EmulatorFixture emulators)
 
         faults.Enabled = false;
         Assert.True(faults.Throttled > 0 && faults.Conflicted > 0, $"{faults.Throttled} throttled, {faults.Conflicted} conflicts injected");
-        foreach (ShipmentDocument shipment in booked)
+        foreach (Shipment shipment in booked)
         {
             Assert.Equal(shipment.Decisions.Count, shipment.Decisions.Select(d => d.Key).Distinct().Count());
             Assert.Equal(["SWFL", "GHZC"], shipment.Tenders.Select(t => t.Scac));

@@ -103,7 +103,7 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
         Assert.True(tentative.Start >= forecast);
 
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order, now: app.Now)));
-        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment?.Status == DockAppointment.Booked);
+        Shipment booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment?.Status == DockAppointment.Booked);
 
         ShipmentDecision pulled = Assert.Single(booked.Decisions, d => d.Decision == "Dock appointment pulled forward");
         Assert.Contains("earlier than", pulled.Reason, StringComparison.OrdinalIgnoreCase);
@@ -139,7 +139,7 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
         (string order, _, DockAppointmentView tentative) = await ForecastAsync(app, -hoursBack);
 
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order, now: app.Now)));
-        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment?.Status == DockAppointment.Booked);
+        Shipment booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment?.Status == DockAppointment.Booked);
 
         Assert.Single(booked.Decisions, d => d.Decision == "Dock appointment pushed back");
         Assert.True(booked.DockAppointment!.Start > tentative.Start);
@@ -163,14 +163,14 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
         Assert.Contains(await DockNotificationsAsync(app, order), n => n.GetProperty("data").GetProperty("change").GetString() == "released");
 
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
-        ShipmentDocument held = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold);
+        Shipment held = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold);
         Assert.Null(held.DockAppointment);
         Assert.Null(held.Booking);
         Assert.DoesNotContain((await DocksAsync(app, DateOnly.FromDateTime(tentative.Start.UtcDateTime))).Appointments, a => a.ShipmentId == order);
 
         HttpResponseMessage release = await app.Http.PostAsJsonAsync($"api/shipments/{order}/holds/QH-7/release", new { releasedBy = "planner.ana", reason = "Seal re-checked" });
         Assert.Equal(HttpStatusCode.OK, release.StatusCode);
-        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment?.Status == DockAppointment.Booked);
+        Shipment booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment?.Status == DockAppointment.Booked);
         Assert.True(booked.DockAppointment!.Start >= booked.ReadyAt);
         DockAppointmentView onSchedule = Assert.Single((await DocksAsync(app, booked.DockAppointment.Day)).Appointments, a => a.ShipmentId == order);
         Assert.Equal(DockAppointment.Booked, onSchedule.Status);
@@ -226,12 +226,12 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
         });
         (string order, _, _) = await ForecastAsync(app, -1);
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order).WithPallets(4).WithRequiredDeliveryBy(TestClock.Now.AddDays(10))));
-        ShipmentDocument waiting = await app.WaitForShipmentAsync(order, ShipmentStatus.Consolidating, s => s.DockAppointment is not null);
+        Shipment waiting = await app.WaitForShipmentAsync(order, ShipmentStatus.Consolidating, s => s.DockAppointment is not null);
         DockAppointment door = waiting.DockAppointment!;
         Assert.Equal(DockAppointment.Tentative, door.Status);
 
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(order, "QH-8")));
-        ShipmentDocument held = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold, s => s.DockAppointment is null);
+        Shipment held = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold, s => s.DockAppointment is null);
         Assert.Contains(held.Decisions, d => d.Decision == "Dock appointment released" && d.Reason.Contains("QH-8"));
         DockDayView day = await DocksAsync(app, door.Day);
         Assert.DoesNotContain(day.Appointments, a => a.ShipmentId == order);
@@ -274,11 +274,11 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
         });
         string order = NewOrder();
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
-        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment is not null);
+        Shipment booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment is not null);
         DockAppointment door = booked.DockAppointment!;
 
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(order, "QH-9")));
-        ShipmentDocument held = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold, s => s.DockAppointment is null);
+        Shipment held = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold, s => s.DockAppointment is null);
         Assert.NotNull(held.Booking);
         Assert.Contains(held.Decisions, d => d.Decision == "Booked shipment on hold" && d.Reason.Contains("withdrawn at") && d.Reason.Contains("1 h cancellation-fee window of SWFL's contract"));
         DockDayView released = await DocksAsync(app, door.Day);
@@ -287,7 +287,7 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
 
         HttpResponseMessage release = await app.Http.PostAsJsonAsync($"api/shipments/{order}/holds/QH-9/release", new { releasedBy = "planner.kim", reason = "Retested OK" });
         Assert.Equal(HttpStatusCode.OK, release.StatusCode);
-        ShipmentDocument again = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment is not null);
+        Shipment again = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment is not null);
 
         Assert.Equal(booked.Booking!.TenderId, again.Booking!.TenderId);
         Assert.Single(again.Tenders);
@@ -308,10 +308,10 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
         });
         string order = NewOrder();
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
-        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment is not null);
+        Shipment booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment is not null);
 
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(order, "QH-10")));
-        ShipmentDocument withdrawn = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold, s => s.Booking is null);
+        Shipment withdrawn = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold, s => s.Booking is null);
         Assert.Equal("withdrawn", Assert.Single(withdrawn.Tenders).Outcome);
         Assert.Contains(withdrawn.Decisions, d => d.Decision == "Tender withdrawn" && d.Reason.Contains("TONU avoided"));
         Assert.Contains(withdrawn.Decisions, d => d.Decision == "Booked shipment on hold" && d.Reason.Contains("96 h cancellation-fee window of SWFL's contract, TONU $250.00"));
@@ -319,7 +319,7 @@ public sealed class DockSchedulingTests(EmulatorFixture emulators)
         Assert.Contains(carriers.Received, m => m.Kind == "withdrawal" && m.TenderId == booked.Booking!.TenderId && m.Scac == booked.Booking.Scac);
 
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldReleased(order, "QH-10")));
-        ShipmentDocument retendered = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment is not null && s.Booking is not null);
+        Shipment retendered = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment is not null && s.Booking is not null);
         Assert.Contains(".R1.T1", retendered.Booking!.TenderId);
         Assert.Equal(2, retendered.Tenders.Count);
     }

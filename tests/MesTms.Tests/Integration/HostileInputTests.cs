@@ -197,7 +197,7 @@ public sealed class HostileInputTests(EmulatorFixture emulators)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1, (await BodyAsync(response)).GetProperty("accepted").GetInt32());
-        ShipmentDocument shipment = await app.WaitForShipmentAsync(order, ShipmentStatus.ReadyToShip);
+        Shipment shipment = await app.WaitForShipmentAsync(order, ShipmentStatus.ReadyToShip);
         if (field == "completedAt")
         {
             Assert.Equal(DateTimeOffset.Parse(value.ToUpperInvariant().Replace("456789", "4567", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture), shipment.CompletedAt);
@@ -393,7 +393,7 @@ public sealed class EmulatorSupervisionTests
         while (DateTime.UtcNow < deadline)
         {
             HttpResponseMessage response = await http.GetAsync($"api/shipments/{order}");
-            if (response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString() == ShipmentStatus.ReadyToShip)
+            if (response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString() == nameof(ShipmentStatus.ReadyToShip))
             {
                 return;
             }

@@ -26,7 +26,7 @@ public sealed class PersistentBackendTests(EmulatorFixture emulators)
 
         await using TestApp second = await TestApp.StartAsync(emulators, "AzureStorage", hub, database);
         await second.PostEventsAsync(MesEvents.Batch(MesEvents.HoldReleased(order, "QH-1")));
-        ShipmentDocument ready = await second.WaitForShipmentAsync(order, ShipmentStatus.ReadyToShip);
+        Shipment ready = await second.WaitForShipmentAsync(order, ShipmentStatus.ReadyToShip);
         Assert.Equal(["Completion received", "Held for quality", "Ready to ship"], ready.Decisions.Select(d => d.Decision));
     }
 }

@@ -31,7 +31,7 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
         string order = NewOrder();
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
 
-        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
+        Shipment booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
 
         CarrierQuote best = booked.RateShop!.Candidates[0];
         Assert.Equal(booked.RateShop.Candidates.Min(c => c.Score), best.Score);
@@ -56,7 +56,7 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
         completed["data"]!["hazmat"] = new JsonObject { ["unNumber"] = "UN1263", ["hazardClass"] = "3", ["packingGroup"] = "II" };
         await app.PostEventsAsync(MesEvents.Batch(completed));
 
-        ShipmentDocument exhausted = await app.WaitForShipmentAsync(order, ShipmentStatus.TenderExhausted);
+        Shipment exhausted = await app.WaitForShipmentAsync(order, ShipmentStatus.TenderExhausted);
 
         HashSet<string> certified = ["CLDX", "GHZC", "RDWL", "ODLT"];
         Assert.NotEmpty(exhausted.Tenders);
@@ -74,7 +74,7 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
         completed["data"]!["temperature"] = new JsonObject { ["minCelsius"] = -20, ["maxCelsius"] = -18 };
         await app.PostEventsAsync(MesEvents.Batch(completed));
 
-        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
+        Shipment booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
 
         Assert.Equal(Equipment.Reefer, booked.Booking!.Equipment);
         TenderDocument tender = (await app.Service<ITenderStore>().GetAsync(booked.Booking.TenderId))!;
@@ -96,7 +96,7 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
         completed["data"]!["completedAt"] = TestClock.Now.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm:ssZ");
         await app.PostEventsAsync(MesEvents.Batch(completed));
 
-        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
+        Shipment booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
 
         Assert.Contains(booked.RateShop!.Excluded, e => e.Scac == "HRTL" && e.Reason.StartsWith("cannot deliver by"));
         CarrierQuote earliest = booked.RateShop.Expedited![0];
@@ -120,7 +120,7 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
         string order = NewOrder();
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order).WithDestination("DC-MTL-01", "H4T1E3", "CA")));
 
-        ShipmentDocument exhausted = await app.WaitForShipmentAsync(order, ShipmentStatus.TenderExhausted);
+        Shipment exhausted = await app.WaitForShipmentAsync(order, ShipmentStatus.TenderExhausted);
 
         Assert.Empty(exhausted.Tenders);
         Assert.Null(exhausted.Late);
@@ -156,7 +156,7 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
         string order = NewOrder();
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
 
-        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
+        Shipment booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
 
         Assert.Equal(["SWFL", "GHZC", "CLDX"], booked.Tenders.Select(t => t.Scac));
         Assert.Equal(["declined", "timed out", "accepted"], booked.Tenders.Select(t => t.Outcome));
@@ -180,7 +180,7 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
         });
         string order = NewOrder();
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
-        ShipmentDocument tendering = await app.WaitForShipmentAsync(order, ShipmentStatus.Tendering);
+        Shipment tendering = await app.WaitForShipmentAsync(order, ShipmentStatus.Tendering);
         string tenderId = Assert.Single(tendering.Tenders).TenderId;
 
         var accept = new { decision = "accept", scac = "SWFL", pickupConfirmation = new { carrierReference = "SWFL-PRO-123" } };
@@ -188,7 +188,7 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("recorded", (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         // Booked, and the booking's dock decision (door or none) recorded: nothing else is pending.
-        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.Decisions.Any(d => d.Key.StartsWith("dock-", StringComparison.Ordinal)));
+        Shipment booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.Decisions.Any(d => d.Key.StartsWith("dock-", StringComparison.Ordinal)));
 
         HttpResponseMessage again = await app.Http.PostAsJsonAsync($"api/tenders/{tenderId}/response", accept);
         Assert.Equal("duplicate", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
@@ -199,7 +199,7 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
         Assert.Equal(HttpStatusCode.BadRequest, (await app.Http.PostAsJsonAsync($"api/tenders/{tenderId}/response", new { decision = "maybe" })).StatusCode);
 
         await Task.Delay(500);
-        ShipmentDocument after = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
+        Shipment after = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
         Assert.Equal(booked.Decisions.Count, after.Decisions.Count);
         Assert.Single(after.Decisions, d => d.Decision == "Booked");
         Assert.Equal("SWFL-PRO-123", after.Booking!.PickupConfirmation!.CarrierReference);
@@ -218,7 +218,7 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
         string tenderId = Assert.Single((await app.WaitForShipmentAsync(order, ShipmentStatus.Tendering)).Tenders).TenderId;
 
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(order, "QH-21")));
-        ShipmentDocument held = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold, s => s.Tenders.Any(t => t.Outcome == "withdrawn"));
+        Shipment held = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold, s => s.Tenders.Any(t => t.Outcome == "withdrawn"));
         Assert.Null(held.Booking);
         Assert.Contains(held.Decisions, d => d.Decision == "Tender withdrawn" && d.Reason.Contains("QH-21") && d.Reason.Contains(tenderId));
         var carriers = (SimulatedCarrierGateway)app.Service<ICarrierGateway>();
@@ -230,11 +230,11 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
         Assert.Contains("tender-withdrawn", await late.Content.ReadAsStringAsync());
 
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldReleased(order, "QH-21")));
-        ShipmentDocument again = await app.WaitForShipmentAsync(order, ShipmentStatus.Tendering, s => s.Tenders.Count == 2);
+        Shipment again = await app.WaitForShipmentAsync(order, ShipmentStatus.Tendering, s => s.Tenders.Count == 2);
         string retender = again.Tenders[1].TenderId;
         Assert.EndsWith(".R1.T1", retender);
         Assert.Equal(HttpStatusCode.OK, (await app.Http.PostAsJsonAsync($"api/tenders/{retender}/response", new { decision = "accept", scac = "SWFL" })).StatusCode);
-        ShipmentDocument booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
+        Shipment booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
         Assert.Equal(retender, booked.Booking!.TenderId);
         Assert.Equal(["withdrawn", "accepted"], booked.Tenders.Select(t => t.Outcome));
     }

@@ -128,12 +128,12 @@ public sealed class WebhookEndToEndTests(EmulatorFixture emulators)
 
         Assert.Equal(HttpStatusCode.OK, (await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(order, "QH-1")))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)))).StatusCode);
-        ShipmentDocument held = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold);
+        Shipment held = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold);
         Assert.Equal("QH-1", Assert.Single(held.ActiveHolds).HoldId);
         Assert.Null(held.ReadyAt);
 
         Assert.Equal(HttpStatusCode.OK, (await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldReleased(order, "QH-1")))).StatusCode);
-        ShipmentDocument ready = await app.WaitForShipmentAsync(order, ShipmentStatus.ReadyToShip);
+        Shipment ready = await app.WaitForShipmentAsync(order, ShipmentStatus.ReadyToShip);
         Assert.Empty(ready.ActiveHolds);
         Assert.Equal(["Completion received", "Held for quality", "Ready to ship"], ready.Decisions.Select(d => d.Decision));
         Assert.Contains("released", ready.Decisions[^1].Reason);
@@ -147,13 +147,13 @@ public sealed class WebhookEndToEndTests(EmulatorFixture emulators)
         await using TestApp app = await TestApp.StartAsync(emulators, backend);
         string order = "PO-" + Guid.NewGuid().ToString("N")[..8];
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
-        ShipmentDocument first = await app.WaitForShipmentAsync(order, ShipmentStatus.ReadyToShip);
+        Shipment first = await app.WaitForShipmentAsync(order, ShipmentStatus.ReadyToShip);
         OrchestrationMetadata? before = await app.App.Durable.GetInstanceAsync($"shipment|P100|{order}");
 
         HttpResponseMessage second = await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
         JsonElement body = await second.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains("duplicate completion", body.GetProperty("results")[0].GetProperty("route").GetString());
-        ShipmentDocument after = await app.WaitForShipmentAsync(order, ShipmentStatus.ReadyToShip);
+        Shipment after = await app.WaitForShipmentAsync(order, ShipmentStatus.ReadyToShip);
         Assert.Equal(first.SourceEventId, after.SourceEventId);
         Assert.Equal(first.Decisions.Count, after.Decisions.Count);
         OrchestrationMetadata? now = await app.App.Durable.GetInstanceAsync($"shipment|P100|{order}");
@@ -171,7 +171,7 @@ public sealed class WebhookEndToEndTests(EmulatorFixture emulators)
         string order = "PO-" + Guid.NewGuid().ToString("N")[..8];
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order), MesEvents.HoldPlaced(order, "QH-9")));
 
-        ShipmentDocument escalated = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold,
+        Shipment escalated = await app.WaitForShipmentAsync(order, ShipmentStatus.OnQualityHold,
             s => s.Decisions.Any(d => d.Decision == "Quality hold escalated"));
         Assert.Single(escalated.Decisions, d => d.Decision == "Quality hold escalated");
 
@@ -199,7 +199,7 @@ public sealed class WebhookEndToEndTests(EmulatorFixture emulators)
             new { releasedBy = "ann.planner", reason = "Seal re-inspected, lab OK" });
         Assert.Equal(HttpStatusCode.OK, released.StatusCode);
 
-        ShipmentDocument ready = await app.WaitForShipmentAsync(order, ShipmentStatus.ReadyToShip);
+        Shipment ready = await app.WaitForShipmentAsync(order, ShipmentStatus.ReadyToShip);
         MesTms.Domain.Holds.QualityHoldLedger ledger = await app.Service<IQualityHoldStore>().GetAsync(new MesTms.Domain.OrderKey("P100", order));
         MesTms.Domain.Holds.QualityHold hold = Assert.Single(ledger.Holds);
         Assert.Equal("ann.planner", hold.ReleasedBy);

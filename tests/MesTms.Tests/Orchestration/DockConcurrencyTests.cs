@@ -60,7 +60,7 @@ public sealed class DockConcurrencyTests(EmulatorFixture emulators)
         var dayStart = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         string run = Guid.NewGuid().ToString("N")[..6];
         List<OrderKey> loads = Enumerable.Range(0, 200).Select(i => new OrderKey("P100", $"L-{run}-{i:000}")).ToList();
-        await Parallel.ForEachAsync(loads, async (load, _) => await shipments.UpdateAsync(load, _ => new ShipmentDocument
+        await Parallel.ForEachAsync(loads, async (load, _) => await shipments.UpdateAsync(load, _ => new Shipment
         {
             Id = load.DocumentId, OrderId = load.OrderId, PlantId = load.PlantId, Status = ShipmentStatus.Booked, ReadyAt = dayStart,
             HandlingUnits = [new MesTms.Domain.Events.HandlingUnit(8, 48, 40, 50, "in", 1000, "lb", false)],

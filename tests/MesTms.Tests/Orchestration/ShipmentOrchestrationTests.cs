@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MesTms.Domain;
 using MesTms.Domain.Events;
+using MesTms.Domain.Holds;
 using MesTms.Domain.Shipments;
 using MesTms.LocalHost.Emulators;
 using MesTms.Pipeline.Hosting;
@@ -31,28 +32,7 @@ public sealed class ShipmentOrchestrationTests(EmulatorFixture emulators)
         notifier.Setup(n => n.PublishAsync(It.IsAny<PlannerNotification>(), It.IsAny<CancellationToken>()))
             .Callback((PlannerNotification n, CancellationToken _) => { lock (notifications) { notifications.Add(n); } })
             .Returns(Task.CompletedTask);
-        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["MesTms:Cosmos:Endpoint"] = emulators.Endpoints.CosmosEndpoint,
-            ["MesTms:Cosmos:Key"] = EmulatorEndpoints.CosmosKey,
-            ["MesTms:Cosmos:DatabaseName"] = EmulatorFixture.UniqueName("orch"),
-            ["MesTms:Cosmos:Emulator"] = "true",
-            ["MesTms:Cosmos:CreateIfNotExists"] = "true",
-        }).Build();
-
-        await using DurableTaskTestHost host = await DurableTaskTestHost.StartAsync(
-            registry => registry.AddMesTmsWorkflows(),
-            new DurableTaskTestHostOptions
-            {
-                Port = LocalEmulators.FreePort(),
-                ConfigureServices = services =>
-                {
-                    services.AddSingleton(notifier.Object);
-                    services.AddMesTmsPipeline(configuration);
-                },
-            });
-        var store = host.Services.GetRequiredService<CosmosStore>();
-        await store.EnsureCreatedAsync();
+        await using DurableTaskTestHost host = await StartHostAsync(emulators, notifier.Object);
         var events = host.Services.GetRequiredService<IMesEventStore>();
         var holds = host.Services.GetRequiredService<IQualityHoldStore>();
         var shipments = host.Services.GetRequiredService<IShipmentStore>();
@@ -69,7 +49,7 @@ public sealed class ShipmentOrchestrationTests(EmulatorFixture emulators)
             new ShipmentWorkflowInput(order, completed.Id, DateTimeOffset.UtcNow, policy, ShipmentWorkflowProgress.Start),
             new Microsoft.DurableTask.StartOrchestrationOptions(order.ShipmentInstanceId));
 
-        ShipmentDocument escalated = await WaitAsync(shipments, order, s => s.Decisions.Any(d => d.Decision == "Quality hold escalated"));
+        Shipment escalated = await WaitAsync(shipments, order, s => s.Decisions.Any(d => d.Decision == "Quality hold escalated"));
         Assert.Equal(ShipmentStatus.OnQualityHold, escalated.Status);
         // Each hold change continues as new, which briefly clears the custom status: read it once it is set again.
         ShipmentWorkflowStatus? status = null;
@@ -93,16 +73,92 @@ public sealed class ShipmentOrchestrationTests(EmulatorFixture emulators)
         (var ledger, _) = await holds.UpdateAsync(order, l => l.Release("QH-1", DateTimeOffset.UtcNow, "qa.lead", "re-inspected"));
         await host.Client.RaiseEventAsync(order.ShipmentInstanceId, ShipmentOrchestration.QualityHoldChangedEvent, new QualityHoldSignal(ledger.Version));
 
-        ShipmentDocument ready = await WaitAsync(shipments, order, s => s.Status == ShipmentStatus.ReadyToShip);
+        Shipment ready = await WaitAsync(shipments, order, s => s.Status == ShipmentStatus.ReadyToShip);
         Assert.NotNull(ready.ReadyAt);
         Assert.Equal(["Completion received", "Held for quality", "Quality hold escalated", "Ready to ship"], ready.Decisions.Select(d => d.Decision));
         Assert.Single(notifications);
     }
 
-    static async Task<ShipmentDocument> WaitAsync(IShipmentStore shipments, OrderKey order, Func<ShipmentDocument, bool> condition)
+    static async Task<DurableTaskTestHost> StartHostAsync(EmulatorFixture emulators, IPlannerNotifier notifier)
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["MesTms:Cosmos:Endpoint"] = emulators.Endpoints.CosmosEndpoint,
+            ["MesTms:Cosmos:Key"] = EmulatorEndpoints.CosmosKey,
+            ["MesTms:Cosmos:DatabaseName"] = EmulatorFixture.UniqueName("orch"),
+            ["MesTms:Cosmos:Emulator"] = "true",
+            ["MesTms:Cosmos:CreateIfNotExists"] = "true",
+        }).Build();
+
+        DurableTaskTestHost host = await DurableTaskTestHost.StartAsync(
+            registry => registry.AddMesTmsWorkflows(),
+            new DurableTaskTestHostOptions
+            {
+                Port = LocalEmulators.FreePort(),
+                ConfigureServices = services =>
+                {
+                    services.AddSingleton(notifier);
+                    services.AddMesTmsPipeline(configuration);
+                },
+            });
+        await host.Services.GetRequiredService<CosmosStore>().EnsureCreatedAsync();
+        return host;
+    }
+
+    [Fact]
+    public async Task An_instance_started_with_the_old_progress_flags_finishes_under_the_lifecycle_and_is_migrated()
+    {
+        await using DurableTaskTestHost host = await StartHostAsync(emulators, Mock.Of<IPlannerNotifier>());
+        var events = host.Services.GetRequiredService<IMesEventStore>();
+        var holds = host.Services.GetRequiredService<IQualityHoldStore>();
+        var shipments = host.Services.GetRequiredService<IShipmentStore>();
+
+        // An order the previous code registered and held (hold decision for ledger version 1), released while it waited.
+        var order = new OrderKey("P100", "PO-" + Guid.NewGuid().ToString("N")[..8]);
+        JsonElement data = MesEvents.Completed(order.OrderId)["data"]!.ToElement();
+        var completed = new ProductionCompletedEvent("evt-" + order.OrderId, "/plants/P100/lines/L3", $"orders/{order.OrderId}", null,
+            data.Deserialize<ProductionCompleted>(CosmosStore.Json)!);
+        DateTimeOffset heldSince = DateTimeOffset.UtcNow.AddHours(-2);
+        await events.RecordAcceptedAsync(completed, data, heldSince);
+        await holds.UpdateAsync(order, l => l.Place("QH-1", "Seal check failed", heldSince));
+        await holds.UpdateAsync(order, l => l.Release("QH-1", DateTimeOffset.UtcNow, "qa.lead", "re-inspected"));
+        await shipments.UpdateAsync(order, _ => Shipment.Register(order, completed.Data, completed.Id, heldSince, heldSince, heldSince)
+            .Decide("hold-1", heldSince, "Held for quality", "Nothing is planned until released. Active hold(s): QH-1: Seal check failed", heldSince,
+                becomes: ShipmentStatus.OnQualityHold));
+
+        // The input exactly as the old code continued it as new: ten progress flags, no state version.
+        var oldShape = new
+        {
+            Order = new { order.PlantId, order.OrderId },
+            SourceEventId = completed.Id,
+            AcceptedAt = heldSince,
+            Policy = new ShipmentPolicy(),
+            Progress = new
+            {
+                Registered = true, HoldDecisionVersion = 1, HeldSince = heldSince, Escalated = false, ReadyRecorded = false, Planned = false,
+                LoadId = (string?)null, Booked = false, WithdrawBy = (DateTimeOffset?)null, PlanRevision = 0,
+            },
+        };
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ShipmentOrchestration), oldShape,
+            new Microsoft.DurableTask.StartOrchestrationOptions(order.ShipmentInstanceId));
+
+        Shipment ready = await WaitAsync(shipments, order, s => s.Status == ShipmentStatus.ReadyToShip);
+        Assert.Equal(["Completion received", "Held for quality", "Ready to ship"], ready.Decisions.Select(d => d.Decision));
+        Assert.StartsWith("All quality holds released after 2", ready.Decisions[^1].Reason);
+
+        // Planning is off here (no contracts): the migrated instance waits for the next hold change in the current shape, and
+        // still acts on it.
+        (QualityHoldLedger placed, _) = await holds.UpdateAsync(order, l => l.Place("QH-2", "Label smudged", DateTimeOffset.UtcNow));
+        await host.Client.RaiseEventAsync(order.ShipmentInstanceId, ShipmentOrchestration.QualityHoldChangedEvent, new QualityHoldSignal(placed.Version));
+        Shipment heldAgain = await WaitAsync(shipments, order, s => s.Status == ShipmentStatus.OnQualityHold);
+        Assert.Equal($"hold-{placed.Version}", heldAgain.Decisions[^1].Key);
+        Assert.Equal(["QH-2"], heldAgain.ActiveHolds.Select(h => h.HoldId));
+    }
+
+    static async Task<Shipment> WaitAsync(IShipmentStore shipments, OrderKey order, Func<Shipment, bool> condition)
     {
         DateTime deadline = DateTime.UtcNow.AddSeconds(30);
-        ShipmentDocument? last = null;
+        Shipment? last = null;
         while (DateTime.UtcNow < deadline)
         {
             last = await shipments.GetAsync(order);
