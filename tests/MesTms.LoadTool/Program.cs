@@ -10,11 +10,13 @@ using Azure.Messaging.EventGrid;
 using MesTms.Pipeline.Storage;
 
 // dotnet run --project tests/MesTms.LoadTool -c Release -- [--url http://127.0.0.1:7071] [--events 1000] [--batch 50] [--parallel 4] [--rate events/s]
-//     [--due-days 7] [--redeliver 0.3] [--wait-minutes 10]
+//     [--due-days 7] [--redeliver 0.3] [--wait-minutes 10] [--until ready|booked]
 // Publishes N distinct production-completed events (in Event Grid batches) to a running bridge — with --redeliver F, also
 // F × N redeliveries of random events among them, everything shuffled, as Event Grid's at-least-once delivery would — waits until every
 // shipment has been recorded ready to ship (readyAt), and prints the latency from "event accepted" (the shipment's acceptedAt) to
-// "shipment document written" (createdAt) and to "ready to ship" (readyAt), as median / p99 / max.
+// "shipment document written" (createdAt) and to "ready to ship" (readyAt), as median / p99 / max. With --until booked it
+// waits until every shipment is booked (run the host with consolidation off and carriers that accept) and reports the
+// latency from "event accepted" to "booked" (booking.bookedAt) and the throughput from the first acceptance to the last booking.
 var options = LoadOptions.Parse(args);
 using var http = new HttpClient { BaseAddress = options.Url, Timeout = TimeSpan.FromSeconds(60) };
 var publisher = new EventGridPublisherClient(new Uri(options.Url, "api/events/mes"), new AzureKeyCredential(options.Key));
@@ -81,7 +83,7 @@ while (done.Count < orders.Count && DateTime.UtcNow < deadline)
         if (response.StatusCode == HttpStatusCode.OK)
         {
             Shipment? doc = await response.Content.ReadFromJsonAsync<Shipment>(CosmosStore.Json, ct);
-            if (doc?.ReadyAt is not null)
+            if (options.UntilBooked ? doc?.Booking is not null : doc?.ReadyAt is not null)
             {
                 lock (done)
                 {
@@ -96,7 +98,7 @@ while (done.Count < orders.Count && DateTime.UtcNow < deadline)
     }
 }
 
-Console.WriteLine($"{done.Count} of {orders.Count} shipments ready; wall time {wall.Elapsed.TotalSeconds:0.0} s");
+Console.WriteLine($"{done.Count} of {orders.Count} shipments {(options.UntilBooked ? "booked" : "ready")}; wall time {wall.Elapsed.TotalSeconds:0.0} s");
 // One workflow per order, even with redeliveries: each shipment was registered once, from its order's one event.
 int twice = done.Values.Count(d => d.Decisions.Count(x => x.Key == "received") != 1);
 Dictionary<string, string> eventOf = originals.ToDictionary(e => e.Subject!["orders/".Length..], e => e.Id);
@@ -114,6 +116,14 @@ DateTimeOffset last = done.Values.Max(d => d.ReadyAt!.Value);
 Console.WriteLine($"accepted -> shipment document written: median {Percentile(written, 50):0} ms, p99 {Percentile(written, 99):0} ms, max {written[^1]:0} ms");
 Console.WriteLine($"accepted -> ready to ship recorded:    median {Percentile(ready, 50):0} ms, p99 {Percentile(ready, 99):0} ms, max {ready[^1]:0} ms");
 Console.WriteLine($"throughput: {done.Count / (last - first).TotalSeconds:0.0} shipments/s (first acceptance to last ready)");
+if (options.UntilBooked)
+{
+    double[] bookedNow = done.Values.Select(d => (d.Booking!.BookedAt - d.AcceptedAt!.Value).TotalMilliseconds).Order().ToArray();
+    DateTimeOffset lastBooked = done.Values.Max(d => d.Booking!.BookedAt);
+    Console.WriteLine($"accepted -> booked:                   median {Percentile(bookedNow, 50):0} ms, p99 {Percentile(bookedNow, 99):0} ms, max {bookedNow[^1]:0} ms");
+    Console.WriteLine($"throughput: {done.Count / (lastBooked - first).TotalSeconds:0.0} bookings/s (first acceptance to last booking)");
+    return done.Count == orders.Count ? 0 : 2;
+}
 
 // Where the orders stand a few seconds after the last one was ready (booked alone or on a load, still waiting for
 // freight, exhausted...), and accepted -> booked for those booked by then.
@@ -160,7 +170,7 @@ static CloudEvent CompletedEvent(string plant, string order, int dueDays)
 }
 
 sealed record LoadOptions(Uri Url, int Events, int Batch, int Parallel, string Plant, string Key, double? Rate = null, int DueDays = 7, double Redeliver = 0,
-    int WaitMinutes = 10)
+    int WaitMinutes = 10, bool UntilBooked = false)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -180,7 +190,8 @@ sealed record LoadOptions(Uri Url, int Events, int Batch, int Parallel, string P
                 "--due-days" => o with { DueDays = Positive(value, "--due-days") },
                 "--redeliver" => o with { Redeliver = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f is >= 0 and <= 10 ? f : throw new ArgumentException("--redeliver must be a fraction from 0 to 10") },
                 "--wait-minutes" => o with { WaitMinutes = Positive(value, "--wait-minutes") },
-                _ => throw new ArgumentException($"Unknown option {args[i]} (use --url, --events, --batch, --parallel, --rate, --plant, --key, --due-days, --redeliver, --wait-minutes)"),
+                "--until" => o with { UntilBooked = value switch { "booked" => true, "ready" => false, _ => throw new ArgumentException("--until must be ready or booked") } },
+                _ => throw new ArgumentException($"Unknown option {args[i]} (use --url, --events, --batch, --parallel, --rate, --plant, --key, --due-days, --redeliver, --wait-minutes, --until)"),
             };
             i++;
         }

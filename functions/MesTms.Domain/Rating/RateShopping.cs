@@ -48,6 +48,18 @@ public sealed record RateShopResult(IReadOnlyList<CarrierQuote> Candidates, IRea
     /// <summary>True when the tender plan is late freight being expedited.</summary>
     public bool IsExpedited => Candidates.Count == 0 && Expedited is { Count: > 0 };
 
+    /// <summary>The rate shop in one line for the shipment's history: the best quote, the expedite choice, or why nobody can take it.</summary>
+    public string Describe(DateTimeOffset requiredDeliveryBy) => Best is { } best
+        ? $"{Candidates.Count} feasible quote(s), {Excluded.Count} excluded; best {best.Scac} {best.Mode} {best.Equipment} ${best.Total:0.00} " +
+          $"(score {best.Score:0.00}, delivers {best.EstimatedDelivery:u})"
+        : Expedited is [var first, ..]
+        ? $"no carrier can deliver by {requiredDeliveryBy:u}: expediting with the earliest of {Expedited.Count} late option(s), " +
+          $"{first.Scac} {first.Mode} {first.Equipment} ${first.Total:0.00} delivers {first.EstimatedDelivery:u} ({LateDelivery.Describe(first.LateBy!.Value)} late, " +
+          $"premium ${PremiumOf(first):0.00} over the cheapest late option)"
+        : Excluded is [{ Scac: "*" } only]
+        ? only.Reason
+        : $"no feasible carrier; {Excluded.Count} excluded: {string.Join("; ", Excluded.Take(5).Select(e => $"{e.Scac}: {e.Reason}"))}";
+
     /// <summary>What booking <paramref name="quote"/> means for the delivery date: null when it is on time.</summary>
     public LateDelivery? LateDeliveryOf(CarrierQuote quote) =>
         quote.LateBy is { } lateBy ? LateDelivery.For(quote, lateBy, PremiumOf(quote)) : null;

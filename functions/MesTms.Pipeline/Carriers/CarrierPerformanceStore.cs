@@ -30,8 +30,26 @@ public interface ICarrierPerformanceStore
 
 public sealed class CosmosCarrierPerformanceStore(CosmosStore store, TimeProvider clock) : ICarrierPerformanceStore
 {
+    readonly DocumentVersions<CarrierPerformanceDocument> versions = new(capacity: 1_000);
+
+    /// <summary>
+    /// How long the figures read for rating are reused: they move by one observation per tender outcome, so a rate shop a
+    /// few seconds behind the latest outcome scores the same carriers the same way, and a burst of orders reads them once.
+    /// </summary>
+    public static readonly TimeSpan ReuseFor = TimeSpan.FromSeconds(15);
+
+    sealed record Snapshot(IReadOnlyDictionary<string, CarrierPerformance> All, DateTimeOffset ReadAt);
+
+    Snapshot? recent;
+
     public async Task<IReadOnlyDictionary<string, CarrierPerformance>> GetAllAsync(CancellationToken cancellationToken = default)
     {
+        if (Volatile.Read(ref recent) is { } known && clock.GetUtcNow() - known.ReadAt < ReuseFor && clock.GetUtcNow() >= known.ReadAt)
+        {
+            return known.All;
+        }
+
+        DateTimeOffset readAt = clock.GetUtcNow();
         var all = new Dictionary<string, CarrierPerformance>(StringComparer.Ordinal);
         using FeedIterator<CarrierPerformanceDocument> iterator = store.CarrierPerformance.GetItemQueryIterator<CarrierPerformanceDocument>("SELECT * FROM c");
         while (iterator.HasMoreResults)
@@ -42,6 +60,7 @@ public sealed class CosmosCarrierPerformanceStore(CosmosStore store, TimeProvide
             }
         }
 
+        Volatile.Write(ref recent, new Snapshot(all, readAt));
         return all;
     }
 
@@ -61,7 +80,16 @@ public sealed class CosmosCarrierPerformanceStore(CosmosStore store, TimeProvide
             {
                 Recent = [.. (current?.Recent ?? []).TakeLast(CarrierPerformanceDocument.RecentKept - 1), observationId],
             };
-        }, cancellationToken);
+        }, cancellationToken, versions);
+        // This process's own observations show at once in the figures it reuses.
+        if (Volatile.Read(ref recent) is { } known)
+        {
+            Interlocked.CompareExchange(ref recent, known with
+            {
+                All = new Dictionary<string, CarrierPerformance>(known.All, StringComparer.Ordinal) { [scac] = updated.ToPerformance() },
+            }, known);
+        }
+
         return updated.ToPerformance();
     }
 }

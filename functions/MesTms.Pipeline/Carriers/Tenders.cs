@@ -87,6 +87,9 @@ public interface ITenderStore
 
 public sealed class CosmosTenderStore(CosmosStore store) : ITenderStore
 {
+    /// <summary>A tender is read when its answer arrives and written right after: the write starts from that read.</summary>
+    readonly DocumentVersions<TenderDocument> versions = new();
+
     public async Task<TenderDocument> CreateAsync(TenderDocument tender, CancellationToken cancellationToken = default)
     {
         try
@@ -100,37 +103,23 @@ public sealed class CosmosTenderStore(CosmosStore store) : ITenderStore
     }
 
     public Task<TenderDocument?> GetAsync(string tenderId, CancellationToken cancellationToken = default) =>
-        OptimisticUpdate.ReadOrDefaultAsync<TenderDocument>(store.Tenders, tenderId, new PartitionKey(tenderId), cancellationToken);
+        OptimisticUpdate.ReadOrDefaultAsync(store.Tenders, tenderId, new PartitionKey(tenderId), cancellationToken, versions);
 
     public async Task<(TenderDocument? Tender, bool Recorded)> RecordResponseAsync(string tenderId, TenderResponse response, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        if (await GetAsync(tenderId, cancellationToken) is null)
-        {
-            return (null, false);
-        }
-
         bool recorded = false;
-        TenderDocument result = await OptimisticUpdate.ApplyAsync<TenderDocument>(store.Tenders, tenderId, new PartitionKey(tenderId), current =>
+        TenderDocument? result = await OptimisticUpdate.ApplyAsync<TenderDocument>(store.Tenders, tenderId, new PartitionKey(tenderId), current =>
         {
-            if (current!.Response is not null || current.WithdrawnAt is not null)
-            {
-                return current;
-            }
-
-            recorded = true;
-            return current with { Response = response, RespondedAt = at };
-        }, cancellationToken);
+            // Decided afresh on every attempt: after a concurrent write the re-read tender may already hold an answer.
+            recorded = current is not null && current.Response is null && current.WithdrawnAt is null;
+            return recorded ? current! with { Response = response, RespondedAt = at } : current!;
+        }, cancellationToken, versions);
         return (result, recorded);
     }
 
     public async Task<TenderDocument?> WithdrawAsync(string tenderId, string reason, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        if (await GetAsync(tenderId, cancellationToken) is null)
-        {
-            return null;
-        }
-
         return await OptimisticUpdate.ApplyAsync<TenderDocument>(store.Tenders, tenderId, new PartitionKey(tenderId),
-            current => current!.WithdrawnAt is not null ? current : current with { WithdrawnAt = at, WithdrawnReason = reason }, cancellationToken);
+            current => current is null || current.WithdrawnAt is not null ? current! : current with { WithdrawnAt = at, WithdrawnReason = reason }, cancellationToken, versions);
     }
 }

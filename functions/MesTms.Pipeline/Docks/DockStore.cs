@@ -73,10 +73,12 @@ public sealed class CosmosDockStore(CosmosStore store) : IDockStore
     /// <summary>Many bookings may race for one plant-day: more attempts than the default before giving up (each re-reads and re-plans).</summary>
     const int ScheduleAttempts = 5;
 
+    readonly DocumentVersions<DockScheduleDocument> schedules = new(capacity: 2_000);
+
     public Task<DockScheduleDocument?> GetScheduleAsync(string plantId, DateOnly day, CancellationToken cancellationToken = default)
     {
         string id = DockScheduleDocument.IdFor(plantId, day);
-        return OptimisticUpdate.ReadOrDefaultAsync<DockScheduleDocument>(store.DockSchedules, id, new PartitionKey(id), cancellationToken);
+        return OptimisticUpdate.ReadOrDefaultAsync(store.DockSchedules, id, new PartitionKey(id), cancellationToken, schedules);
     }
 
     public async Task<DockScheduleDocument> UpdateScheduleAsync(string plantId, DateOnly day, Func<DockScheduleDocument?, DockScheduleDocument> change, CancellationToken cancellationToken = default)
@@ -86,7 +88,7 @@ public sealed class CosmosDockStore(CosmosStore store) : IDockStore
         {
             try
             {
-                return await OptimisticUpdate.ApplyAsync(store.DockSchedules, id, new PartitionKey(id), change, cancellationToken);
+                return await OptimisticUpdate.ApplyAsync(store.DockSchedules, id, new PartitionKey(id), change, cancellationToken, schedules);
             }
             catch (CosmosException e) when (e.StatusCode is System.Net.HttpStatusCode.PreconditionFailed or System.Net.HttpStatusCode.Conflict && round < ScheduleAttempts)
             {

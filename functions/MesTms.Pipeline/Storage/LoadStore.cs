@@ -13,10 +13,11 @@ public interface ILoadStore
 
 public sealed class CosmosLoadStore(CosmosStore store) : ILoadStore
 {
+    readonly DocumentVersions<Load> versions = new();
 
     public Task<Load?> GetAsync(string id, CancellationToken cancellationToken = default) =>
-        OptimisticUpdate.ReadOrDefaultAsync<Load>(store.Loads, id, new PartitionKey(id), cancellationToken);
+        OptimisticUpdate.ReadOrDefaultAsync(store.Loads, id, new PartitionKey(id), cancellationToken, versions);
 
     public Task<Load> UpdateAsync(string id, Func<Load?, Load> change, CancellationToken cancellationToken = default) =>
-        OptimisticUpdate.ApplyAsync(store.Loads, id, new PartitionKey(id), change, cancellationToken);
+        OptimisticUpdate.ApplyAsync(store.Loads, id, new PartitionKey(id), change, cancellationToken, versions);
 }

@@ -62,7 +62,7 @@ public sealed class MesEventRouter(IMesEventStore events, IQualityHoldStore hold
             }
         }
 
-        var input = ShipmentWorkflowInput.Start(order, completed.Id, acceptedAt, policy);
+        var input = ShipmentWorkflowInput.Start(order, completed.Id, acceptedAt, policy, completed.Data);
         try
         {
             await durable.ScheduleNewOrchestrationInstanceAsync(

@@ -48,9 +48,21 @@ public sealed class ApplyActualCompletion(IShipmentStore shipments, IDockStore d
 {
     public override async Task<DockResult> RunAsync(TaskActivityContext context, OrderKey input)
     {
+        if (!scheduling.Enabled)
+        {
+            return new DockResult(false, "off", null, "dock scheduling is off (no dock model)");
+        }
+
+        // A door planned from a forecast always has its forecast document (the shipment's copy is cleared with it): without
+        // one there is nothing to move, and the shipment need not be read.
+        DockForecastDocument? forecast = await docks.GetForecastAsync(input.PlantId, input.OrderId);
+        if (forecast is null)
+        {
+            return new DockResult(false, "none", null, "no appointment planned from a forecast");
+        }
+
         Shipment shipment = await shipments.GetAsync(input) ?? throw new InvalidOperationException($"Shipment {input} does not exist.");
-        DockForecastDocument? forecast = scheduling.Enabled ? await docks.GetForecastAsync(input.PlantId, input.OrderId) : null;
-        DockAppointment? planned = shipment.DockAppointment ?? forecast?.Appointment;
+        DockAppointment? planned = shipment.DockAppointment ?? forecast.Appointment;
         if (planned is null || planned.Status != DockAppointment.Tentative)
         {
             return new DockResult(planned is not null, "none", planned?.Start, "no appointment planned from a forecast");
@@ -62,7 +74,7 @@ public sealed class ApplyActualCompletion(IShipmentStore shipments, IDockStore d
         DateTimeOffset pickup = scheduling.EarliestPickup(input.PlantId, ready);
         var request = new DockRequest(input.OrderId, null, DockScheduling.Pallets(shipment.HandlingUnits), shipment.Temperature is not null, shipment.Hazmat is not null,
             ready, pickup, pickup.AddDays(7));
-        DateTimeOffset expected = forecast?.ExpectedCompletionAt ?? planned.ReadyAt;
+        DateTimeOffset expected = forecast.ExpectedCompletionAt;
         TimeSpan off = ready - expected;
         string why = (off < TimeSpan.Zero
             ? $"actual completion, ready {ready:u}, {-off.TotalMinutes:0} min earlier than the forecast {expected:u}"
@@ -70,10 +82,7 @@ public sealed class ApplyActualCompletion(IShipmentStore shipments, IDockStore d
             (pickup > ready ? $"; first carrier pickup {pickup:u} (after the cut-off or not a pickup day)" : "");
         DockPlacement placement = await scheduling.PlaceAsync(input.PlantId, input.OrderId, request, [planned], DockAppointment.Tentative, why);
         await DockDecisions.RecordAsync(shipments, shipment, placement.Appointment, $"dock-actual-{placement.Change}", $"Dock appointment {placement.Change}", placement.Reason, ready, clock);
-        if (forecast is not null)
-        {
-            await docks.UpdateForecastAsync(input.PlantId, input.OrderId, current => current! with { Appointment = placement.Appointment, Reason = placement.Reason, UpdatedAt = clock.GetUtcNow() });
-        }
+        await docks.UpdateForecastAsync(input.PlantId, input.OrderId, current => current! with { Appointment = placement.Appointment, Reason = placement.Reason, UpdatedAt = clock.GetUtcNow() });
 
         return new DockResult(placement.Appointment is not null, placement.Change, placement.Appointment?.Start, placement.Reason);
     }

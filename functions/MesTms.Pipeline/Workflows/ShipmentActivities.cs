@@ -18,16 +18,19 @@ public sealed class RegisterShipment(IMesEventStore events, IShipmentStore shipm
 {
     public override async Task<QualityHoldSnapshot> RunAsync(TaskActivityContext context, RegisterShipmentRequest input)
     {
-        MesEventRecord record = await events.GetCompletionAsync(input.Order, input.SourceEventId)
-            ?? throw new InvalidOperationException($"Completion event {input.SourceEventId} of {input.Order} is not recorded.");
-        ProductionCompleted completed = record.Data?.Deserialize<ProductionCompleted>(CosmosStore.Json)
-            ?? throw new InvalidOperationException($"Completion event {input.SourceEventId} of {input.Order} has no data.");
-
         Task<QualityHoldLedger> ledger = holds.GetAsync(input.Order);
-        await shipments.UpdateAsync(input.Order, current =>
-            current ?? Shipment.Register(input.Order, completed, input.SourceEventId, input.AcceptedAt, input.At, clock.GetUtcNow()));
+        ProductionCompleted completed = input.Completed ?? await ReadCompletionAsync(input);
+        await shipments.CreateIfAbsentAsync(input.Order, () => Shipment.Register(input.Order, completed, input.SourceEventId, input.AcceptedAt, input.At, clock.GetUtcNow()));
         QualityHoldLedger current = await ledger;
         return new QualityHoldSnapshot(current.Version, current.Active);
+    }
+
+    async Task<ProductionCompleted> ReadCompletionAsync(RegisterShipmentRequest input)
+    {
+        MesEventRecord record = await events.GetCompletionAsync(input.Order, input.SourceEventId)
+            ?? throw new InvalidOperationException($"Completion event {input.SourceEventId} of {input.Order} is not recorded.");
+        return record.Data?.Deserialize<ProductionCompleted>(CosmosStore.Json)
+            ?? throw new InvalidOperationException($"Completion event {input.SourceEventId} of {input.Order} has no data.");
     }
 }
 

@@ -1,4 +1,5 @@
 using MesTms.Domain;
+using MesTms.Domain.Events;
 using MesTms.Domain.Holds;
 using MesTms.Domain.Shipments;
 
@@ -22,9 +23,18 @@ public sealed record ShipmentWorkflowInput(
 
     public ShipmentWake? Pending { get; init; }
 
+    /// <summary>
+    /// The completion as validated by the webhook, so registering does not read the event back (null in instances started
+    /// before it travelled here: then it is read from the events container). Dropped once the shipment is registered.
+    /// </summary>
+    public ProductionCompleted? Completed { get; init; }
+
     /// <summary>A new order's workflow input in the current shape.</summary>
-    public static ShipmentWorkflowInput Start(OrderKey order, string sourceEventId, DateTimeOffset acceptedAt, ShipmentPolicy policy) =>
-        new(order, sourceEventId, acceptedAt, policy) { StateVersion = ShipmentLifecycleState.CurrentVersion, State = ShipmentLifecycleState.Start };
+    public static ShipmentWorkflowInput Start(OrderKey order, string sourceEventId, DateTimeOffset acceptedAt, ShipmentPolicy policy, ProductionCompleted? completed = null) =>
+        new(order, sourceEventId, acceptedAt, policy)
+        {
+            StateVersion = ShipmentLifecycleState.CurrentVersion, State = ShipmentLifecycleState.Start, Completed = completed,
+        };
 
     /// <summary>The lifecycle state to resume from, migrated from the old progress flags when the instance predates it.</summary>
     public ShipmentLifecycleState Resume() => StateVersion >= ShipmentLifecycleState.CurrentVersion && State is not null
@@ -33,7 +43,11 @@ public sealed record ShipmentWorkflowInput(
 
     /// <summary>The input of the next episode: the current shape, the old progress dropped.</summary>
     public ShipmentWorkflowInput Continue(ShipmentLifecycleState state, ShipmentWake wake) =>
-        this with { Progress = null, StateVersion = ShipmentLifecycleState.CurrentVersion, State = state, Pending = wake };
+        this with
+        {
+            Progress = null, StateVersion = ShipmentLifecycleState.CurrentVersion, State = state, Pending = wake,
+            Completed = state.Phase == ShipmentPhase.Registering ? Completed : null,
+        };
 }
 
 /// <summary>What woke the workflow at the end of its last episode.</summary>
@@ -91,7 +105,8 @@ public sealed record QualityHoldSignal(int LedgerVersion);
 /// <summary>What the orchestration reports as its custom status.</summary>
 public sealed record ShipmentWorkflowStatus(ShipmentStatus Status, IReadOnlyList<string> ActiveHoldIds);
 
-public sealed record RegisterShipmentRequest(OrderKey Order, string SourceEventId, DateTimeOffset AcceptedAt, DateTimeOffset At);
+/// <param name="Completed">The validated completion, when the workflow carries it; otherwise it is read from the events container.</param>
+public sealed record RegisterShipmentRequest(OrderKey Order, string SourceEventId, DateTimeOffset AcceptedAt, DateTimeOffset At, ProductionCompleted? Completed = null);
 
 public sealed record ShipmentDecisionRequest(OrderKey Order, ShipmentDecision Decision, IReadOnlyList<QualityHold> ActiveHolds);
 

@@ -81,7 +81,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
     {
         // Registration also returns the hold ledger: one activity (and one storage round) fewer per order.
         QualityHoldSnapshot holds = await context.CallActivityAsync<QualityHoldSnapshot>(nameof(RegisterShipment),
-            new RegisterShipmentRequest(input.Order, input.SourceEventId, input.AcceptedAt, context.CurrentUtcDateTime), Retry);
+            new RegisterShipmentRequest(input.Order, input.SourceEventId, input.AcceptedAt, context.CurrentUtcDateTime, input.Completed), Retry);
         Log(context).LogInformation("Shipment {Order}: registered from event {EventId}", input.Order, input.SourceEventId);
         return new ShipmentEvent.HoldsRead(holds);
     }

@@ -22,34 +22,22 @@ public sealed class RateShipment(CarrierCatalog catalog, DockCatalog docks, IShi
             return new RateShipmentResult(true, [], "carrier planning is off (no contract file configured)");
         }
 
-        Shipment shipment = await shipments.GetAsync(input.Order)
-            ?? throw new InvalidOperationException($"Shipment {input.Order} does not exist.");
-        RateShopResult result;
-        string summary;
-        if (!catalog.Plants.TryGetValue(input.Order.PlantId, out PlantOptions? plant) || string.IsNullOrWhiteSpace(plant.PostalCode))
+        IReadOnlyDictionary<string, CarrierPerformance> observed = await performance.GetAllAsync();
+        Shipment rated = await shipments.UpdateAsync(input.Order, current =>
         {
-            result = new RateShopResult([], [new ExcludedCarrier("*", null, $"plant {input.Order.PlantId} has no shipping address ({PlantOptions.Section}:{input.Order.PlantId}:PostalCode)")]);
-            summary = result.Excluded[0].Reason;
-        }
-        else
-        {
-            var request = new RatingRequest(plant.PostalCode, plant.Country, shipment.Destination!.PostalCode, shipment.Destination.Country,
-                shipment.TotalWeightLb, shipment.TotalCubeFt3, FloorPositions.For(shipment.HandlingUnits ?? []), shipment.Hazmat, shipment.Temperature,
-                clock.GetUtcNow(), shipment.RequiredDeliveryBy!.Value, Math.Max(1, shipment.Stops));
-            result = shopper.Shop(request, docks.PickupCalendar(input.Order.PlantId), await performance.GetAllAsync());
-            summary = result.Best is { } best
-                ? $"{result.Candidates.Count} feasible quote(s), {result.Excluded.Count} excluded; best {best.Scac} {best.Mode} {best.Equipment} ${best.Total:0.00} " +
-                  $"(score {best.Score:0.00}, delivers {best.EstimatedDelivery:u})"
-                : result.Expedited is [var first, ..]
-                ? $"no carrier can deliver by {shipment.RequiredDeliveryBy:u}: expediting with the earliest of {result.Expedited.Count} late option(s), " +
-                  $"{first.Scac} {first.Mode} {first.Equipment} ${first.Total:0.00} delivers {first.EstimatedDelivery:u} ({LateDelivery.Describe(first.LateBy!.Value)} late, " +
-                  $"premium ${result.PremiumOf(first):0.00} over the cheapest late option)"
-                : $"no feasible carrier; {result.Excluded.Count} excluded: {string.Join("; ", result.Excluded.Take(5).Select(e => $"{e.Scac}: {e.Reason}"))}";
-        }
+            Shipment shipment = current ?? throw new InvalidOperationException($"Shipment {input.Order} does not exist.");
+            RateShopResult result = !catalog.Plants.TryGetValue(input.Order.PlantId, out PlantOptions? plant) || string.IsNullOrWhiteSpace(plant.PostalCode)
+                ? new RateShopResult([], [new ExcludedCarrier("*", null, $"plant {input.Order.PlantId} has no shipping address ({PlantOptions.Section}:{input.Order.PlantId}:PostalCode)")])
+                : shopper.Shop(new RatingRequest(plant.PostalCode, plant.Country, shipment.Destination!.PostalCode, shipment.Destination.Country,
+                    shipment.TotalWeightLb, shipment.TotalCubeFt3, FloorPositions.For(shipment.HandlingUnits ?? []), shipment.Hazmat, shipment.Temperature,
+                    clock.GetUtcNow(), shipment.RequiredDeliveryBy!.Value, Math.Max(1, shipment.Stops)), docks.PickupCalendar(input.Order.PlantId), observed);
+            return shipment.RecordRateShop(input.Revision, result, shopper.Version, result.Describe(shipment.RequiredDeliveryBy!.Value), input.At, clock.GetUtcNow());
+        });
 
-        await shipments.UpdateAsync(input.Order, current => current!.RecordRateShop(input.Revision, result, shopper.Version, summary, input.At, clock.GetUtcNow()));
-        return new RateShipmentResult(false, result.TenderPlan.Select(q => new TenderCandidate(q.Scac, q.Mode, q.Equipment, q.Total)).ToList(), summary,
-            Expedited: result.IsExpedited);
+        // What is tendered is what was recorded: a retried activity keeps the first rate shop of this revision.
+        RateShopResult kept = rated.RateShop!;
+        return new RateShipmentResult(false, kept.TenderPlan.Select(q => new TenderCandidate(q.Scac, q.Mode, q.Equipment, q.Total)).ToList(),
+            kept.Describe(rated.RequiredDeliveryBy!.Value), Expedited: kept.IsExpedited);
     }
 }
 
@@ -59,14 +47,20 @@ public sealed class SendTender(IShipmentStore shipments, ITenderStore tenders, I
 {
     public override async Task<string?> RunAsync(TaskActivityContext context, SendTenderRequest input)
     {
-        Shipment shipment = await shipments.GetAsync(input.Order) ?? throw new InvalidOperationException($"Shipment {input.Order} does not exist.");
-        CarrierQuote quote = shipment.RateShop?.Find(input.Candidate.Scac, input.Candidate.Mode)
-            ?? throw new InvalidOperationException($"Shipment {input.Order} has no quote from {input.Candidate.Scac} {input.Candidate.Mode}.");
         string catalogOrigin = catalog.Plants.TryGetValue(input.Order.PlantId, out PlantOptions? plant) ? plant.PostalCode : "";
-        var tender = new LoadTender(input.TenderId, quote.Scac, "original", shipment.Id, input.Order.PlantId, input.Order.OrderId, quote.Mode, quote.Equipment,
-            catalogOrigin, shipment.Destination!.LocationId, shipment.Destination.PostalCode, shipment.Destination.Country,
-            quote.PickupDay, shipment.RequiredDeliveryBy!.Value, shipment.TotalWeightLb, shipment.TotalCubeFt3, shipment.HandlingUnitCount,
-            shipment.Hazmat, shipment.Temperature, quote.Total, "USD", input.RespondBy);
+        LoadTender? tender = null;
+        await shipments.UpdateAsync(input.Order, current =>
+        {
+            Shipment shipment = current ?? throw new InvalidOperationException($"Shipment {input.Order} does not exist.");
+            CarrierQuote quote = shipment.RateShop?.Find(input.Candidate.Scac, input.Candidate.Mode)
+                ?? throw new InvalidOperationException($"Shipment {input.Order} has no quote from {input.Candidate.Scac} {input.Candidate.Mode}.");
+            tender = new LoadTender(input.TenderId, quote.Scac, "original", shipment.Id, input.Order.PlantId, input.Order.OrderId, quote.Mode, quote.Equipment,
+                catalogOrigin, shipment.Destination!.LocationId, shipment.Destination.PostalCode, shipment.Destination.Country,
+                quote.PickupDay, shipment.RequiredDeliveryBy!.Value, shipment.TotalWeightLb, shipment.TotalCubeFt3, shipment.HandlingUnitCount,
+                shipment.Hazmat, shipment.Temperature, quote.Total, "USD", input.RespondBy);
+            return shipment.RecordTender(new TenderRecord(input.TenderId, quote.Scac, quote.Mode, quote.Equipment, quote.Total, input.At, input.RespondBy),
+                input.Attempt, quote.CarrierName, clock.GetUtcNow());
+        });
 
         await tenders.CreateAsync(new TenderDocument
         {
@@ -74,14 +68,12 @@ public sealed class SendTender(IShipmentStore shipments, ITenderStore tenders, I
             InstanceId = input.InstanceId,
             PlantId = input.Order.PlantId,
             OrderId = input.Order.OrderId,
-            Scac = quote.Scac,
+            Scac = tender!.Scac,
             Tender = tender,
             SentAt = input.At,
         });
-        var record = new TenderRecord(input.TenderId, quote.Scac, quote.Mode, quote.Equipment, quote.Total, input.At, input.RespondBy);
-        await shipments.UpdateAsync(input.Order, current => current!.RecordTender(record, input.Attempt, quote.CarrierName, clock.GetUtcNow()));
 
-        return await gateway.SendAsync(tender);
+        return await gateway.SendAsync(tender!);
     }
 }
 
