@@ -19,7 +19,7 @@ public sealed class ShipmentWorkflowFunctions(
     RecordTenderOutcome recordTenderOutcome,
     BookShipment bookShipment,
     ReportTenderExhausted reportTenderExhausted,
-    ApplyActualCompletion applyActualCompletion,
+    MarkReadyToShip markReadyToShip,
     ScheduleDock scheduleDock,
     SuspendBookingForHold suspendBookingForHold,
     ReleaseForecastDoorForHold releaseForecastDoorForHold,
@@ -67,9 +67,9 @@ public sealed class ShipmentWorkflowFunctions(
     public Task<bool> RunReportTenderExhausted([ActivityTrigger] TenderExhaustedRequest input, FunctionContext context) =>
         reportTenderExhausted.RunAsync(new FunctionActivityContext(nameof(ReportTenderExhausted), context), input);
 
-    [Function(nameof(ApplyActualCompletion))]
-    public Task<DockResult> RunApplyActualCompletion([ActivityTrigger] MesTms.Domain.OrderKey input, FunctionContext context) =>
-        applyActualCompletion.RunAsync(new FunctionActivityContext(nameof(ApplyActualCompletion), context), input);
+    [Function(nameof(MarkReadyToShip))]
+    public Task<DockResult> RunMarkReadyToShip([ActivityTrigger] ShipmentDecisionRequest input, FunctionContext context) =>
+        markReadyToShip.RunAsync(new FunctionActivityContext(nameof(MarkReadyToShip), context), input);
 
     [Function(nameof(ScheduleDock))]
     public Task<DockResult> RunScheduleDock([ActivityTrigger] ScheduleDockRequest input, FunctionContext context) =>

@@ -107,6 +107,7 @@ public sealed class LocalApp : IAsyncDisposable
             }
 
             builder.Services.AddMesTmsPipeline(builder.Configuration);
+            LocalTelemetry.Add(builder.Services, builder.Configuration);
             services?.Invoke(builder.Services);
             var channel = Grpc.Net.Client.GrpcChannel.ForAddress(sidecar.Address);
             builder.Services.AddDurableTaskWorker(worker =>

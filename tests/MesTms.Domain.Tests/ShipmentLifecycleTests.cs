@@ -71,8 +71,8 @@ public sealed class ShipmentLifecycleTests
 
     const string HoldAlone = "ReleaseForecastDoor, RecordDecision, ShowStatus, Wait → Held";
     const string HoldOnLoad = "ReleaseForecastDoor, WithdrawFromLoad, RecordDecision, ShowStatus, Wait → Held";
-    const string ReadyAlone = "RecordDecision, ApplyActualCompletion, PlanCarrier → Tendering";
-    const string ReadyToJoin = "RecordDecision, ApplyActualCompletion, Consolidate → Ready";
+    const string ReadyAlone = "MarkReady, PlanCarrier → Tendering";
+    const string ReadyToJoin = "MarkReady, Consolidate → Ready";
 
     public static TheoryData<ShipmentPhase, string, string, string> Table() => new()
     {
@@ -97,8 +97,8 @@ public sealed class ShipmentLifecycleTests
         { ShipmentPhase.BookedHeld, "DeadlinePassed", "WithdrawTender, Escalate, ReadHolds → Held", "WithdrawTender, Escalate, ReadHolds → Held" },
         { ShipmentPhase.BookedHeld, "NewHold", "RecordDecision, ShowStatus, Wait → BookedHeld", "WithdrawFromLoad, RecordDecision, ShowStatus, Wait → Held" },
         { ShipmentPhase.BookedHeld, "SameHold", "ShowStatus, Wait → BookedHeld", "ShowStatus, Wait → BookedHeld" },
-        { ShipmentPhase.BookedHeld, "Released", "RecordDecision, ApplyActualCompletion, RecordDecision, ScheduleDock, ShowStatus, Wait → Booked",
-            "RecordDecision, ApplyActualCompletion, RecordDecision, ScheduleDock, ShowStatus, Wait → Booked" },
+        { ShipmentPhase.BookedHeld, "Released", "MarkReady, RecordDecision, ScheduleDock, ShowStatus, Wait → Booked",
+            "MarkReady, RecordDecision, ScheduleDock, ShowStatus, Wait → Booked" },
         { ShipmentPhase.BookedHeld, "Suspended", "RecordDecision, ShowStatus, Wait → BookedHeld", "WithdrawFromLoad, RecordDecision, ShowStatus, Wait → Held" },
 
         { ShipmentPhase.Ready, "HoldChanged", "ReadHolds → Ready", "ReadHolds → Ready" },
@@ -119,7 +119,7 @@ public sealed class ShipmentLifecycleTests
 
         { ShipmentPhase.Tendering, "NewHold", HoldAlone, HoldOnLoad },
         { ShipmentPhase.Tendering, "Released", "PlanCarrier → Tendering", "Consolidate → Ready" },
-        { ShipmentPhase.Tendering, "Booked", "ScheduleDock, ShowStatus, Wait → Booked", "ScheduleDock, ShowStatus, Wait → Booked" },
+        { ShipmentPhase.Tendering, "Booked", "ShowStatus, Wait → Booked", "ShowStatus, Wait → Booked" },
         { ShipmentPhase.Tendering, "Exhausted", "ShowStatus, Wait → Exhausted", "ShowStatus, Wait → Exhausted" },
         { ShipmentPhase.Tendering, "PlanningOff", "ShowStatus, Wait → Unplanned", "ShowStatus, Wait → Unplanned" },
         { ShipmentPhase.Tendering, "Interrupted", "Restart → Held", "Restart → Held" },
@@ -192,7 +192,7 @@ public sealed class ShipmentLifecycleTests
         ShipmentStep registered = ShipmentLifecycle.Next(ShipmentLifecycleState.Start, new ShipmentEvent.Started(), Alone, T0);
         ShipmentStep read = ShipmentLifecycle.Next(registered.State, new ShipmentEvent.HoldsRead(new QualityHoldSnapshot(2, [])), Alone, T0);
 
-        var ready = Assert.IsType<ShipmentCommand.RecordDecision>(read.Commands[0]);
+        var ready = Assert.IsType<ShipmentCommand.MarkReady>(read.Commands[0]);
         Assert.Equal("ready-2", ready.Decision.Key);
         Assert.Equal("Production completed, QA passed and packaged with no quality hold; ready for planning", ready.Decision.Reason);
         Assert.IsType<ShipmentCommand.PlanCarrier>(read.Commands[^1]);
@@ -211,7 +211,7 @@ public sealed class ShipmentLifecycleTests
         Assert.Contains(kept.Commands, c => c is ShipmentCommand.RecordDecision { Decision.Key: "booking-kept-3", Decision.Status: ShipmentStatus.Booked });
         Assert.Contains(kept.Commands, c => c is ShipmentCommand.ScheduleDock);
         Assert.Equal(ShipmentPhase.Booked, kept.State.Phase);
-        Assert.Contains("5 h", ((ShipmentCommand.RecordDecision)kept.Commands[0]).Decision.Reason);
+        Assert.Contains("5 h", ((ShipmentCommand.MarkReady)kept.Commands[0]).Decision.Reason);
 
         // Still held at the window: the tender is withdrawn, and after release the order is tendered again under a new revision.
         ShipmentStep withdrawn = ShipmentLifecycle.Next(waiting.State, new ShipmentEvent.DeadlinePassed(), Alone, T0.AddHours(20));

@@ -65,6 +65,13 @@ function isExpired(items, doc) {
   return doc._ts + ttl <= nowSeconds();
 }
 
+// Resource ids as the service writes them: base64 with '-' for '/'. The library writes a plain '/' (the 63rd database's
+// rid is "gAA/AA==") and reads back only the first '-': the SDK's rid-addressed requests (partition key ranges for a
+// query) then hit a path that does not exist and every query on that database fails with 404 "stale cache".
+const ResourceId = require(path.join(lib, "lib/account/resource-id")).default;
+ResourceId.toBase64String = (buffer) => buffer.toString("base64").replace(/\//g, "-");
+ResourceId.fromBase64String = (s) => Buffer.from(s.replace(/-/g, "/"), "base64");
+
 const originalItem = Items.prototype._item;
 Items.prototype._item = function item(keyPath, value, partition) {
   const found = originalItem.call(this, keyPath, value, partition);

@@ -142,10 +142,10 @@ public abstract record ShipmentCommand
     /// <summary>Tell planners the hold lasted too long.</summary>
     public sealed record Escalate(IReadOnlyList<QualityHold> ActiveHolds, DateTimeOffset HeldSince, TimeSpan EscalateAfter, string DecisionKey) : ShipmentCommand;
 
-    /// <summary>Move a door planned from the forecast to the actual output.</summary>
-    public sealed record ApplyActualCompletion : ShipmentCommand;
+    /// <summary>Record the order ready to ship (its decision), then move a door planned from the forecast to the actual output.</summary>
+    public sealed record MarkReady(ShipmentDecision Decision, IReadOnlyList<QualityHold> ActiveHolds) : ShipmentCommand;
 
-    /// <summary>Reserve the booked shipment's door.</summary>
+    /// <summary>Reserve the booked shipment's door (after a booking is kept through a hold; a new booking reserves it itself).</summary>
     public sealed record ScheduleDock(string Why) : ShipmentCommand;
 
     /// <summary>Join or review the order's open load. Answers <see cref="ShipmentEvent.ConsolidationReviewed"/>.</summary>
@@ -311,9 +311,8 @@ public static class ShipmentLifecycle
             string reason = state.HeldSince is { } since
                 ? $"All quality holds released after {FormatDuration(now - since)}; ready for planning"
                 : "Production completed, QA passed and packaged with no quality hold; ready for planning";
-            commands.Add(new ShipmentCommand.RecordDecision(new ShipmentDecision($"ready-{holds.Version}", now, ShipmentStatus.ReadyToShip, "Ready to ship", reason), holds.Active));
             // A door planned from the forecast follows the actual output: pulled forward or pushed back.
-            commands.Add(new ShipmentCommand.ApplyActualCompletion());
+            commands.Add(new ShipmentCommand.MarkReady(new ShipmentDecision($"ready-{holds.Version}", now, ShipmentStatus.ReadyToShip, "Ready to ship", reason), holds.Active));
             bool bookingKept = state.Plan == ShipmentPlan.Booked && state.WithdrawBy is not null;
             if (bookingKept)
             {
@@ -369,15 +368,8 @@ public static class ShipmentLifecycle
             CarrierPlanOutcome.Exhausted => ShipmentPlan.Exhausted,
             _ => ShipmentPlan.PlanningOff,
         };
-        var commands = new List<ShipmentCommand>();
-        if (plan == ShipmentPlan.Booked)
-        {
-            commands.Add(new ShipmentCommand.ScheduleDock("carrier booked"));
-        }
-
-        commands.Add(new ShipmentCommand.ShowStatus(outcome.Status()!.Value, []));
-        commands.Add(new ShipmentCommand.Wait(null));
-        return new ShipmentStep(state with { Plan = plan, Phase = PhaseOf(plan) }, commands);
+        // A booking reserved its door in the same activity.
+        return Step(state with { Plan = plan, Phase = PhaseOf(plan) }, new ShipmentCommand.ShowStatus(outcome.Status()!.Value, []), new ShipmentCommand.Wait(null));
     }
 
     /// <summary>Every wake-up looks at the hold ledger; before the shipment is recorded, registering reads it too.</summary>

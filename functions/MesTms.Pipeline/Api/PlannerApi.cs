@@ -32,7 +32,10 @@ public sealed class PlannerApi(IShipmentStore shipments, IMesEventStore events, 
             return;
         }
 
-        IReadOnlyList<Shipment> found = await Guard(http, () => shipments.FindByOrderIdAsync(orderId, http.RequestAborted));
+        // With the plant named, the shipment's id is known: one point read instead of a query over the order's partition.
+        IReadOnlyList<Shipment> found = await Guard(http, async () => plantId is null
+            ? await shipments.FindByOrderIdAsync(orderId, http.RequestAborted)
+            : await shipments.GetAsync(new OrderKey(plantId, orderId), http.RequestAborted) is { } one ? [one] : []);
         if (http.Response.HasStarted)
         {
             return;

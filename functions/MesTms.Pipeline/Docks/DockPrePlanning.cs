@@ -9,7 +9,7 @@ namespace MesTms.Pipeline.Docks;
 /// <summary>
 /// Plans a tentative door appointment from a production forecast (<c>mes.production.scheduled.v1</c>), so the dock
 /// is reserved before the freight exists; a later forecast for the same order moves it. The actual completion then
-/// pulls it forward or pushes it back (<see cref="Workflows.ApplyActualCompletion"/>). Idempotent per forecast.
+/// pulls it forward or pushes it back (<see cref="Workflows.MarkReadyToShip"/>). Idempotent per forecast.
 /// Until the order completes, its quality holds are followed here too: a held order keeps no door, and gets one again
 /// from its forecast when every hold is released (after completion the shipment workflow owns the door).
 /// </summary>

@@ -26,6 +26,7 @@ public static class PipelineServices
     /// <summary>Registers options (bound from configuration), Cosmos adapters, the notifier, the webhook and the planner API.</summary>
     public static IServiceCollection AddMesTmsPipeline(this IServiceCollection services, IConfiguration configuration)
     {
+        Telemetry.DurableActivityCounter.Start();
         var cosmos = new CosmosOptions();
         configuration.GetSection(CosmosOptions.Section).Bind(cosmos);
         cosmos.Validate();

@@ -40,7 +40,7 @@ public static class WorkflowTasks
         Activity<ApplyLoadOutcome>(),
         Activity<WithdrawLoadPlan>(),
         Activity<ReadLoadSnapshot>(),
-        Activity<ApplyActualCompletion>(),
+        Activity<MarkReadyToShip>(),
         Activity<ScheduleDock>(),
         Activity<SuspendBookingForHold>(),
         Activity<ReleaseForecastDoorForHold>(),

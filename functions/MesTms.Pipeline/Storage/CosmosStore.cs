@@ -32,6 +32,8 @@ public sealed class CosmosStore : IDisposable
             UseSystemTextJsonSerializerWithOptions = Json,
             ApplicationName = "mestms",
         };
+        // Outermost: every request the app makes is counted (metrics, and its order's trace), faults injected below included.
+        clientOptions.CustomHandlers.Add(new Telemetry.CosmosTelemetryHandler());
         foreach (RequestHandler handler in handlers)
         {
             clientOptions.CustomHandlers.Add(handler);

@@ -66,8 +66,9 @@ public static class CarrierPlanning
     /// Optional: while a tender waits for its answer, a signal that may stop the waterfall (checked when it arrives;
     /// a non-null reason withdraws the open tender and returns <see cref="CarrierPlanOutcome.Interrupted"/>).
     /// </param>
+    /// <param name="reserveDoorBecause">On acceptance the booking activity also reserves the dock door, for this reason.</param>
     public static async Task<CarrierPlanOutcome> PlanAsync(TaskOrchestrationContext context, OrderKey shipment, ShipmentPolicy policy, int revision,
-        Action<ShipmentStatus> setStatus, WaterfallInterruption? interruption = null)
+        Action<ShipmentStatus> setStatus, string reserveDoorBecause, WaterfallInterruption? interruption = null)
     {
         ILogger log = context.CreateReplaySafeLogger(nameof(CarrierPlanning));
         RateShipmentResult rated = await context.CallActivityAsync<RateShipmentResult>(nameof(RateShipment),
@@ -121,7 +122,7 @@ public static class CarrierPlanning
 
             if (winner == answer && answer.Result.Accepted)
             {
-                await context.CallActivityAsync(nameof(BookShipment), new BookShipmentRequest(shipment, tenderId, answer.Result, context.CurrentUtcDateTime), Retry);
+                await context.CallActivityAsync(nameof(BookShipment), new BookShipmentRequest(shipment, tenderId, answer.Result, context.CurrentUtcDateTime, reserveDoorBecause), Retry);
                 log.LogInformation("Shipment {Shipment}: booked with {Scac} at {Price}", shipment, candidate.Scac, candidate.Total);
                 return CarrierPlanOutcome.Booked;
             }

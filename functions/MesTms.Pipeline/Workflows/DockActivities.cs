@@ -40,14 +40,17 @@ internal static class DockDecisions
 }
 
 /// <summary>
-/// Applies the actual completion to an appointment planned from a forecast (<c>mes.production.scheduled.v1</c>):
-/// an order ready earlier than forecast is pulled forward when a door allows it, a later one is pushed back.
+/// Records the order ready to ship (the lifecycle's ready decision), then applies the actual completion to an appointment
+/// planned from a forecast (<c>mes.production.scheduled.v1</c>): an order ready earlier than forecast is pulled forward
+/// when a door allows it, a later one is pushed back. One activity for both: the door follows the moment it is ready.
 /// </summary>
-public sealed class ApplyActualCompletion(IShipmentStore shipments, IDockStore docks, DockScheduling scheduling, TimeProvider clock)
-    : TaskActivity<OrderKey, DockResult>
+public sealed class MarkReadyToShip(IShipmentStore shipments, IDockStore docks, DockScheduling scheduling, TimeProvider clock)
+    : TaskActivity<ShipmentDecisionRequest, DockResult>
 {
-    public override async Task<DockResult> RunAsync(TaskActivityContext context, OrderKey input)
+    public override async Task<DockResult> RunAsync(TaskActivityContext context, ShipmentDecisionRequest decision)
     {
+        await RecordShipmentDecision.RecordAsync(shipments, clock, decision);
+        OrderKey input = decision.Order;
         if (!scheduling.Enabled)
         {
             return new DockResult(false, "off", null, "dock scheduling is off (no dock model)");
@@ -99,18 +102,34 @@ public sealed class ScheduleDock(IShipmentStore shipments, DockScheduling schedu
     {
         if (!scheduling.Enabled)
         {
-            return new DockResult(false, "off", null, "dock scheduling is off (no dock model)");
+            return BookedDoor.Off;
         }
 
         Shipment shipment = await shipments.GetAsync(input.Shipment) ?? throw new InvalidOperationException($"Shipment {input.Shipment} does not exist.");
-        Booking booking = shipment.Booking ?? throw new InvalidOperationException($"Shipment {input.Shipment} is not booked; a door is reserved after booking.");
+        return await BookedDoor.ReserveAsync(shipments, scheduling, clock, shipment, input.Why, input.At);
+    }
+}
+
+/// <summary>The door of a booked shipment: reserved by <see cref="ScheduleDock"/>, and by <see cref="BookShipment"/> right after booking.</summary>
+internal static class BookedDoor
+{
+    public static readonly DockResult Off = new(false, "off", null, "dock scheduling is off (no dock model)");
+
+    public static async Task<DockResult> ReserveAsync(IShipmentStore shipments, DockScheduling scheduling, TimeProvider clock, Shipment shipment, string why, DateTimeOffset at)
+    {
+        if (!scheduling.Enabled)
+        {
+            return Off;
+        }
+
+        Booking booking = shipment.Booking ?? throw new InvalidOperationException($"Shipment {shipment.PlantId}/{shipment.OrderId} is not booked; a door is reserved after booking.");
         var replacing = new List<DockAppointment>();
         if (shipment.DockAppointment is { } own)
         {
             replacing.Add(own);
         }
 
-        DateTimeOffset ready = shipment.ReadyAt ?? input.At;
+        DateTimeOffset ready = shipment.ReadyAt ?? at;
         foreach (string member in shipment.MemberOrderIds)
         {
             Shipment? order = await shipments.GetAsync(new OrderKey(shipment.PlantId, member));
@@ -130,10 +149,10 @@ public sealed class ScheduleDock(IShipmentStore shipments, DockScheduling schedu
         var request = new DockRequest(shipment.OrderId, booking.Scac, DockScheduling.Pallets(shipment.HandlingUnits), shipment.Temperature is not null,
             shipment.Hazmat is not null, ready, pickupFrom, pickupTo);
         DockPlacement placement = await scheduling.PlaceAsync(shipment.PlantId, shipment.OrderId, request, replacing, DockAppointment.Booked,
-            $"{input.Why}; {booking.Scac} picks up {pickupFrom:u}-{pickupTo:u}");
+            $"{why}; {booking.Scac} picks up {pickupFrom:u}-{pickupTo:u}");
         string key = $"dock-{booking.TenderId}-{placement.Change}-{placement.Appointment?.DoorId}-{placement.Appointment?.Start:yyyyMMddHHmm}";
         await DockDecisions.RecordAsync(shipments, shipment, placement.Appointment, key,
-            placement.Appointment is null ? "No dock door" : $"Dock appointment {placement.Change}", placement.Reason, input.At, clock);
+            placement.Appointment is null ? "No dock door" : $"Dock appointment {placement.Change}", placement.Reason, at, clock);
         return new DockResult(placement.Appointment is not null, placement.Change, placement.Appointment?.Start, placement.Reason);
     }
 }

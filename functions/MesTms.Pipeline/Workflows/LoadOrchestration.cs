@@ -48,7 +48,8 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, Load
                     is var now && (now.Revision != planning || now.OrderCount == 0)
                     ? $"load changed materially while tendering (revision {planning} → {now.Revision}, {now.OrderCount} order(s))"
                     : null);
-            CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.Shipment, input.Policy, snapshot.Revision, s => context.SetCustomStatus(s), loadChanged);
+            CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.Shipment, input.Policy, snapshot.Revision, s => context.SetCustomStatus(s),
+                $"load booked (revision {snapshot.Revision})", loadChanged);
             if (outcome == CarrierPlanOutcome.Interrupted)
             {
                 context.ContinueAsNew(input);
@@ -56,11 +57,6 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, Load
             }
 
             progress = progress with { PlannedRevision = snapshot.Revision };
-            if (outcome == CarrierPlanOutcome.Booked)
-            {
-                await context.CallActivityAsync<DockResult>(nameof(ScheduleDock),
-                    new ScheduleDockRequest(input.Shipment, $"load booked (revision {snapshot.Revision})", context.CurrentUtcDateTime), CarrierPlanning.Retry);
-            }
 
             log.LogInformation("Load {LoadId}: revision {Revision} planned: {Status}", input.LoadId, snapshot.Revision, outcome);
         }

@@ -5,6 +5,7 @@ using MesTms.Domain.Holds;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Storage;
+using MesTms.Pipeline.Telemetry;
 using Microsoft.DurableTask;
 
 namespace MesTms.Pipeline.Workflows;
@@ -20,7 +21,17 @@ public sealed class RegisterShipment(IMesEventStore events, IShipmentStore shipm
     {
         Task<QualityHoldLedger> ledger = holds.GetAsync(input.Order);
         ProductionCompleted completed = input.Completed ?? await ReadCompletionAsync(input);
-        await shipments.CreateIfAbsentAsync(input.Order, () => Shipment.Register(input.Order, completed, input.SourceEventId, input.AcceptedAt, input.At, clock.GetUtcNow()));
+        bool created = false;
+        await shipments.CreateIfAbsentAsync(input.Order, () =>
+        {
+            created = true;
+            return Shipment.Register(input.Order, completed, input.SourceEventId, input.AcceptedAt, input.At, clock.GetUtcNow());
+        });
+        if (created)
+        {
+            MesTmsTelemetry.TimeToFirstAction.Record(Math.Max(0, (clock.GetUtcNow() - input.AcceptedAt).TotalSeconds));
+        }
+
         QualityHoldLedger current = await ledger;
         return new QualityHoldSnapshot(current.Version, current.Active);
     }
@@ -49,11 +60,16 @@ public sealed class RecordShipmentDecision(IShipmentStore shipments, TimeProvide
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, ShipmentDecisionRequest input)
     {
+        await RecordAsync(shipments, clock, input);
+        return true;
+    }
+
+    internal static Task<Shipment> RecordAsync(IShipmentStore shipments, TimeProvider clock, ShipmentDecisionRequest input)
+    {
         ShipmentDecision decision = input.Decision;
-        await shipments.UpdateAsync(input.Order, current => (current ?? throw new InvalidOperationException(
+        return shipments.UpdateAsync(input.Order, current => (current ?? throw new InvalidOperationException(
                 $"Shipment {input.Order} does not exist; it is registered before any decision."))
             .Decide(decision.Key, decision.At, decision.Decision, decision.Reason, clock.GetUtcNow(), s => s with { ActiveHolds = input.ActiveHolds }, decision.Status));
-        return true;
     }
 }
 
@@ -74,7 +90,7 @@ public sealed class EscalateQualityHold(IPlannerNotifier notifier, IShipmentStor
         var decision = new ShipmentDecision(input.DecisionKey, input.At, ShipmentStatus.OnQualityHold, "Quality hold escalated",
             $"On hold since {input.HeldSince:u}, longer than the {input.EscalateAfter} allowed: planners notified " +
             $"({string.Join(", ", input.ActiveHolds.Select(h => h.HoldId))})");
-        await new RecordShipmentDecision(shipments, clock).RunAsync(context, new ShipmentDecisionRequest(order, decision, input.ActiveHolds));
+        await RecordShipmentDecision.RecordAsync(shipments, clock, new ShipmentDecisionRequest(order, decision, input.ActiveHolds));
         return true;
     }
 }

@@ -130,6 +130,7 @@ public sealed record SendTenderRequest(OrderKey Order, string InstanceId, string
 
 public sealed record TenderOutcomeRequest(OrderKey Order, string TenderId, string Scac, string Outcome, string Reason, DateTimeOffset At);
 
-public sealed record BookShipmentRequest(OrderKey Order, string TenderId, MesTms.Pipeline.Carriers.TenderResponse Response, DateTimeOffset At);
+/// <param name="ReserveDoorBecause">When set, the booked shipment's dock door is reserved in the same activity, for this reason.</param>
+public sealed record BookShipmentRequest(OrderKey Order, string TenderId, MesTms.Pipeline.Carriers.TenderResponse Response, DateTimeOffset At, string? ReserveDoorBecause = null);
 
 public sealed record TenderExhaustedRequest(OrderKey Order, int Tendered, string Reason, DateTimeOffset At, int Revision = 0);

@@ -66,7 +66,8 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
         ShipmentCommand.WithdrawFromLoad c => Done(context.CallActivityAsync<string>(nameof(WithdrawFromLoad), new WithdrawFromLoadRequest(input.Order, c.Reason), Retry)),
         ShipmentCommand.WithdrawTender c => WithdrawTenderAsync(context, input, c),
         ShipmentCommand.Escalate c => EscalateAsync(context, input, c),
-        ShipmentCommand.ApplyActualCompletion => Done(context.CallActivityAsync<DockResult>(nameof(ApplyActualCompletion), input.Order, Retry)),
+        ShipmentCommand.MarkReady c => Done(context.CallActivityAsync<DockResult>(nameof(MarkReadyToShip),
+            new ShipmentDecisionRequest(input.Order, c.Decision, c.ActiveHolds), Retry)),
         ShipmentCommand.ScheduleDock c => Done(context.CallActivityAsync<DockResult>(nameof(ScheduleDock),
             new ScheduleDockRequest(input.Order, c.Why, context.CurrentUtcDateTime), Retry)),
         ShipmentCommand.Consolidate => ConsolidateAsync(context, input),
@@ -138,7 +139,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
                 ? $"quality hold during tendering ({QualityHold.Describe(held.Active)})"
                 : null);
         CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.Order, input.Policy, command.Revision,
-            s => context.SetCustomStatus(new ShipmentWorkflowStatus(s, [])), holdDuringTendering);
+            s => context.SetCustomStatus(new ShipmentWorkflowStatus(s, [])), "carrier booked", holdDuringTendering);
         return new ShipmentEvent.CarrierPlanned(outcome);
     }
 

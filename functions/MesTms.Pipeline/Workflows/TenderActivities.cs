@@ -6,6 +6,7 @@ using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Storage;
+using MesTms.Pipeline.Telemetry;
 using Microsoft.DurableTask;
 
 namespace MesTms.Pipeline.Workflows;
@@ -123,7 +124,8 @@ public sealed class RecordTenderOutcome(IShipmentStore shipments, ICarrierPerfor
 }
 
 /// <summary>Books the carrier that accepted and tells planners (<c>mestms.shipment.booked.v1</c>).</summary>
-public sealed class BookShipment(IShipmentStore shipments, IPlannerNotifier notifier, ICarrierPerformanceStore performance, CarrierCatalog catalog, TimeProvider clock)
+public sealed class BookShipment(
+    IShipmentStore shipments, IPlannerNotifier notifier, ICarrierPerformanceStore performance, CarrierCatalog catalog, DockScheduling docks, TimeProvider clock)
     : TaskActivity<BookShipmentRequest, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, BookShipmentRequest input)
@@ -152,6 +154,18 @@ public sealed class BookShipment(IShipmentStore shipments, IPlannerNotifier noti
         await notifier.PublishAsync(PlannerNotification.Create($"{input.Order.PlantId}|{input.Order.OrderId}|booked|{b.TenderId}", PlannerNotificationTypes.ShipmentBooked,
             $"plants/{input.Order.PlantId}/orders/{input.Order.OrderId}", input.At,
             new { plantId = input.Order.PlantId, orderId = input.Order.OrderId, b.Scac, b.CarrierName, b.Mode, b.Equipment, b.Price, b.Currency, b.TenderId, b.PickupDay, b.EstimatedDelivery, b.PickupConfirmation }));
+
+        if (b.TenderId == input.TenderId && b.BookedAt == input.At)
+        {
+            MesTmsTelemetry.RecordBooked(booked.AcceptedAt, b.BookedAt);
+        }
+
+        // The door right away, from the booked version (no second activity, no re-read).
+        if (input.ReserveDoorBecause is { } why)
+        {
+            await BookedDoor.ReserveAsync(shipments, docks, clock, booked, why, input.At);
+        }
+
         return true;
     }
 }

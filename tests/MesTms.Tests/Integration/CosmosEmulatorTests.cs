@@ -49,6 +49,36 @@ public sealed class CosmosEmulatorTests(EmulatorFixture emulators)
     }
 
     [Fact]
+    public async Task Queries_work_on_a_database_whose_resource_id_would_hold_a_slash()
+    {
+        // The library wrote rids in plain base64: the 63rd database's was "gAA/AA==", and the SDK's rid-addressed
+        // partition-key-range request for a query on it hit a path that does not exist (404 "stale cache").
+        using CosmosClient client = Client();
+        Database? database = null;
+        for (int i = 0; i < 300 && database is null; i++)
+        {
+            DatabaseResponse created = await client.CreateDatabaseAsync(EmulatorFixture.UniqueName("rid"));
+            string rid = created.Resource.SelfLink.Split('/', StringSplitOptions.RemoveEmptyEntries)[1];
+            Assert.DoesNotContain('/', rid);
+            if (Convert.FromBase64String(rid.Replace('-', '/'))[2] == 0x3F)
+            {
+                database = created.Database;
+            }
+            else
+            {
+                await created.Database.DeleteAsync();
+            }
+        }
+
+        Assert.NotNull(database);
+        Container container = (await database!.CreateContainerAsync(new ContainerProperties("items", "/pk"))).Container;
+        await container.CreateItemAsync(new Item("1", "a", 1));
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.pk = @pk").WithParameter("@pk", "a");
+        using FeedIterator<Item> iterator = container.GetItemQueryIterator<Item>(query, requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey("a") });
+        Assert.Equal(1, Assert.Single(await iterator.ReadNextAsync()).N);
+    }
+
+    [Fact]
     public async Task Queries_work_through_the_SDK_and_a_partition_key_limits_them_to_that_partition()
     {
         using CosmosClient client = Client();

@@ -142,7 +142,8 @@ public sealed class HostileCorpusTests(EmulatorFixture emulators)
             HttpResponseMessage response = await app.Http.SendAsync(request);
             if ((int)response.StatusCode is < 400 or >= 500 && !(method == "GET" && response.StatusCode == HttpStatusCode.OK && path.Contains('?')))
             {
-                failures.Add($"{method} {path[..Math.Min(path.Length, 80)]}: {(int)response.StatusCode}");
+                string body = await response.Content.ReadAsStringAsync();
+                failures.Add($"{method} {path[..Math.Min(path.Length, 80)]}: {(int)response.StatusCode} {body[..Math.Min(body.Length, 300)]}");
             }
         }
 
