@@ -95,7 +95,7 @@ public sealed class LocalApp : IAsyncDisposable
 
             // The Durable backend logs a great deal at Information; keep it to warnings.
             ILoggerFactory durableLogging = LoggerFactory.Create(logging => logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-            IOrchestrationService service = await DurableBackend.CreateAsync(options.DurableBackend, options.TaskHub, storage, durableLogging);
+            IOrchestrationService service = await DurableBackend.CreateAsync(options.DurableBackend, options.TaskHub, storage, durableLogging, options.QueuePollingInterval);
             int sidecarPort = options.SidecarPort == 0 ? LocalEmulators.FreePort() : options.SidecarPort;
             sidecar = await DurableSidecar.StartAsync(service, sidecarPort, durableLogging, cancellationToken);
             log.LogInformation("Durable sidecar ({Backend}, task hub {TaskHub}) on {Address}", options.DurableBackend, options.TaskHub, sidecar.Address);

@@ -26,6 +26,12 @@ public sealed class LocalHostOptions
     /// <summary>Durable task hub: 3-45 letters or digits, starting with a letter.</summary>
     public string TaskHub { get; set; } = "MesTmsLocal";
 
+    /// <summary>
+    /// The longest the Azure Storage backend waits between polls of an idle queue (it backs off up to this). Each step of an
+    /// order is a queue hop, so at a steady trickle of orders this bounds the latency per hop; shorter costs idle polling.
+    /// </summary>
+    public TimeSpan QueuePollingInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Port of the in-process Durable gRPC sidecar; 0 picks a free one.</summary>
     public int SidecarPort { get; set; }
 
@@ -47,6 +53,11 @@ public sealed class LocalHostOptions
         if (TaskHub.Length is < 3 or > 45 || !char.IsAsciiLetter(TaskHub[0]) || !TaskHub.All(char.IsAsciiLetterOrDigit))
         {
             throw new InvalidOperationException($"{Section}:TaskHub '{TaskHub}' must be 3-45 letters or digits, starting with a letter.");
+        }
+
+        if (QueuePollingInterval < TimeSpan.FromMilliseconds(10) || QueuePollingInterval > TimeSpan.FromSeconds(30))
+        {
+            throw new InvalidOperationException($"{Section}:QueuePollingInterval must be between 00:00:00.010 and 00:00:30, not {QueuePollingInterval}.");
         }
 
         foreach ((string name, int port) in new[] { ("CosmosPort", CosmosPort), ("AzuritePort", AzuritePort), ("SidecarPort", SidecarPort) })

@@ -22,7 +22,7 @@ public static class DurableBackend
     public const int InMemoryConcurrency = 256;
 
     public static async Task<IOrchestrationService> CreateAsync(
-        DurableBackendKind kind, string taskHub, string? storageConnectionString, ILoggerFactory loggerFactory)
+        DurableBackendKind kind, string taskHub, string? storageConnectionString, ILoggerFactory loggerFactory, TimeSpan? queuePollingInterval = null)
     {
         if (kind == DurableBackendKind.InMemory)
         {
@@ -41,9 +41,9 @@ public static class DurableBackend
             StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
             TaskHubName = taskHub,
             LoggerFactory = loggerFactory,
-            // Locally, poll often (the default backs off to 30 s) and take work back quickly after a crash
-            // (the default visibility timeout is 5 min).
-            MaxQueuePollingInterval = TimeSpan.FromSeconds(1),
+            // Locally, poll often (the default backs off to 30 s: each hop of an order would wait that long at a trickle) and
+            // take work back quickly after a crash (the default visibility timeout is 5 min).
+            MaxQueuePollingInterval = queuePollingInterval ?? TimeSpan.FromMilliseconds(200),
             ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(15),
             WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(15),
             MaxConcurrentTaskOrchestrationWorkItems = 64,

@@ -37,11 +37,7 @@ public sealed class ShipmentOrchestrationTests(EmulatorFixture emulators)
         var holds = host.Services.GetRequiredService<IQualityHoldStore>();
         var shipments = host.Services.GetRequiredService<IShipmentStore>();
 
-        var order = new OrderKey("P100", "PO-" + Guid.NewGuid().ToString("N")[..8]);
-        JsonElement data = MesEvents.Completed(order.OrderId)["data"]!.ToElement();
-        var completed = new ProductionCompletedEvent("evt-" + order.OrderId, "/plants/P100/lines/L3", $"orders/{order.OrderId}", null,
-            data.Deserialize<ProductionCompleted>(CosmosStore.Json)!);
-        await events.RecordAcceptedAsync(completed, data, DateTimeOffset.UtcNow);
+        (OrderKey order, ProductionCompletedEvent completed) = await RecordCompletionAsync(events, DateTimeOffset.UtcNow);
         await holds.UpdateAsync(order, l => l.Place("QH-1", "Seal check failed", DateTimeOffset.UtcNow));
 
         var policy = new ShipmentPolicy { HoldEscalationAfter = TimeSpan.FromSeconds(1) };
@@ -114,12 +110,8 @@ public sealed class ShipmentOrchestrationTests(EmulatorFixture emulators)
         var shipments = host.Services.GetRequiredService<IShipmentStore>();
 
         // An order the previous code registered and held (hold decision for ledger version 1), released while it waited.
-        var order = new OrderKey("P100", "PO-" + Guid.NewGuid().ToString("N")[..8]);
-        JsonElement data = MesEvents.Completed(order.OrderId)["data"]!.ToElement();
-        var completed = new ProductionCompletedEvent("evt-" + order.OrderId, "/plants/P100/lines/L3", $"orders/{order.OrderId}", null,
-            data.Deserialize<ProductionCompleted>(CosmosStore.Json)!);
         DateTimeOffset heldSince = DateTimeOffset.UtcNow.AddHours(-2);
-        await events.RecordAcceptedAsync(completed, data, heldSince);
+        (OrderKey order, ProductionCompletedEvent completed) = await RecordCompletionAsync(events, heldSince);
         await holds.UpdateAsync(order, l => l.Place("QH-1", "Seal check failed", heldSince));
         await holds.UpdateAsync(order, l => l.Release("QH-1", DateTimeOffset.UtcNow, "qa.lead", "re-inspected"));
         await shipments.UpdateAsync(order, _ => Shipment.Register(order, completed.Data, completed.Id, heldSince, heldSince, heldSince)
@@ -153,6 +145,17 @@ public sealed class ShipmentOrchestrationTests(EmulatorFixture emulators)
         Shipment heldAgain = await WaitAsync(shipments, order, s => s.Status == ShipmentStatus.OnQualityHold);
         Assert.Equal($"hold-{placed.Version}", heldAgain.Decisions[^1].Key);
         Assert.Equal(["QH-2"], heldAgain.ActiveHolds.Select(h => h.HoldId));
+    }
+
+    /// <summary>A new order's completion event, recorded as the webhook records it.</summary>
+    static async Task<(OrderKey Order, ProductionCompletedEvent Completed)> RecordCompletionAsync(IMesEventStore events, DateTimeOffset acceptedAt)
+    {
+        var order = new OrderKey("P100", "PO-" + Guid.NewGuid().ToString("N")[..8]);
+        JsonElement data = MesEvents.Completed(order.OrderId)["data"]!.ToElement();
+        var completed = new ProductionCompletedEvent("evt-" + order.OrderId, "/plants/P100/lines/L3", $"orders/{order.OrderId}", null,
+            data.Deserialize<ProductionCompleted>(CosmosStore.Json)!);
+        await events.RecordAcceptedAsync(completed, data, acceptedAt);
+        return (order, completed);
     }
 
     static async Task<Shipment> WaitAsync(IShipmentStore shipments, OrderKey order, Func<Shipment, bool> condition)
