@@ -130,6 +130,25 @@ public sealed class ShipmentAggregateTests
     }
 
     [Fact]
+    public void A_load_planned_without_carriers_shows_its_orders_as_consolidated_and_a_booked_one_its_booking()
+    {
+        Shipment load = Shipment.ForLoad("P100", "L-1", ShipmentStatus.Consolidated, "load-built", "Load built", "2 orders", T0, T0)
+            .Decide("planning-off", T0, "Rate shopped", "planning off", T0, becomes: ShipmentStatus.ReadyToShip) with { MemberOrderIds = ["A", "B"] };
+
+        (ShipmentStatus status, string key, string summary) = load.LoadOutcome();
+        Assert.Equal(ShipmentStatus.Consolidated, status);
+        Assert.Equal("outcome-r0-Consolidated--2", key);
+        Assert.Equal("planning off", summary);
+
+        var tender = new TenderRecord("P100.L-1.T1", "ACME", ServiceMode.Ftl, Equipment.DryVan, 1000, T0, T0.AddHours(2));
+        Shipment booked = Rated(load).RecordTender(tender, 1, "Acme", T0).Book(tender.TenderId, null, T0, T0);
+        (status, key, summary) = booked.LoadOutcome();
+        Assert.Equal(ShipmentStatus.Booked, status);
+        Assert.Equal("outcome-r0-Booked-P100.L-1.T1-2", key);
+        Assert.StartsWith("ACME (Acme Freight) Ftl DryVan $1000.00, pickup", summary);
+    }
+
+    [Fact]
     public void Status_is_serialised_by_name_so_the_documents_and_the_api_do_not_change()
     {
         string json = JsonSerializer.Serialize(Registered(), new JsonSerializerOptions(JsonSerializerDefaults.Web));

@@ -377,6 +377,20 @@ public sealed record Shipment
     }
 
     /// <summary>
+    /// What a load's shipment tells the load and the orders on it: its status (a load planned without carriers stays
+    /// Consolidated, never plain ReadyToShip), the key of this outcome (plan revision, status, booking, member count), and
+    /// a one-line summary (the booking, or the latest decision's reason).
+    /// </summary>
+    public (ShipmentStatus Status, string Key, string Summary) LoadOutcome()
+    {
+        ShipmentStatus status = Status == ShipmentStatus.ReadyToShip ? ShipmentStatus.Consolidated : Status;
+        string summary = Booking is { } b
+            ? $"{b.Scac} ({b.CarrierName}) {b.Mode} {b.Equipment} ${b.Price:0.00}, pickup {b.PickupDay:yyyy-MM-dd}"
+            : Decisions.LastOrDefault()?.Reason ?? status.ToString();
+        return (status, $"outcome-r{PlanRevision}-{status}-{Booking?.TenderId}-{MemberOrderIds.Count}", summary);
+    }
+
+    /// <summary>
     /// An order on a load takes the load's outcome (status, carrier, price, pickup, door, late delivery); an order no longer
     /// on that load, or already showing that outcome, stays as it is.
     /// </summary>

@@ -121,9 +121,7 @@ public sealed class CosmosTelemetryHandler : RequestHandler
     public override async Task<ResponseMessage> SendAsync(RequestMessage request, CancellationToken cancellationToken)
     {
         ResponseMessage response = await base.SendAsync(request, cancellationToken);
-        string path = request.RequestUri?.OriginalString ?? "";
-        int colls = path.IndexOf("/colls/", StringComparison.Ordinal);
-        string container = colls < 0 ? "(account)" : path[(colls + 7)..].Split('/')[0];
+        string container = ContainerOf(request);
         string operation = request.Method.Method;
         double charge = response.Headers.RequestCharge;
         var tags = new TagList { { "db.cosmosdb.container", container }, { "db.operation", operation }, { "db.response.status_code", (int)response.StatusCode } };
@@ -131,6 +129,14 @@ public sealed class CosmosTelemetryHandler : RequestHandler
         MesTmsTelemetry.CosmosRequestCharge.Add(charge, new TagList { { "db.cosmosdb.container", container }, { "db.operation", operation } });
         MesTmsTelemetry.CountCosmos(charge);
         return response;
+    }
+
+    /// <summary>The container a request addresses (<c>/dbs/{db}/colls/{container}/…</c>), or <c>(account)</c>.</summary>
+    public static string ContainerOf(RequestMessage request)
+    {
+        string path = request.RequestUri?.OriginalString ?? "";
+        int colls = path.IndexOf("/colls/", StringComparison.Ordinal);
+        return colls < 0 ? "(account)" : path[(colls + 7)..].Split('/')[0];
     }
 }
 

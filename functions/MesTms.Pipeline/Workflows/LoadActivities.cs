@@ -84,11 +84,7 @@ public sealed class ApplyLoadOutcome(ILoadStore loads, IShipmentStore shipments,
     {
         Shipment shipment = await shipments.GetAsync(new OrderKey(input.PlantId, input.LoadId))
             ?? throw new InvalidOperationException($"Load {input.LoadId} has no shipment document.");
-        ShipmentStatus status = shipment.Status == ShipmentStatus.ReadyToShip ? ShipmentStatus.Consolidated : shipment.Status;
-        string summary = shipment.Booking is { } b
-            ? $"{b.Scac} ({b.CarrierName}) {b.Mode} {b.Equipment} ${b.Price:0.00}, pickup {b.PickupDay:yyyy-MM-dd}"
-            : shipment.Decisions.LastOrDefault()?.Reason ?? status.ToString();
-        string key = $"outcome-r{shipment.PlanRevision}-{status}-{shipment.Booking?.TenderId}-{shipment.MemberOrderIds.Count}";
+        (ShipmentStatus status, string key, string summary) = shipment.LoadOutcome();
         Load load = await loads.UpdateAsync(input.LoadId, current => current!.RecordOutcome(status, key, summary, input.At, clock.GetUtcNow()));
 
         foreach (LoadLine line in load.Orders)

@@ -19,10 +19,7 @@ public sealed class CosmosRequestLog : RequestHandler
     public override async Task<ResponseMessage> SendAsync(RequestMessage request, CancellationToken cancellationToken)
     {
         ResponseMessage response = await base.SendAsync(request, cancellationToken);
-        string path = request.RequestUri?.OriginalString ?? "";
-        string[] parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        int colls = Array.IndexOf(parts, "colls");
-        string container = colls >= 0 && colls + 1 < parts.Length ? parts[colls + 1] : path;
+        string container = MesTms.Pipeline.Telemetry.CosmosTelemetryHandler.ContainerOf(request);
         string operation = request.Method.Method + (request.Headers["x-ms-documentdb-isquery"] is "True" or "true" ? " query" : "");
         requests.Enqueue($"{operation} {container} {(int)response.StatusCode}{(response.StatusCode == HttpStatusCode.NotFound ? " (not found)" : "")}");
         return response;
