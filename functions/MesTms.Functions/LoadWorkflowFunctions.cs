@@ -1,7 +1,9 @@
 using MesTms.Domain.Shipments;
 using MesTms.Domain;
+using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Loads;
-using MesTms.Pipeline.Workflows;
+using MesTms.Pipeline.Shipments;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;

@@ -1,5 +1,8 @@
 using MesTms.Domain.Shipments;
-using MesTms.Pipeline.Workflows;
+using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Docks;
+using MesTms.Pipeline.Loads;
+using MesTms.Pipeline.Shipments;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 

@@ -1,10 +1,10 @@
 using DurableTask.Core;
+using MesTms.LocalHost.Carriers;
 using MesTms.LocalHost.Durable;
 using MesTms.LocalHost.Emulators;
-using MesTms.Pipeline.Api;
+using MesTms.Pipeline.Http;
 using MesTms.Pipeline.Hosting;
 using MesTms.Pipeline.Storage;
-using MesTms.Pipeline.Webhook;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.DurableTask.Client;
@@ -106,6 +106,7 @@ public sealed class LocalApp : IAsyncDisposable
                 log.LogWarning("The app's clock starts at {ClockStart:u} (LocalHost:ClockStart), not at the real time", clockStart);
             }
 
+            SimulatedCarrierGateway.AddTo(builder.Services, builder.Configuration);
             builder.Services.AddMesTmsPipeline(builder.Configuration);
             LocalTelemetry.Add(builder.Services, builder.Configuration);
             services?.Invoke(builder.Services);
@@ -193,15 +194,17 @@ public sealed class LocalApp : IAsyncDisposable
 
     static void MapRoutes(WebApplication app, LocalHostOptions options)
     {
+        app.UseRouting();
         if (!string.IsNullOrEmpty(options.ApiKey))
         {
             app.Use(async (http, next) =>
             {
                 string? key = http.Request.Headers["aeg-sas-key"].FirstOrDefault() ?? http.Request.Headers["x-functions-key"].FirstOrDefault() ?? http.Request.Query["code"].FirstOrDefault();
-                if (http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/api/schemas") && key != options.ApiKey)
+                bool anonymous = http.GetEndpoint()?.Metadata.GetMetadata<ApiRoute>()?.Access == ApiAccess.Anonymous;
+                if (http.Request.Path.StartsWithSegments("/api") && !anonymous && key != options.ApiKey)
                 {
-                    await HttpJson.WriteProblemAsync(http, StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized",
-                        "Send the API key in aeg-sas-key, x-functions-key or ?code=.");
+                    await HttpJson.Problem(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized",
+                        "Send the API key in aeg-sas-key, x-functions-key or ?code=.").ExecuteAsync(http);
                     return;
                 }
 
@@ -209,15 +212,14 @@ public sealed class LocalApp : IAsyncDisposable
             });
         }
 
-        app.MapMethods("/api/events/mes", [HttpMethods.Options], MesEventWebhook.HandleOptionsAsync);
-        app.MapPost("/api/events/mes", (HttpContext http, MesEventWebhook webhook, DurableTaskClient durable) => webhook.HandleAsync(http, durable));
-        app.MapGet("/api/shipments/{orderId}", (HttpContext http, string orderId, PlannerApi api) => api.GetShipmentAsync(http, orderId));
-        app.MapGet("/api/plants/{plantId}/docks", (HttpContext http, string plantId, DockApi api) => api.GetScheduleAsync(http, plantId));
-        app.MapGet("/api/loads/{loadId}", (HttpContext http, string loadId, PlannerApi api) => api.GetLoadAsync(http, loadId));
-        app.MapGet("/api/events/rejected", (HttpContext http, PlannerApi api) => api.ListRejectedEventsAsync(http));
-        app.MapGet("/api/schemas/{name}", (HttpContext http, string name) => ContractSchemaApi.GetAsync(http, name));
-        app.MapPost("/api/shipments/{orderId}/holds/{holdId}/release", (HttpContext http, string orderId, string holdId, HoldApi api, DurableTaskClient durable) => api.ReleaseAsync(http, orderId, holdId, durable));
-        app.MapPost("/api/tenders/{tenderId}/response", (HttpContext http, string tenderId, TenderApi api, DurableTaskClient durable) => api.PostResponseAsync(http, tenderId, durable));
+        // The one route table, as the Functions app binds it.
+        foreach (ApiRoute route in ApiRoutes.All)
+        {
+            app.MapMethods(route.Path, route.Methods, (HttpContext http, DurableTaskClient durable) =>
+                    route.InvokeAsync(new ApiCall(http, http.Request.RouteValues.ToDictionary(v => v.Key, v => v.Value?.ToString()), durable)))
+                .WithName(route.Name)
+                .WithMetadata(route);
+        }
     }
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => app.WaitForShutdownAsync(cancellationToken);

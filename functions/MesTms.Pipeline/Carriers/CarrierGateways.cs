@@ -1,5 +1,7 @@
-using MesTms.Domain.Shipments;
 using System.Net.Http.Json;
+using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Docks;
+using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Storage;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +37,13 @@ public static class CarrierWithdrawals
         string? undelivered = await gateway.WithdrawTenderAsync(new CarrierMessage($"{tenderId}|withdrawn", scac, "withdrawal", tenderId, at, body), cancellationToken);
         return undelivered is null ? null : $"{scac} could not be told electronically ({undelivered}): call them";
     }
+}
+
+/// <summary>Dock appointment notices go to the booked carrier through its gateway.</summary>
+public sealed class CarrierAppointmentNotices(ICarrierGateway gateway) : ICarrierAppointmentNotices
+{
+    public Task<string?> TellAsync(string noticeId, string scac, DateTimeOffset at, DockAppointmentChanged change, CancellationToken cancellationToken = default) =>
+        gateway.NotifyAppointmentAsync(new CarrierMessage(noticeId, scac, "appointment", null, at, change), cancellationToken);
 }
 
 /// <summary>
@@ -106,101 +115,6 @@ public sealed class HttpCarrierGateway(HttpClient http, CarrierOptions options) 
             }
 
             return response.IsSuccessStatusCode ? null : $"{scac} refused the {what} message: HTTP {(int)response.StatusCode}";
-        }
-    }
-}
-
-/// <summary>
-/// Simulated carriers for local runs and tests: each answers after its delay, accepting with its probability;
-/// the decision is a deterministic function of the seed and the tender id, so runs are reproducible.
-/// </summary>
-public sealed class SimulatedCarrierGateway(IServiceProvider services, CarrierOptions options, TimeProvider clock, ILogger<SimulatedCarrierGateway> logger)
-    : ICarrierGateway
-{
-    public Task<string?> SendAsync(LoadTender tender, CancellationToken cancellationToken = default)
-    {
-        if (services.GetService<DurableTaskClient>() is null)
-        {
-            // The Functions host hands out its Durable client only through bindings, not to background tasks.
-            return Task.FromResult<string?>("simulated carriers answer only on the local host (no Durable client here); configure tender endpoints instead");
-        }
-
-        SimulatedCarrierOptions simulation = options.Simulation;
-        simulation.Carriers.TryGetValue(tender.Scac, out SimulatedCarrier? carrier);
-        if (carrier?.Silent == true)
-        {
-            logger.LogInformation("Simulated carrier {Scac} received tender {TenderId} and will not answer", tender.Scac, tender.TenderId);
-            return Task.FromResult<string?>(null);
-        }
-
-        double probability = carrier?.AcceptanceProbability ?? simulation.AcceptanceProbability;
-        bool accept = Draw(simulation.Seed, tender.TenderId) < probability;
-        var delay = TimeSpan.FromMilliseconds(carrier?.DelayMilliseconds ?? simulation.DelayMilliseconds);
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await Task.Delay(delay, clock);
-                var response = accept
-                    ? new TenderResponse(TenderResponse.Accept, null, tender.Scac,
-                        new PickupConfirmation(PickupStart(tender), PickupStart(tender).AddHours(SimulatedPickupWindowHours), $"{tender.Scac}-{(int)(Draw(simulation.Seed + 1, tender.TenderId) * 1_000_000):000000}"))
-                    : new TenderResponse(TenderResponse.Decline, "No capacity on this lane", tender.Scac, null);
-                // A carrier whose answer gets a 503 tries again, as a real one would: the answer must not be lost.
-                for (int attempt = 1; ; attempt++)
-                {
-                    try
-                    {
-                        await services.GetRequiredService<TenderResponseService>()
-                            .RecordAsync(tender.TenderId, response, services.GetRequiredService<DurableTaskClient>());
-                        break;
-                    }
-                    catch (Exception e) when (CosmosStore.IsTransient(e) && attempt < 20)
-                    {
-                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt * attempt)), clock);
-                    }
-                }
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Simulated carrier {Scac} could not answer tender {TenderId}", tender.Scac, tender.TenderId);
-            }
-        });
-        return Task.FromResult<string?>(null);
-    }
-
-    /// <summary>Simulated carriers confirm a pickup window of 48 hours from the start (00:00 UTC) of the pickup day.</summary>
-    public const int SimulatedPickupWindowHours = 48;
-
-    static DateTimeOffset PickupStart(LoadTender tender) => new(tender.PickupDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-
-    readonly System.Collections.Concurrent.ConcurrentDictionary<string, CarrierMessage> received = new();
-
-    /// <summary>Appointment notices and withdrawals the simulated carriers received, by message id (duplicates collapse).</summary>
-    public IReadOnlyCollection<CarrierMessage> Received => received.Values.OrderBy(m => m.At).ToList();
-
-    public Task<string?> NotifyAppointmentAsync(CarrierMessage message, CancellationToken cancellationToken = default) => Receive(message);
-
-    public Task<string?> WithdrawTenderAsync(CarrierMessage message, CancellationToken cancellationToken = default) => Receive(message);
-
-    Task<string?> Receive(CarrierMessage message)
-    {
-        received.TryAdd(message.Id, message);
-        logger.LogInformation("Simulated carrier {Scac} received {Kind} {Id}", message.Scac, message.Kind, message.Id);
-        return Task.FromResult<string?>(null);
-    }
-
-    /// <summary>A uniform number in [0, 1) from the seed and the tender id (FNV-1a), the same on every run.</summary>
-    public static double Draw(int seed, string tenderId)
-    {
-        unchecked
-        {
-            uint hash = 2166136261u ^ (uint)seed;
-            foreach (char c in tenderId)
-            {
-                hash = (hash ^ c) * 16777619u;
-            }
-
-            return (hash % 1_000_000) / 1_000_000d;
         }
     }
 }

@@ -16,8 +16,6 @@ public sealed class CarrierOptions
     /// <summary>Tender endpoints of carriers answered through the HTTP adapter, by SCAC.</summary>
     public Dictionary<string, string> Endpoints { get; set; } = [];
 
-    /// <summary>Simulated carriers (local runs and tests) instead of the HTTP adapter.</summary>
-    public SimulatedCarrierOptions Simulation { get; set; } = new();
 
     /// <summary>How the HTTP adapter calls carrier APIs (<c>MesTms:Carriers:Http</c>).</summary>
     public CarrierHttpOptions Http { get; set; } = new();
@@ -67,33 +65,6 @@ public sealed class CarrierHttpOptions
 
         return problems;
     }
-}
-
-/// <summary>
-/// The simulated carrier set: each tender is answered after <see cref="DelayMilliseconds"/>, accepted with
-/// probability <see cref="AcceptanceProbability"/> decided deterministically from <see cref="Seed"/> and the
-/// tender id. Per-carrier overrides by SCAC; a carrier with <see cref="SimulatedCarrier.Silent"/> never answers.
-/// </summary>
-public sealed class SimulatedCarrierOptions
-{
-    public bool Enabled { get; set; }
-
-    public int Seed { get; set; } = 7;
-
-    public double AcceptanceProbability { get; set; } = 0.85;
-
-    public int DelayMilliseconds { get; set; } = 300;
-
-    public Dictionary<string, SimulatedCarrier> Carriers { get; set; } = [];
-}
-
-public sealed class SimulatedCarrier
-{
-    public double? AcceptanceProbability { get; set; }
-
-    public int? DelayMilliseconds { get; set; }
-
-    public bool Silent { get; set; }
 }
 
 /// <summary>Where a plant ships from, bound from <c>MesTms:Plants:{plantId}</c>.</summary>

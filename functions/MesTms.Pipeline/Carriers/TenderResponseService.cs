@@ -1,4 +1,3 @@
-using MesTms.Pipeline.Workflows;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 

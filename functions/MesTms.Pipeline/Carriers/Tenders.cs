@@ -1,8 +1,8 @@
 using System.Net;
-using MesTms.Domain;
 using MesTms.Domain.Events;
 using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
+using MesTms.Domain;
 using MesTms.Pipeline.Storage;
 using Microsoft.Azure.Cosmos;
 

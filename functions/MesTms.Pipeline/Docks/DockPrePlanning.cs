@@ -1,7 +1,7 @@
-using MesTms.Domain;
 using MesTms.Domain.Docks;
 using MesTms.Domain.Events;
 using MesTms.Domain.Holds;
+using MesTms.Domain;
 using MesTms.Pipeline.Storage;
 
 namespace MesTms.Pipeline.Docks;

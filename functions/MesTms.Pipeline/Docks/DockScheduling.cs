@@ -1,7 +1,6 @@
-using MesTms.Domain.Rating;
 using MesTms.Domain.Docks;
 using MesTms.Domain.Events;
-using MesTms.Pipeline.Carriers;
+using MesTms.Domain.Rating;
 using MesTms.Pipeline.Notifications;
 using Microsoft.Extensions.Logging;
 
@@ -53,21 +52,15 @@ public sealed class DockCatalog
         For(plantId)?.PickupCalendar(ShippingCalendar.Default) ?? ShippingCalendar.Default;
 }
 
-/// <summary>Data of <c>mestms.dock.appointment.changed.v1</c> (also what the carrier receives).</summary>
-public sealed record DockAppointmentChanged(
-    string PlantId,
-    string ShipmentId,
-    string AppointmentId,
-    string Change,
-    string Reason,
-    string? DoorId,
-    DateTimeOffset? Start,
-    DateTimeOffset? End,
-    string? PreviousDoorId,
-    DateTimeOffset? PreviousStart,
-    DateTimeOffset? PreviousEnd,
-    string? Scac,
-    string? Status);
+/// <summary>
+/// Tells the booked carrier that its dock appointment was set, moved or released: the port the carrier gateways implement
+/// (<c>Carriers/CarrierAppointmentNotices</c>), so the dock schedule does not depend on how carriers connect.
+/// </summary>
+public interface ICarrierAppointmentNotices
+{
+    /// <returns>Null when the carrier was told; otherwise why the notice could not be delivered.</returns>
+    Task<string?> TellAsync(string noticeId, string scac, DateTimeOffset at, DockAppointmentChanged change, CancellationToken cancellationToken = default);
+}
 
 /// <summary>The outcome of placing an appointment: where it went, what it replaced, and how it changed.</summary>
 public sealed record DockPlacement(DockAppointment? Appointment, DockAppointment? Previous, string Change, string Reason);
@@ -84,7 +77,7 @@ public sealed class DockScheduling(
     DockCatalog catalog,
     DockOptions options,
     IPlannerNotifier notifier,
-    ICarrierGateway gateway,
+    ICarrierAppointmentNotices carriers,
     TimeProvider clock,
     ILogger<DockScheduling> logger)
 {
@@ -230,7 +223,7 @@ public sealed class DockScheduling(
         await notifier.PublishAsync(PlannerNotification.Create(id, PlannerNotificationTypes.DockAppointmentChanged, $"plants/{plantId}/shipments/{shipmentId}", at, data), cancellationToken);
         if (data.Scac is { } scac && change != NoDoor)
         {
-            string? undelivered = await gateway.NotifyAppointmentAsync(new CarrierMessage(id, scac, "appointment", null, at, data), cancellationToken);
+            string? undelivered = await carriers.TellAsync(id, scac, at, data, cancellationToken);
             if (undelivered is not null)
             {
                 logger.LogWarning("Dock {Plant}: appointment notice for {Shipment} not delivered to {Scac}: {Reason}", plantId, shipmentId, scac, undelivered);

@@ -1,17 +1,17 @@
 using MesTms.Domain.Loads;
 using MesTms.Domain.Shipments;
-using MesTms.Pipeline.Docks;
-using MesTms.Pipeline.Loads;
-using MesTms.Pipeline.Api;
 using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Docks;
+using MesTms.Pipeline.Events;
+using MesTms.Pipeline.Loads;
 using MesTms.Pipeline.Notifications;
+using MesTms.Pipeline.Shipments;
 using MesTms.Pipeline.Storage;
-using MesTms.Pipeline.Webhook;
-using MesTms.Pipeline.Workflows;
+using MesTms.Pipeline.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
@@ -70,6 +70,7 @@ public static class PipelineServices
         services.AddSingleton(policy);
         services.AddSingleton(sp => new CosmosStore(sp.GetRequiredService<CosmosOptions>(), sp.GetServices<Microsoft.Azure.Cosmos.RequestHandler>()));
         services.AddSingleton<IMesEventStore, CosmosMesEventStore>();
+        services.AddSingleton<IRecordedCompletions, RecordedCompletions>();
         services.AddSingleton<IShipmentStore, CosmosShipmentStore>();
         services.AddSingleton<IQualityHoldStore, CosmosQualityHoldStore>();
         services.TryAddSingleton<IPlannerNotifier, PlannerNotifier>();
@@ -88,9 +89,10 @@ public static class PipelineServices
         services.AddSingleton<ICarrierPerformanceStore, CosmosCarrierPerformanceStore>();
         services.AddSingleton<TenderResponseService>();
         services.AddSingleton<TenderApi>();
-        if (carriers.Simulation.Enabled)
+        services.AddSingleton<ICarrierAppointmentNotices, CarrierAppointmentNotices>();
+        if (services.Any(d => d.ServiceType == typeof(ICarrierGateway)))
         {
-            services.TryAddSingleton<ICarrierGateway, SimulatedCarrierGateway>();
+            // A host brought its own carriers (the local host's simulated ones).
         }
         else
         {
@@ -111,7 +113,9 @@ public static class PipelineServices
 
         services.AddSingleton<MesEventRouter>();
         services.AddSingleton<MesEventWebhook>();
-        services.AddSingleton<PlannerApi>();
+        services.AddSingleton<ShipmentApi>();
+        services.AddSingleton<LoadApi>();
+        services.AddSingleton<RejectedEventApi>();
         services.AddSingleton<HoldApi>();
         return services;
     }

@@ -1,5 +1,7 @@
+using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Loads;
-using MesTms.Pipeline.Workflows;
+using MesTms.Pipeline.Shipments;
 
 namespace MesTms.Pipeline.Hosting;
 

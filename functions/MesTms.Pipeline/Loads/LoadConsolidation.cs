@@ -1,15 +1,14 @@
-using MesTms.Domain;
 using MesTms.Domain.Events;
 using MesTms.Domain.Loads;
 using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
+using MesTms.Domain;
 using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Storage;
-using MesTms.Pipeline.Workflows;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
 namespace MesTms.Pipeline.Loads;

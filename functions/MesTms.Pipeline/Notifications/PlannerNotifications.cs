@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using Azure;
 using Azure.Identity;
-using Azure.Messaging;
 using Azure.Messaging.EventGrid;
+using Azure.Messaging;
+using Azure;
 using MesTms.Pipeline.Storage;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;

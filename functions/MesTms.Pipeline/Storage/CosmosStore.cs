@@ -1,7 +1,8 @@
 using System.Net;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using Azure.Identity;
+using MesTms.Pipeline.Telemetry;
 using Microsoft.Azure.Cosmos;
 
 namespace MesTms.Pipeline.Storage;

@@ -1,5 +1,5 @@
-using MesTms.Domain;
 using MesTms.Domain.Holds;
+using MesTms.Domain;
 using Microsoft.Azure.Cosmos;
 
 namespace MesTms.Pipeline.Storage;

@@ -1,9 +1,8 @@
-using MesTms.Domain;
 using MesTms.Domain.Events;
 using MesTms.Domain.Holds;
 using MesTms.Domain.Rating;
-using MesTms.Pipeline.Carriers;
 using MesTms.Domain.Shipments;
+using MesTms.Domain;
 using Microsoft.Azure.Cosmos;
 
 namespace MesTms.Pipeline.Storage;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Json.Schema;
 using MesTms.Domain.Events;
 using MesTms.LocalHost.Emulators;
-using MesTms.Pipeline.Webhook;
 
 namespace MesTms.Tests.Contract;
 

@@ -15,7 +15,7 @@ namespace MesTms.Tests.Hosting;
 [Collection(EmulatorCollection.Name)]
 public sealed class TaskRegistryTests(EmulatorFixture emulators)
 {
-    sealed record BoundFunction(string Name, string Trigger, string? Route, IReadOnlyList<string> Methods);
+    sealed record BoundFunction(string Name, string Trigger, string? Route, IReadOnlyList<string> Methods, string? AuthLevel);
 
     static IReadOnlyList<BoundFunction> FunctionsMetadata()
     {
@@ -29,7 +29,8 @@ public sealed class TaskRegistryTests(EmulatorFixture emulators)
             JsonElement trigger = f.GetProperty("bindings")[0];
             return new BoundFunction(f.GetProperty("name").GetString()!, trigger.GetProperty("type").GetString()!,
                 trigger.TryGetProperty("route", out JsonElement r) ? r.GetString() : null,
-                trigger.TryGetProperty("methods", out JsonElement m) ? m.EnumerateArray().Select(x => x.GetString()!.ToUpperInvariant()).ToList() : []);
+                trigger.TryGetProperty("methods", out JsonElement m) ? m.EnumerateArray().Select(x => x.GetString()!.ToUpperInvariant()).ToList() : [],
+                trigger.TryGetProperty("authLevel", out JsonElement a) ? a.ToString() : null);
         }).ToList();
     }
 
@@ -63,5 +64,22 @@ public sealed class TaskRegistryTests(EmulatorFixture emulators)
         Assert.NotEmpty(local);
         Assert.Empty(local.Except(functions));
         Assert.Empty(functions.Except(local));
+    }
+
+    [Fact]
+    public void Each_route_of_the_route_table_is_one_Functions_trigger_of_the_same_name_template_methods_and_access()
+    {
+        Dictionary<string, BoundFunction> http = FunctionsMetadata().Where(f => f.Trigger == "httpTrigger").ToDictionary(f => f.Name);
+        foreach (Pipeline.Http.ApiRoute route in ApiRoutes.All)
+        {
+            Assert.True(http.TryGetValue(route.Name, out BoundFunction? bound), $"route {route.Name} ({route.Template}) has no Functions trigger");
+            Assert.Equal(route.Template, bound!.Route);
+            Assert.Equal(route.Methods.Select(m => m.ToUpperInvariant()).Order(), bound.Methods.Order());
+            // The metadata writes the level as its enum name or number (Anonymous = 0, Function = 1).
+            Assert.Contains(bound.AuthLevel, (string[])(route.Access == Pipeline.Http.ApiAccess.Anonymous ? ["Anonymous", "0"] : ["Function", "1"]));
+        }
+
+        Assert.Empty(http.Keys.Except(ApiRoutes.All.Select(r => r.Name)));
+        Assert.Equal(ApiRoutes.All.Count, ApiRoutes.All.Select(r => r.Name).Distinct().Count());
     }
 }

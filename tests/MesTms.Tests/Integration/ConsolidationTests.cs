@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MesTms.Domain.Shipments;
 using MesTms.LocalHost.Emulators;
-using MesTms.Pipeline.Api;
 using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Storage;
 using MesTms.Tests.Fixtures;

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using MesTms.Domain.Docks;
 using MesTms.Domain.Shipments;
 using MesTms.LocalHost.Emulators;
-using MesTms.Pipeline.Api;
 using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Storage;

@@ -7,7 +7,6 @@ using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Hosting;
 using MesTms.Pipeline.Storage;
-using MesTms.Pipeline.Workflows;
 using MesTms.Tests.Fixtures;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;

@@ -7,7 +7,6 @@ using MesTms.LocalHost.Emulators;
 using MesTms.Pipeline.Hosting;
 using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Storage;
-using MesTms.Pipeline.Workflows;
 using MesTms.Tests.Fixtures;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;

@@ -5,12 +5,12 @@ using MesTms.Domain.Events;
 using MesTms.Domain.Holds;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Storage;
-using MesTms.Pipeline.Webhook;
 using MesTms.Tests.Fixtures;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Cosmos;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 
@@ -35,14 +35,14 @@ public sealed class MesEventWebhookTests
         var options = new DockOptions();
         var store = new Mock<IDockStore>(MockBehavior.Strict);
         var scheduling = new DockScheduling(store.Object, new DockCatalog(options), options, Mock.Of<MesTms.Pipeline.Notifications.IPlannerNotifier>(),
-            Mock.Of<MesTms.Pipeline.Carriers.ICarrierGateway>(), TimeProvider.System, NullLogger<DockScheduling>.Instance);
+            Mock.Of<ICarrierAppointmentNotices>(), TimeProvider.System, NullLogger<DockScheduling>.Instance);
         return new DockPrePlanning(store.Object, Mock.Of<IShipmentStore>(MockBehavior.Strict), Mock.Of<IQualityHoldStore>(MockBehavior.Strict), scheduling, options,
             TimeProvider.System);
     }
 
     static DefaultHttpContext Request(string body)
     {
-        var http = new DefaultHttpContext();
+        var http = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
         http.Request.Method = "POST";
         http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
         http.Response.Body = new MemoryStream();
@@ -62,7 +62,7 @@ public sealed class MesEventWebhookTests
             .ThrowsAsync(new CosmosException("Service unavailable", HttpStatusCode.ServiceUnavailable, 0, "activity", 0));
         DefaultHttpContext http = Request(MesEvents.Batch(MesEvents.Completed("PO-1")));
 
-        await CreateWebhook().HandleAsync(http, durable.Object);
+        await (await CreateWebhook().HandleAsync(http, durable.Object)).ExecuteAsync(http);
 
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, http.Response.StatusCode);
         Assert.Equal("10", http.Response.Headers.RetryAfter.ToString());
@@ -78,7 +78,7 @@ public sealed class MesEventWebhookTests
                 (new MesEventRecord { Id = e.Id, Status = MesEventRecord.Accepted, ReceivedAt = at, Route = "started shipment workflow" }, false));
         DefaultHttpContext http = Request(MesEvents.Batch(MesEvents.Completed("PO-1")));
 
-        await CreateWebhook().HandleAsync(http, durable.Object);
+        await (await CreateWebhook().HandleAsync(http, durable.Object)).ExecuteAsync(http);
 
         Assert.Equal(StatusCodes.Status200OK, http.Response.StatusCode);
         Assert.Equal(1, ResponseJson(http).GetProperty("duplicates").GetInt32());
@@ -98,7 +98,7 @@ public sealed class MesEventWebhookTests
             .ReturnsAsync("shipment|P100|PO-7");
         DefaultHttpContext http = Request(MesEvents.Batch(MesEvents.Completed("PO-7")));
 
-        await CreateWebhook().HandleAsync(http, durable.Object);
+        await (await CreateWebhook().HandleAsync(http, durable.Object)).ExecuteAsync(http);
 
         Assert.Equal(StatusCodes.Status200OK, http.Response.StatusCode);
         durable.Verify(d => d.ScheduleNewOrchestrationInstanceAsync(
@@ -121,7 +121,7 @@ public sealed class MesEventWebhookTests
             .ReturnsAsync(new OrchestrationMetadata("ShipmentOrchestration", "shipment|P100|PO-8") { RuntimeStatus = OrchestrationRuntimeStatus.Running });
         DefaultHttpContext http = Request(MesEvents.Batch(MesEvents.HoldPlaced("PO-8", "QH-5")));
 
-        await CreateWebhook().HandleAsync(http, durable.Object);
+        await (await CreateWebhook().HandleAsync(http, durable.Object)).ExecuteAsync(http);
 
         Assert.Equal(StatusCodes.Status200OK, http.Response.StatusCode);
         durable.Verify(d => d.RaiseEventAsync("shipment|P100|PO-8", "QualityHoldChanged", It.IsAny<object>(), It.IsAny<CancellationToken>()), Times.Once);
@@ -139,7 +139,7 @@ public sealed class MesEventWebhookTests
         completed["data_base64"] = "%%% not base64 %%%";
         DefaultHttpContext http = Request(MesEvents.Batch(completed));
 
-        await CreateWebhook().HandleAsync(http, durable.Object);
+        await (await CreateWebhook().HandleAsync(http, durable.Object)).ExecuteAsync(http);
 
         Assert.Equal(StatusCodes.Status400BadRequest, http.Response.StatusCode);
         JsonElement error = ResponseJson(http).GetProperty("events")[0].GetProperty("problem").GetProperty("errors")[0];
@@ -175,7 +175,7 @@ public sealed class MesEventWebhookTests
     {
         DefaultHttpContext http = Request(body);
 
-        await CreateWebhook().HandleAsync(http, durable.Object);
+        await (await CreateWebhook().HandleAsync(http, durable.Object)).ExecuteAsync(http);
 
         Assert.Equal(StatusCodes.Status400BadRequest, http.Response.StatusCode);
         Assert.Equal("application/problem+json", http.Response.ContentType);

@@ -1,0 +1,62 @@
+using MesTms.Pipeline.Hosting;
+using MesTms.Pipeline.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace MesTms.Functions;
+
+/// <summary>
+/// One HTTP trigger per route of the route table (<see cref="ApiRoutes"/>): the same name, template and methods, and the
+/// table's handler behind it. Function-key auth except where the table says anonymous; Event Grid calls the webhook with
+/// <c>?code=</c>. <c>TaskRegistryTests</c> compare the built <c>functions.metadata</c> with the table.
+/// </summary>
+public sealed class HttpFunctions
+{
+    [Function("MesEvents")]
+    public Task<IActionResult> MesEvents(
+        [HttpTrigger(AuthorizationLevel.Function, "post", "options", Route = "events/mes")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable) => Run("MesEvents", request, durable);
+
+    [Function("ListRejectedEvents")]
+    public Task<IActionResult> ListRejectedEvents(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "events/rejected")] HttpRequest request) => Run("ListRejectedEvents", request);
+
+    [Function("GetContractSchema")]
+    public Task<IActionResult> GetContractSchema(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schemas/{name}")] HttpRequest request, string name) =>
+        Run("GetContractSchema", request, null, ("name", name));
+
+    [Function("ReleaseQualityHold")]
+    public Task<IActionResult> ReleaseQualityHold(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "shipments/{orderId}/holds/{holdId}/release")] HttpRequest request, string orderId, string holdId,
+        [DurableClient] DurableTaskClient durable) => Run("ReleaseQualityHold", request, durable, ("orderId", orderId), ("holdId", holdId));
+
+    [Function("GetShipment")]
+    public Task<IActionResult> GetShipment(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "shipments/{orderId}")] HttpRequest request, string orderId) =>
+        Run("GetShipment", request, null, ("orderId", orderId));
+
+    [Function("GetLoad")]
+    public Task<IActionResult> GetLoad(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "loads/{loadId}")] HttpRequest request, string loadId) =>
+        Run("GetLoad", request, null, ("loadId", loadId));
+
+    [Function("GetDockSchedule")]
+    public Task<IActionResult> GetDockSchedule(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "plants/{plantId}/docks")] HttpRequest request, string plantId) =>
+        Run("GetDockSchedule", request, null, ("plantId", plantId));
+
+    [Function("PostTenderResponse")]
+    public Task<IActionResult> PostTenderResponse(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "tenders/{tenderId}/response")] HttpRequest request, string tenderId,
+        [DurableClient] DurableTaskClient durable) => Run("PostTenderResponse", request, durable, ("tenderId", tenderId));
+
+    static async Task<IActionResult> Run(string route, HttpRequest request, DurableTaskClient? durable = null, params (string Name, string Value)[] values)
+    {
+        var call = new ApiCall(request.HttpContext, values.ToDictionary(v => v.Name, v => (string?)v.Value), durable);
+        await ApiRoutes.Named(route).ExecuteAsync(call);
+        return new EmptyResult();
+    }
+}

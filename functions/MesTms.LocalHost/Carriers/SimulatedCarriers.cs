@@ -1,0 +1,145 @@
+using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Storage;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MesTms.LocalHost.Carriers;
+
+/// <summary>
+/// The simulated carrier set: each tender is answered after <see cref="DelayMilliseconds"/>, accepted with
+/// probability <see cref="AcceptanceProbability"/> decided deterministically from <see cref="Seed"/> and the
+/// tender id. Per-carrier overrides by SCAC; a carrier with <see cref="SimulatedCarrier.Silent"/> never answers.
+/// </summary>
+public sealed class SimulatedCarrierOptions
+{
+    /// <summary>Configuration section: <c>MesTms:Carriers:Simulation</c>.</summary>
+    public const string Section = CarrierOptions.Section + ":Simulation";
+
+    public bool Enabled { get; set; }
+
+    public int Seed { get; set; } = 7;
+
+    public double AcceptanceProbability { get; set; } = 0.85;
+
+    public int DelayMilliseconds { get; set; } = 300;
+
+    public Dictionary<string, SimulatedCarrier> Carriers { get; set; } = [];
+}
+
+public sealed class SimulatedCarrier
+{
+    public double? AcceptanceProbability { get; set; }
+
+    public int? DelayMilliseconds { get; set; }
+
+    public bool Silent { get; set; }
+}
+
+/// <summary>
+/// Simulated carriers for local runs and tests: each answers after its delay, accepting with its probability;
+/// the decision is a deterministic function of the seed and the tender id, so runs are reproducible.
+/// </summary>
+public sealed class SimulatedCarrierGateway(IServiceProvider services, SimulatedCarrierOptions simulation, TimeProvider clock, ILogger<SimulatedCarrierGateway> logger)
+    : ICarrierGateway
+{
+    /// <summary>With <c>MesTms:Carriers:Simulation:Enabled</c>, the simulated carriers take the place of the HTTP gateway.</summary>
+    public static void AddTo(IServiceCollection services, IConfiguration configuration)
+    {
+        var simulation = new SimulatedCarrierOptions();
+        configuration.GetSection(SimulatedCarrierOptions.Section).Bind(simulation);
+        if (simulation.Enabled)
+        {
+            services.AddSingleton(simulation);
+            services.AddSingleton<ICarrierGateway, SimulatedCarrierGateway>();
+        }
+    }
+
+    public Task<string?> SendAsync(LoadTender tender, CancellationToken cancellationToken = default)
+    {
+        if (services.GetService<DurableTaskClient>() is null)
+        {
+            // The Functions host hands out its Durable client only through bindings, not to background tasks.
+            return Task.FromResult<string?>("simulated carriers answer only on the local host (no Durable client here); configure tender endpoints instead");
+        }
+
+        simulation.Carriers.TryGetValue(tender.Scac, out SimulatedCarrier? carrier);
+        if (carrier?.Silent == true)
+        {
+            logger.LogInformation("Simulated carrier {Scac} received tender {TenderId} and will not answer", tender.Scac, tender.TenderId);
+            return Task.FromResult<string?>(null);
+        }
+
+        double probability = carrier?.AcceptanceProbability ?? simulation.AcceptanceProbability;
+        bool accept = Draw(simulation.Seed, tender.TenderId) < probability;
+        var delay = TimeSpan.FromMilliseconds(carrier?.DelayMilliseconds ?? simulation.DelayMilliseconds);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(delay, clock);
+                var response = accept
+                    ? new TenderResponse(TenderResponse.Accept, null, tender.Scac,
+                        new PickupConfirmation(PickupStart(tender), PickupStart(tender).AddHours(SimulatedPickupWindowHours), $"{tender.Scac}-{(int)(Draw(simulation.Seed + 1, tender.TenderId) * 1_000_000):000000}"))
+                    : new TenderResponse(TenderResponse.Decline, "No capacity on this lane", tender.Scac, null);
+                // A carrier whose answer gets a 503 tries again, as a real one would: the answer must not be lost.
+                for (int attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        await services.GetRequiredService<TenderResponseService>()
+                            .RecordAsync(tender.TenderId, response, services.GetRequiredService<DurableTaskClient>());
+                        break;
+                    }
+                    catch (Exception e) when (CosmosStore.IsTransient(e) && attempt < 20)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt * attempt)), clock);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Simulated carrier {Scac} could not answer tender {TenderId}", tender.Scac, tender.TenderId);
+            }
+        });
+        return Task.FromResult<string?>(null);
+    }
+
+    /// <summary>Simulated carriers confirm a pickup window of 48 hours from the start (00:00 UTC) of the pickup day.</summary>
+    public const int SimulatedPickupWindowHours = 48;
+
+    static DateTimeOffset PickupStart(LoadTender tender) => new(tender.PickupDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, CarrierMessage> received = new();
+
+    /// <summary>Appointment notices and withdrawals the simulated carriers received, by message id (duplicates collapse).</summary>
+    public IReadOnlyCollection<CarrierMessage> Received => received.Values.OrderBy(m => m.At).ToList();
+
+    public Task<string?> NotifyAppointmentAsync(CarrierMessage message, CancellationToken cancellationToken = default) => Receive(message);
+
+    public Task<string?> WithdrawTenderAsync(CarrierMessage message, CancellationToken cancellationToken = default) => Receive(message);
+
+    Task<string?> Receive(CarrierMessage message)
+    {
+        received.TryAdd(message.Id, message);
+        logger.LogInformation("Simulated carrier {Scac} received {Kind} {Id}", message.Scac, message.Kind, message.Id);
+        return Task.FromResult<string?>(null);
+    }
+
+    /// <summary>A uniform number in [0, 1) from the seed and the tender id (FNV-1a), the same on every run.</summary>
+    public static double Draw(int seed, string tenderId)
+    {
+        unchecked
+        {
+            uint hash = 2166136261u ^ (uint)seed;
+            foreach (char c in tenderId)
+            {
+                hash = (hash ^ c) * 16777619u;
+            }
+
+            return (hash % 1_000_000) / 1_000_000d;
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using MesTms.Domain.Shipments;
+using MesTms.Domain;
+using MesTms.Pipeline.Storage;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+
+namespace MesTms.Pipeline.Carriers;
+
+/// <summary>
+/// Rate shopping and the tender waterfall for one shipment (an order shipped alone, or a consolidated load):
+/// tender to the best candidate, wait for its answer or the timeout, fall back to the next; book on acceptance;
+/// escalate when the list (or <see cref="ShipmentPolicy.MaxTenders"/>) runs out. Runs inside the calling
+/// orchestration (deterministic: context clock and timers only); carrier answers are raised on that orchestration.
+/// </summary>
+public static class CarrierPlanning
+{
+    const int RetryAttempts = 12;
+
+    internal static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
+        maxNumberOfAttempts: RetryAttempts, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5)));
+
+    /// <summary>
+    /// Sends one tender. A carrier API that keeps failing gets <see cref="ShipmentPolicy.TenderSendAttempts"/> attempts, 1 s
+    /// apart, doubling (its answer window is running), then the waterfall moves on. Our own store being busy or unavailable
+    /// is not the carrier's fault: those failures are retried as long as any activity, so they never make a carrier
+    /// undeliverable. Returns why the tender could not be delivered, or null.
+    /// </summary>
+    static async Task<string?> SendAsync(TaskOrchestrationContext context, SendTenderRequest request, ShipmentPolicy policy)
+    {
+        int carrierFailures = 0;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await context.CallActivityAsync<string?>(nameof(SendTender), request);
+            }
+            catch (TaskFailedException e)
+            {
+                bool ours = StoreFailures.IsStoreFailure(e.FailureDetails);
+                carrierFailures += ours ? 0 : 1;
+                if (carrierFailures >= Math.Max(1, policy.TenderSendAttempts))
+                {
+                    return $"the tender could not be delivered after {carrierFailures} attempt(s): {e.FailureDetails.ErrorMessage}";
+                }
+
+                if (ours && attempt >= RetryAttempts)
+                {
+                    throw;
+                }
+
+                await context.CreateTimer(TimeSpan.FromSeconds(Math.Min(10, Math.Pow(2, attempt - 1))), CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Carrier answers arrive as <c>TenderResponse:{tenderId}</c>, so an answer to an old tender is never mistaken for the current one.</summary>
+    public static string TenderResponseEvent(string tenderId) => $"TenderResponse:{tenderId}";
+
+    /// <summary>Tender ids are business keys: plant, shipment, plan revision (after a material load change) and attempt.</summary>
+    public static string TenderId(OrderKey shipment, int revision, int attempt) =>
+        revision == 0 ? $"{shipment.PlantId}.{shipment.OrderId}.T{attempt}" : $"{shipment.PlantId}.{shipment.OrderId}.R{revision}.T{attempt}";
+
+    /// <returns>How planning ended: booked, exhausted, off (no contracts), or interrupted from outside.</returns>
+    /// <param name="interruption">
+    /// Optional: while a tender waits for its answer, a signal that may stop the waterfall (checked when it arrives;
+    /// a non-null reason withdraws the open tender and returns <see cref="CarrierPlanOutcome.Interrupted"/>).
+    /// </param>
+    /// <param name="reserveDoorBecause">On acceptance the booking activity also reserves the dock door, for this reason.</param>
+    public static async Task<CarrierPlanOutcome> PlanAsync(TaskOrchestrationContext context, OrderKey shipment, ShipmentPolicy policy, int revision,
+        Action<ShipmentStatus> setStatus, string reserveDoorBecause, WaterfallInterruption? interruption = null)
+    {
+        ILogger log = context.CreateReplaySafeLogger(nameof(CarrierPlanning));
+        RateShipmentResult rated = await context.CallActivityAsync<RateShipmentResult>(nameof(RateShipment),
+            new RateShipmentRequest(shipment, context.CurrentUtcDateTime, revision), Retry);
+        if (rated.PlanningOff)
+        {
+            return CarrierPlanOutcome.PlanningOff;
+        }
+
+        log.LogInformation("Shipment {Shipment}: rate shopped: {Summary}", shipment, rated.Summary);
+        int attempt = 0;
+        foreach (TenderCandidate candidate in rated.Candidates.Take(policy.MaxTenders))
+        {
+            attempt++;
+            string tenderId = TenderId(shipment, revision, attempt);
+            DateTimeOffset respondBy = context.CurrentUtcDateTime + policy.TenderResponseTimeout;
+            setStatus(ShipmentStatus.Tendering);
+            // A carrier API that keeps failing gets a few tries, not the long activity retry: the waterfall moves on.
+            string? undeliverable = await SendAsync(context,
+                new SendTenderRequest(shipment, context.InstanceId, tenderId, attempt, candidate, context.CurrentUtcDateTime, respondBy), policy);
+
+            if (undeliverable is not null)
+            {
+                await RecordOutcomeAsync(context, shipment, tenderId, candidate, TenderOutcomes.Undeliverable, undeliverable);
+                continue;
+            }
+
+            using var cancel = new CancellationTokenSource();
+            Task<TenderResponse> answer = context.WaitForExternalEvent<TenderResponse>(TenderResponseEvent(tenderId), cancel.Token);
+            Task timer = context.CreateTimer(respondBy.UtcDateTime, cancel.Token);
+            Task winner;
+            string? stop = null;
+            while (true)
+            {
+                Task? signal = interruption?.Signal(cancel.Token);
+                winner = signal is null ? await Task.WhenAny(answer, timer) : await Task.WhenAny(answer, timer, signal);
+                if (winner != signal || (stop = await interruption!.ReasonToStop()) is not null)
+                {
+                    break;
+                }
+            }
+
+            cancel.Cancel();
+            if (stop is not null)
+            {
+                await context.CallActivityAsync<bool>(nameof(WithdrawOpenTender),
+                    new TenderOutcomeRequest(shipment, tenderId, candidate.Scac, TenderOutcomes.Withdrawn, stop, context.CurrentUtcDateTime), Retry);
+                log.LogWarning("Shipment {Shipment}: tender {TenderId} withdrawn: {Reason}", shipment, tenderId, stop);
+                return CarrierPlanOutcome.Interrupted;
+            }
+
+            if (winner == answer && answer.Result.Accepted)
+            {
+                await context.CallActivityAsync(nameof(BookShipment), new BookShipmentRequest(shipment, tenderId, answer.Result, context.CurrentUtcDateTime, reserveDoorBecause), Retry);
+                log.LogInformation("Shipment {Shipment}: booked with {Scac} at {Price}", shipment, candidate.Scac, candidate.Total);
+                return CarrierPlanOutcome.Booked;
+            }
+
+            if (winner == answer)
+            {
+                await RecordOutcomeAsync(context, shipment, tenderId, candidate, TenderOutcomes.Declined, answer.Result.Reason ?? "no reason given");
+            }
+            else
+            {
+                await RecordOutcomeAsync(context, shipment, tenderId, candidate, TenderOutcomes.TimedOut, $"no answer by {respondBy:u}");
+            }
+        }
+
+        string reason = attempt == 0
+            ? $"No carrier can take this shipment: {rated.Summary}"
+            : $"{attempt} tender(s) declined, unanswered or undeliverable; {Math.Max(0, rated.Candidates.Count - attempt)} further candidate(s) beyond the limit of {policy.MaxTenders}";
+        await context.CallActivityAsync(nameof(ReportTenderExhausted), new TenderExhaustedRequest(shipment, attempt, reason, context.CurrentUtcDateTime, revision), Retry);
+        log.LogWarning("Shipment {Shipment}: tender waterfall exhausted: {Reason}", shipment, reason);
+        return CarrierPlanOutcome.Exhausted;
+    }
+
+    static Task RecordOutcomeAsync(TaskOrchestrationContext context, OrderKey shipment, string tenderId, TenderCandidate candidate, string outcome, string reason) =>
+        context.CallActivityAsync(nameof(RecordTenderOutcome),
+            new TenderOutcomeRequest(shipment, tenderId, candidate.Scac, outcome, reason, context.CurrentUtcDateTime), Retry);
+}
+
+/// <summary>
+/// What may stop a tender waterfall from outside: <paramref name="Signal"/> waits for the next notice (an external event),
+/// <paramref name="ReasonToStop"/> decides on it (activities only) and returns why to stop, or null to keep waiting.
+/// </summary>
+public sealed record WaterfallInterruption(Func<CancellationToken, Task> Signal, Func<Task<string?>> ReasonToStop);

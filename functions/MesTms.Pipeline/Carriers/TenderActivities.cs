@@ -1,0 +1,184 @@
+using MesTms.Domain.Events;
+using MesTms.Domain.Rating;
+using MesTms.Domain.Shipments;
+using MesTms.Domain;
+using MesTms.Pipeline.Docks;
+using MesTms.Pipeline.Notifications;
+using MesTms.Pipeline.Storage;
+using MesTms.Pipeline.Telemetry;
+using Microsoft.DurableTask;
+
+namespace MesTms.Pipeline.Carriers;
+
+/// <summary>Rate-shops the order's shipment and records the whole quote set on the shipment document.</summary>
+public sealed class RateShipment(CarrierCatalog catalog, DockCatalog docks, IShipmentStore shipments, ICarrierPerformanceStore performance, TimeProvider clock)
+    : TaskActivity<RateShipmentRequest, RateShipmentResult>
+{
+    public override async Task<RateShipmentResult> RunAsync(TaskActivityContext context, RateShipmentRequest input)
+    {
+        RateShopper? shopper = catalog.Shopper;
+        if (shopper is null)
+        {
+            return new RateShipmentResult(true, [], "carrier planning is off (no contract file configured)");
+        }
+
+        IReadOnlyDictionary<string, CarrierPerformance> observed = await performance.GetAllAsync();
+        Shipment rated = await shipments.UpdateAsync(input.Order, current =>
+        {
+            Shipment shipment = current ?? throw new InvalidOperationException($"Shipment {input.Order} does not exist.");
+            RateShopResult result = !catalog.Plants.TryGetValue(input.Order.PlantId, out PlantOptions? plant) || string.IsNullOrWhiteSpace(plant.PostalCode)
+                ? new RateShopResult([], [new ExcludedCarrier("*", null, $"plant {input.Order.PlantId} has no shipping address ({PlantOptions.Section}:{input.Order.PlantId}:PostalCode)")])
+                : shopper.Shop(new RatingRequest(plant.PostalCode, plant.Country, shipment.Destination!.PostalCode, shipment.Destination.Country,
+                    shipment.TotalWeightLb, shipment.TotalCubeFt3, FloorPositions.For(shipment.HandlingUnits ?? []), shipment.Hazmat, shipment.Temperature,
+                    clock.GetUtcNow(), shipment.RequiredDeliveryBy!.Value, Math.Max(1, shipment.Stops)), docks.PickupCalendar(input.Order.PlantId), observed);
+            return shipment.RecordRateShop(input.Revision, result, shopper.Version, result.Describe(shipment.RequiredDeliveryBy!.Value), input.At, clock.GetUtcNow());
+        });
+
+        // What is tendered is what was recorded: a retried activity keeps the first rate shop of this revision.
+        RateShopResult kept = rated.RateShop!;
+        return new RateShipmentResult(false, kept.TenderPlan.Select(q => new TenderCandidate(q.Scac, q.Mode, q.Equipment, q.Total)).ToList(),
+            kept.Describe(rated.RequiredDeliveryBy!.Value), Expedited: kept.IsExpedited);
+    }
+}
+
+/// <summary>Sends one tender of the waterfall through the carrier gateway and records it. Returns why it could not be delivered, or null.</summary>
+public sealed class SendTender(IShipmentStore shipments, ITenderStore tenders, ICarrierGateway gateway, CarrierCatalog catalog, TimeProvider clock)
+    : TaskActivity<SendTenderRequest, string?>
+{
+    public override async Task<string?> RunAsync(TaskActivityContext context, SendTenderRequest input)
+    {
+        string catalogOrigin = catalog.Plants.TryGetValue(input.Order.PlantId, out PlantOptions? plant) ? plant.PostalCode : "";
+        LoadTender? tender = null;
+        await shipments.UpdateAsync(input.Order, current =>
+        {
+            Shipment shipment = current ?? throw new InvalidOperationException($"Shipment {input.Order} does not exist.");
+            CarrierQuote quote = shipment.RateShop?.Find(input.Candidate.Scac, input.Candidate.Mode)
+                ?? throw new InvalidOperationException($"Shipment {input.Order} has no quote from {input.Candidate.Scac} {input.Candidate.Mode}.");
+            tender = new LoadTender(input.TenderId, quote.Scac, "original", shipment.Id, input.Order.PlantId, input.Order.OrderId, quote.Mode, quote.Equipment,
+                catalogOrigin, shipment.Destination!.LocationId, shipment.Destination.PostalCode, shipment.Destination.Country,
+                quote.PickupDay, shipment.RequiredDeliveryBy!.Value, shipment.TotalWeightLb, shipment.TotalCubeFt3, shipment.HandlingUnitCount,
+                shipment.Hazmat, shipment.Temperature, quote.Total, "USD", input.RespondBy);
+            return shipment.RecordTender(new TenderRecord(input.TenderId, quote.Scac, quote.Mode, quote.Equipment, quote.Total, input.At, input.RespondBy),
+                input.Attempt, quote.CarrierName, clock.GetUtcNow());
+        });
+
+        await tenders.CreateAsync(new TenderDocument
+        {
+            Id = input.TenderId,
+            InstanceId = input.InstanceId,
+            PlantId = input.Order.PlantId,
+            OrderId = input.Order.OrderId,
+            Scac = tender!.Scac,
+            Tender = tender,
+            SentAt = input.At,
+        });
+
+        return await gateway.SendAsync(tender!);
+    }
+}
+
+/// <summary>
+/// Withdraws a tender still waiting for the carrier's answer because the order went on quality hold while it was being
+/// tendered: the tender is marked withdrawn (a later answer is refused), the carrier is told, and the shipment records it.
+/// </summary>
+public sealed class WithdrawOpenTender(IShipmentStore shipments, ITenderStore tenders, ICarrierGateway gateway, TimeProvider clock)
+    : TaskActivity<TenderOutcomeRequest, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, TenderOutcomeRequest input)
+    {
+        TenderDocument? tender = await tenders.WithdrawAsync(input.TenderId, input.Reason, input.At);
+        if (tender is null)
+        {
+            return false;
+        }
+
+        string? untold = await CarrierWithdrawals.TellAsync(gateway, input.TenderId, input.Scac, input.At,
+            new { tenderId = input.TenderId, plantId = input.Order.PlantId, orderId = input.Order.OrderId, reason = input.Reason });
+        string reason = $"{input.Reason}: tender {input.TenderId} to {input.Scac} withdrawn while waiting for the answer" +
+            (tender.Response is { } late ? $" (the carrier's '{late.Decision}' crossed the withdrawal)" : "") +
+            (untold is null ? "" : $"; {untold}");
+        await shipments.UpdateAsync(input.Order, current => current!.WithdrawOpenTender(input.TenderId, input.Reason, reason, input.At, clock.GetUtcNow()));
+        return true;
+    }
+}
+
+/// <summary>Records a tender that was declined, not answered in time, or could not be delivered.</summary>
+public sealed class RecordTenderOutcome(IShipmentStore shipments, ICarrierPerformanceStore performance, CarrierCatalog catalog, TimeProvider clock)
+    : TaskActivity<TenderOutcomeRequest, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, TenderOutcomeRequest input)
+    {
+        await shipments.UpdateAsync(input.Order, current =>
+            current!.RecordTenderOutcome(input.TenderId, input.Scac, input.Outcome, input.Reason, input.At, clock.GetUtcNow()));
+
+        // A decline or a missed deadline counts against the carrier's tender acceptance, once per tender: the store dedupes
+        // by tender id, so a retried activity (or one whose first run wrote the shipment and then failed) counts it once.
+        if (TenderOutcomes.IsRefusal(input.Outcome) && catalog.Contract(input.Scac)?.Performance is { } initial)
+        {
+            await performance.ObserveAsync(input.Scac, initial, $"{input.TenderId}|refused", deliveredOnTime: null, tenderAccepted: false);
+        }
+
+        return true;
+    }
+}
+
+/// <summary>Books the carrier that accepted and tells planners (<c>mestms.shipment.booked.v1</c>).</summary>
+public sealed class BookShipment(
+    IShipmentStore shipments, IPlannerNotifier notifier, ICarrierPerformanceStore performance, CarrierCatalog catalog, DockScheduling docks, TimeProvider clock)
+    : TaskActivity<BookShipmentRequest, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, BookShipmentRequest input)
+    {
+        Shipment booked = await shipments.UpdateAsync(input.Order, current =>
+            current!.Book(input.TenderId, input.Response.PickupConfirmation, input.At, clock.GetUtcNow()));
+
+        Booking b = booked.Booking!;
+        if (booked.Late is { } lateDelivery)
+        {
+            await notifier.PublishAsync(PlannerNotification.Create($"{input.Order.PlantId}|{input.Order.OrderId}|late|{b.TenderId}", PlannerNotificationTypes.ShipmentLate,
+                $"plants/{input.Order.PlantId}/orders/{input.Order.OrderId}", input.At,
+                new
+                {
+                    plantId = input.Order.PlantId, orderId = input.Order.OrderId, b.Scac, b.CarrierName, b.Price, b.Currency, b.TenderId,
+                    lateDelivery.RequiredDeliveryBy, lateDelivery.ExpectedDelivery, lateByHours = Math.Round(lateDelivery.LateBy.TotalHours, 1),
+                    lateDelivery.PremiumCost, lateDelivery.Reason,
+                }));
+        }
+
+        if (b.TenderId == input.TenderId && catalog.Contract(b.Scac)?.Performance is { } initial)
+        {
+            await performance.ObserveAsync(b.Scac, initial, $"{b.TenderId}|accepted", deliveredOnTime: null, tenderAccepted: true);
+        }
+
+        await notifier.PublishAsync(PlannerNotification.Create($"{input.Order.PlantId}|{input.Order.OrderId}|booked|{b.TenderId}", PlannerNotificationTypes.ShipmentBooked,
+            $"plants/{input.Order.PlantId}/orders/{input.Order.OrderId}", input.At,
+            new { plantId = input.Order.PlantId, orderId = input.Order.OrderId, b.Scac, b.CarrierName, b.Mode, b.Equipment, b.Price, b.Currency, b.TenderId, b.PickupDay, b.EstimatedDelivery, b.PickupConfirmation }));
+
+        if (b.TenderId == input.TenderId && b.BookedAt == input.At)
+        {
+            MesTmsTelemetry.RecordBooked(booked.AcceptedAt, b.BookedAt);
+        }
+
+        // The door right away, from the booked version (no second activity, no re-read).
+        if (input.ReserveDoorBecause is { } why)
+        {
+            await BookedDoor.ReserveAsync(shipments, docks, clock, booked, why, input.At);
+        }
+
+        return true;
+    }
+}
+
+/// <summary>Marks the waterfall exhausted and escalates to planners (<c>mestms.tender.exhausted.v1</c>).</summary>
+public sealed class ReportTenderExhausted(IShipmentStore shipments, IPlannerNotifier notifier, TimeProvider clock) : TaskActivity<TenderExhaustedRequest, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, TenderExhaustedRequest input)
+    {
+        await shipments.UpdateAsync(input.Order, current => current!.Exhaust(input.Revision, input.Reason, input.At, clock.GetUtcNow()));
+        await notifier.PublishAsync(PlannerNotification.Create($"{input.Order.PlantId}|{input.Order.OrderId}|exhausted|r{input.Revision}", PlannerNotificationTypes.TenderExhausted,
+            $"plants/{input.Order.PlantId}/orders/{input.Order.OrderId}", input.At,
+            new { plantId = input.Order.PlantId, orderId = input.Order.OrderId, tendered = input.Tendered, reason = input.Reason }));
+        return true;
+    }
+}
+

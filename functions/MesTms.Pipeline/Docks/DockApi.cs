@@ -1,0 +1,72 @@
+using System.Globalization;
+using MesTms.Domain.Docks;
+using MesTms.Domain.Events;
+using MesTms.Domain;
+using MesTms.Pipeline.Http;
+using Microsoft.AspNetCore.Http;
+
+namespace MesTms.Pipeline.Docks;
+
+/// <summary>One door's day: capabilities and its appointments in time order.</summary>
+public sealed record DoorSchedule(string DoorId, IReadOnlyList<DoorCapability> Capabilities, IReadOnlyList<DockAppointmentView> Appointments);
+
+/// <summary>An appointment as planners see it: door, window, the load or shipment, carrier and status.</summary>
+public sealed record DockAppointmentView(string DoorId, DateTimeOffset Start, DateTimeOffset End, string ShipmentId, string? Carrier, string Status, int Pallets, DateTimeOffset ReadyAt);
+
+/// <summary>The answer of <c>GET /api/plants/{plantId}/docks?date=</c>.</summary>
+public sealed record DockDayView(
+    string PlantId,
+    DateOnly Date,
+    bool Open,
+    DateTimeOffset? Opens,
+    DateTimeOffset? Closes,
+    int SlotMinutes,
+    IReadOnlyList<DoorSchedule> Doors,
+    IReadOnlyList<DockAppointmentView> Appointments,
+    IReadOnlyList<ReleasedAppointment> Released,
+    DockKpis Kpis);
+
+/// <summary>The planner's door schedule of a plant-day.</summary>
+public sealed class DockApi(IDockStore docks, DockCatalog catalog, TimeProvider clock)
+{
+    public static IReadOnlyList<ApiRoute> Routes { get; } =
+    [
+        ApiRoute.Get("GetDockSchedule", "plants/{plantId}/docks", call => call.Service<DockApi>().GetScheduleAsync(call.Http, call.Route("plantId"))),
+    ];
+
+    public async Task<IResult> GetScheduleAsync(HttpContext http, string plantId)
+    {
+        var errors = new List<FieldError>();
+        if (!OrderKey.IsValidIdentifier(plantId))
+        {
+            errors.Add(new FieldError("plantId", OrderKey.IdentifierRule));
+        }
+
+        DateOnly day = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (http.Request.Query["date"].ToString() is { Length: > 0 } text && !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
+        {
+            errors.Add(new FieldError("date", $"{MesEventValidator.Quote(text)} is not a date (yyyy-MM-dd)"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return HttpJson.Problem(StatusCodes.Status400BadRequest, "invalid-query", "Invalid request", "See errors.", errors);
+        }
+
+        if (catalog.For(plantId) is not { } model)
+        {
+            return HttpJson.Problem(StatusCodes.Status404NotFound, "plant-not-found", "No dock model for this plant",
+                $"Plant '{plantId}' has no dock model ({DockOptions.Section}:ModelPath).");
+        }
+
+        DockScheduleDocument? schedule = await docks.GetScheduleAsync(plantId, day, http.RequestAborted);
+
+        IReadOnlyList<DockAppointment> appointments = schedule?.Appointments ?? [];
+        List<DockAppointmentView> views = appointments.OrderBy(a => a.Start).ThenBy(a => a.DoorId, StringComparer.Ordinal)
+            .Select(a => new DockAppointmentView(a.DoorId, a.Start, a.End, a.AppointmentId, a.Scac, a.Status, a.Pallets, a.ReadyAt)).ToList();
+        bool open = model.IsOpen(day);
+        return HttpJson.Ok(new DockDayView(plantId, day, open, open ? model.OpensOn(day) : null, open ? model.ClosesOn(day) : null,
+            model.SlotMinutes, model.Doors.Select(d => new DoorSchedule(d.DoorId, d.Capabilities, views.Where(v => v.DoorId == d.DoorId).ToList())).ToList(),
+            views, schedule?.Released ?? [], DockKpis.For(model, day, appointments)));
+    }
+}

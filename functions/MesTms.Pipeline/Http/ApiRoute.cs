@@ -1,0 +1,62 @@
+using MesTms.Pipeline.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MesTms.Pipeline.Http;
+
+/// <summary>Who may call a route: anyone (handshakes, published schemas), or a caller with the function key in Azure.</summary>
+public enum ApiAccess
+{
+    Anonymous,
+    FunctionKey,
+}
+
+/// <summary>What a handler gets: the request, its route values and the host's Durable client.</summary>
+public sealed record ApiCall(HttpContext Http, IReadOnlyDictionary<string, string?> RouteValues, DurableTaskClient? Durable)
+{
+    public string Route(string name) => RouteValues.TryGetValue(name, out string? value) && value is not null
+        ? value
+        : throw new InvalidOperationException($"The route has no value '{name}'.");
+
+    public T Service<T>() where T : notnull => Http.RequestServices.GetRequiredService<T>();
+
+    public DurableTaskClient RequireDurable() => Durable ?? Service<DurableTaskClient>();
+
+    public CancellationToken Aborted => Http.RequestAborted;
+}
+
+/// <summary>
+/// One HTTP route of the bridge. The local host maps every route of the table (<c>Hosting/ApiRoutes</c>) as it is; the
+/// Functions app has one HTTP trigger of the same <see cref="Name"/>, template and methods per route, which hands the
+/// request to <see cref="InvokeAsync"/> (a test compares its <c>functions.metadata</c> with the table).
+/// </summary>
+/// <param name="Template">Below <c>/api/</c>, e.g. <c>shipments/{orderId}</c>.</param>
+public sealed record ApiRoute(string Name, string Template, IReadOnlyList<string> Methods, ApiAccess Access, Func<ApiCall, Task<IResult>> Handle)
+{
+    public const string Prefix = "/api/";
+
+    public string Path => Prefix + Template;
+
+    /// <summary>Runs the handler; a state store that cannot be reached is a 503 (the caller retries), never a 500.</summary>
+    public async Task<IResult> InvokeAsync(ApiCall call)
+    {
+        try
+        {
+            return await Handle(call);
+        }
+        catch (Exception e) when (CosmosStore.IsTransient(e) && !call.Aborted.IsCancellationRequested)
+        {
+            return HttpJson.Unavailable("The state store could not be reached.");
+        }
+    }
+
+    /// <summary>Runs the handler and writes its result (hosts whose triggers do not execute results themselves).</summary>
+    public async Task ExecuteAsync(ApiCall call) => await (await InvokeAsync(call)).ExecuteAsync(call.Http);
+
+    public static ApiRoute Get(string name, string template, Func<ApiCall, Task<IResult>> handle, ApiAccess access = ApiAccess.FunctionKey) =>
+        new(name, template, [HttpMethods.Get], access, handle);
+
+    public static ApiRoute Post(string name, string template, Func<ApiCall, Task<IResult>> handle, ApiAccess access = ApiAccess.FunctionKey) =>
+        new(name, template, [HttpMethods.Post], access, handle);
+}

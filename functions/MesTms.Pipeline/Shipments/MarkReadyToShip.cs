@@ -1,0 +1,61 @@
+using MesTms.Domain.Docks;
+using MesTms.Domain.Rating;
+using MesTms.Domain.Shipments;
+using MesTms.Domain;
+using MesTms.Pipeline.Docks;
+using MesTms.Pipeline.Storage;
+using Microsoft.DurableTask;
+
+namespace MesTms.Pipeline.Shipments;
+
+/// <summary>
+/// Records the order ready to ship (the lifecycle's ready decision), then applies the actual completion to an appointment
+/// planned from a forecast (<c>mes.production.scheduled.v1</c>): an order ready earlier than forecast is pulled forward
+/// when a door allows it, a later one is pushed back. One activity for both: the door follows the moment it is ready.
+/// </summary>
+public sealed class MarkReadyToShip(IShipmentStore shipments, IDockStore docks, DockScheduling scheduling, TimeProvider clock)
+    : TaskActivity<ShipmentDecisionRequest, DockResult>
+{
+    public override async Task<DockResult> RunAsync(TaskActivityContext context, ShipmentDecisionRequest decision)
+    {
+        await RecordShipmentDecision.RecordAsync(shipments, clock, decision);
+        OrderKey input = decision.Order;
+        if (!scheduling.Enabled)
+        {
+            return new DockResult(false, "off", null, "dock scheduling is off (no dock model)");
+        }
+
+        // A door planned from a forecast always has its forecast document (the shipment's copy is cleared with it): without
+        // one there is nothing to move, and the shipment need not be read.
+        DockForecastDocument? forecast = await docks.GetForecastAsync(input.PlantId, input.OrderId);
+        if (forecast is null)
+        {
+            return new DockResult(false, "none", null, "no appointment planned from a forecast");
+        }
+
+        Shipment shipment = await shipments.GetAsync(input) ?? throw new InvalidOperationException($"Shipment {input} does not exist.");
+        DockAppointment? planned = shipment.DockAppointment ?? forecast.Appointment;
+        if (planned is null || planned.Status != DockAppointment.Tentative)
+        {
+            return new DockResult(planned is not null, "none", planned?.Start, "no appointment planned from a forecast");
+        }
+
+        DateTimeOffset ready = shipment.ReadyAt ?? clock.GetUtcNow();
+        // The door follows the actual output, but never before a carrier can collect it: after the pickup cut-off (or on
+        // a day without pickups) it moves to the next pickup day, so booking does not have to push it back again.
+        DateTimeOffset pickup = scheduling.EarliestPickup(input.PlantId, ready);
+        var request = new DockRequest(input.OrderId, null, DockScheduling.Pallets(shipment.HandlingUnits), shipment.Temperature is not null, shipment.Hazmat is not null,
+            ready, pickup, pickup.AddDays(7));
+        DateTimeOffset expected = forecast.ExpectedCompletionAt;
+        TimeSpan off = ready - expected;
+        string why = (off < TimeSpan.Zero
+            ? $"actual completion, ready {ready:u}, {-off.TotalMinutes:0} min earlier than the forecast {expected:u}"
+            : $"actual completion, ready {ready:u}, {off.TotalMinutes:0} min later than the forecast {expected:u}") +
+            (pickup > ready ? $"; first carrier pickup {pickup:u} (after the cut-off or not a pickup day)" : "");
+        DockPlacement placement = await scheduling.PlaceAsync(input.PlantId, input.OrderId, request, [planned], DockAppointment.Tentative, why);
+        await DockDecisions.RecordAsync(shipments, shipment, placement.Appointment, $"dock-actual-{placement.Change}", $"Dock appointment {placement.Change}", placement.Reason, ready, clock);
+        await docks.UpdateForecastAsync(input.PlantId, input.OrderId, current => current! with { Appointment = placement.Appointment, Reason = placement.Reason, UpdatedAt = clock.GetUtcNow() });
+
+        return new DockResult(placement.Appointment is not null, placement.Change, placement.Appointment?.Start, placement.Reason);
+    }
+}

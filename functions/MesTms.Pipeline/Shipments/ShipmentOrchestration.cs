@@ -1,0 +1,183 @@
+using MesTms.Domain.Holds;
+using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Docks;
+using MesTms.Pipeline.Loads;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+
+namespace MesTms.Pipeline.Shipments;
+
+/// <summary>
+/// One instance per production order (instance id from plant + order): drives <see cref="ShipmentLifecycle"/> in real time.
+/// Each step asks the lifecycle what to do about what just happened, carries out its commands through activities (one
+/// small handler per command), and feeds the answer back, until the lifecycle waits for the next hold change or deadline;
+/// then the episode continues as new with the state and what woke it, so the history stays small. Nothing here decides
+/// freight: the rules are the lifecycle's.
+/// </summary>
+public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInput, ShipmentPhase>
+{
+    public const string QualityHoldChangedEvent = "QualityHoldChanged";
+
+    static readonly TaskOptions Retry = CarrierPlanning.Retry;
+
+    public override async Task<ShipmentPhase> RunAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input)
+    {
+        ShipmentLifecycleState state = input.Resume();
+        ShipmentEvent happened = input.Pending switch
+        {
+            ShipmentWake.HoldChanged => new ShipmentEvent.HoldChanged(),
+            ShipmentWake.DeadlinePassed => new ShipmentEvent.DeadlinePassed(),
+            _ when state.Phase == ShipmentPhase.Registering => new ShipmentEvent.Started(),
+            _ => new ShipmentEvent.Resumed(),
+        };
+
+        while (true)
+        {
+            ShipmentStep step = ShipmentLifecycle.Next(state, happened, input.Policy, context.CurrentUtcDateTime);
+            state = step.State;
+            ShipmentEvent? answer = null;
+            foreach (ShipmentCommand command in step.Commands)
+            {
+                answer = await CarryOutAsync(context, input, command);
+            }
+
+            if (step.Commands[^1] is ShipmentCommand.Wait or ShipmentCommand.Restart)
+            {
+                context.ContinueAsNew(input.Continue(state, answer switch
+                {
+                    ShipmentEvent.HoldChanged => ShipmentWake.HoldChanged,
+                    ShipmentEvent.DeadlinePassed => ShipmentWake.DeadlinePassed,
+                    _ => ShipmentWake.Resumed,
+                }));
+                return state.Phase;
+            }
+
+            happened = answer ?? throw new InvalidOperationException($"The lifecycle's last command {step.Commands[^1]} gave no answer in phase {state.Phase}.");
+        }
+    }
+
+    static Task<ShipmentEvent?> CarryOutAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand command) => command switch
+    {
+        ShipmentCommand.Register => RegisterAsync(context, input),
+        ShipmentCommand.ReadHolds => ReadHoldsAsync(context, input),
+        ShipmentCommand.RecordDecision c => RecordDecisionAsync(context, input, c),
+        ShipmentCommand.SuspendBooking c => SuspendBookingAsync(context, input, c),
+        ShipmentCommand.ReleaseForecastDoor c => Done(context.CallActivityAsync<bool>(nameof(ReleaseForecastDoorForHold),
+            new ForecastDoorReleaseRequest(input.Order, c.Reasons, context.CurrentUtcDateTime), Retry)),
+        ShipmentCommand.WithdrawFromLoad c => Done(context.CallActivityAsync<string>(nameof(WithdrawFromLoad), new WithdrawFromLoadRequest(input.Order, c.Reason), Retry)),
+        ShipmentCommand.WithdrawTender c => WithdrawTenderAsync(context, input, c),
+        ShipmentCommand.Escalate c => EscalateAsync(context, input, c),
+        ShipmentCommand.MarkReady c => Done(context.CallActivityAsync<DockResult>(nameof(MarkReadyToShip),
+            new ShipmentDecisionRequest(input.Order, c.Decision, c.ActiveHolds), Retry)),
+        ShipmentCommand.ScheduleDock c => Done(context.CallActivityAsync<DockResult>(nameof(ScheduleDock),
+            new ScheduleDockRequest(input.Order, c.Why, context.CurrentUtcDateTime), Retry)),
+        ShipmentCommand.Consolidate => ConsolidateAsync(context, input),
+        ShipmentCommand.PlanCarrier c => PlanCarrierAsync(context, input, c),
+        ShipmentCommand.ShowStatus c => ShowStatus(context, c),
+        ShipmentCommand.Wait c => WaitAsync(context, c),
+        ShipmentCommand.Restart => Task.FromResult<ShipmentEvent?>(new ShipmentEvent.Resumed()),
+        _ => throw new ArgumentOutOfRangeException(nameof(command), command, "No handler for this shipment command."),
+    };
+
+    static async Task<ShipmentEvent?> RegisterAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input)
+    {
+        // Registration also returns the hold ledger: one activity (and one storage round) fewer per order.
+        QualityHoldSnapshot holds = await context.CallActivityAsync<QualityHoldSnapshot>(nameof(RegisterShipment),
+            new RegisterShipmentRequest(input.Order, input.SourceEventId, input.AcceptedAt, context.CurrentUtcDateTime, input.Completed), Retry);
+        Log(context).LogInformation("Shipment {Order}: registered from event {EventId}", input.Order, input.SourceEventId);
+        return new ShipmentEvent.HoldsRead(holds);
+    }
+
+    static async Task<ShipmentEvent?> ReadHoldsAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input) =>
+        new ShipmentEvent.HoldsRead(await context.CallActivityAsync<QualityHoldSnapshot>(nameof(ReadQualityHolds), input.Order, Retry));
+
+    static async Task<ShipmentEvent?> RecordDecisionAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.RecordDecision command)
+    {
+        await context.CallActivityAsync(nameof(RecordShipmentDecision), new ShipmentDecisionRequest(input.Order, command.Decision, command.ActiveHolds), Retry);
+        Log(context).LogInformation("Shipment {Order}: {Decision}: {Reason}", input.Order, command.Decision.Decision, command.Decision.Reason);
+        return null;
+    }
+
+    static async Task<ShipmentEvent?> SuspendBookingAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.SuspendBooking command)
+    {
+        SuspendBookingResult suspended = await context.CallActivityAsync<SuspendBookingResult>(nameof(SuspendBookingForHold),
+            new SuspendBookingRequest(input.Order, command.Reasons, input.Policy.CancellationFeeWindow, context.CurrentUtcDateTime), Retry);
+        return new ShipmentEvent.BookingSuspended(suspended.Booked, suspended.WithdrawBy, suspended.WithdrawIn);
+    }
+
+    static async Task<ShipmentEvent?> WithdrawTenderAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.WithdrawTender command)
+    {
+        await context.CallActivityAsync<bool>(nameof(WithdrawTenderForHold), new WithdrawTenderRequest(input.Order, command.Reason, context.CurrentUtcDateTime), Retry);
+        Log(context).LogWarning("Shipment {Order}: tender withdrawn before the cancellation-fee window; re-tendered after release", input.Order);
+        return null;
+    }
+
+    static async Task<ShipmentEvent?> EscalateAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.Escalate command)
+    {
+        await context.CallActivityAsync(nameof(EscalateQualityHold), new QualityHoldEscalationRequest(
+            input.Order, command.ActiveHolds, command.HeldSince, command.EscalateAfter, context.CurrentUtcDateTime, command.DecisionKey), Retry);
+        Log(context).LogWarning("Shipment {Order}: quality hold escalated to planners after {After}", input.Order, command.EscalateAfter);
+        return null;
+    }
+
+    static async Task<ShipmentEvent?> ConsolidateAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input)
+    {
+        ConsolidationStep step = await context.CallActivityAsync<ConsolidationStep>(nameof(ConsolidateOrder), input.Order, Retry);
+        if (step.LoadId is not null)
+        {
+            Log(context).LogInformation("Shipment {Order}: on load {LoadId}", input.Order, step.LoadId);
+        }
+
+        return new ShipmentEvent.ConsolidationReviewed(step.LoadId, step.NextReviewAt, step.ReviewIn);
+    }
+
+    static async Task<ShipmentEvent?> PlanCarrierAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.PlanCarrier command)
+    {
+        // A hold arriving while a tender waits for its answer stops the waterfall: the open tender is withdrawn.
+        var holdDuringTendering = new WaterfallInterruption(
+            cancel => context.WaitForExternalEvent<QualityHoldSignal>(QualityHoldChangedEvent, cancel),
+            async () => await context.CallActivityAsync<QualityHoldSnapshot>(nameof(ReadQualityHolds), input.Order, Retry) is { Active.Count: > 0 } held
+                ? $"quality hold during tendering ({QualityHold.Describe(held.Active)})"
+                : null);
+        CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.Order, input.Policy, command.Revision,
+            s => context.SetCustomStatus(new ShipmentWorkflowStatus(s, [])), "carrier booked", holdDuringTendering);
+        return new ShipmentEvent.CarrierPlanned(outcome);
+    }
+
+    static Task<ShipmentEvent?> ShowStatus(TaskOrchestrationContext context, ShipmentCommand.ShowStatus command)
+    {
+        context.SetCustomStatus(new ShipmentWorkflowStatus(command.Status, command.ActiveHoldIds));
+        return Task.FromResult<ShipmentEvent?>(null);
+    }
+
+    /// <summary>A hold change, or the deadline (if any) passing first; the timer that loses is cancelled.</summary>
+    static async Task<ShipmentEvent?> WaitAsync(TaskOrchestrationContext context, ShipmentCommand.Wait command)
+    {
+        if (command.Until is not { } deadline)
+        {
+            await context.WaitForExternalEvent<QualityHoldSignal>(QualityHoldChangedEvent);
+            return new ShipmentEvent.HoldChanged();
+        }
+
+        if (deadline <= context.CurrentUtcDateTime)
+        {
+            return new ShipmentEvent.DeadlinePassed();
+        }
+
+        using var cancel = new CancellationTokenSource();
+        Task<QualityHoldSignal> signal = context.WaitForExternalEvent<QualityHoldSignal>(QualityHoldChangedEvent, cancel.Token);
+        Task timer = context.CreateTimer(deadline.UtcDateTime, cancel.Token);
+        Task winner = await Task.WhenAny(signal, timer);
+        cancel.Cancel();
+        return winner == signal ? new ShipmentEvent.HoldChanged() : new ShipmentEvent.DeadlinePassed();
+    }
+
+    static async Task<ShipmentEvent?> Done<T>(Task<T> activity)
+    {
+        await activity;
+        return null;
+    }
+
+    static ILogger Log(TaskOrchestrationContext context) => context.CreateReplaySafeLogger<ShipmentOrchestration>();
+}
