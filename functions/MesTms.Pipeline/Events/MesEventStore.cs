@@ -53,12 +53,23 @@ public sealed record MesEventRecord
     /// first completion event, written once): <see cref="EventId"/> owns the order's workflow. Kept for good (no TTL).
     /// </summary>
     public bool ClaimsCompletion { get; init; }
+
+    /// <summary>The event's <c>time</c> attribute, so the event can be rebuilt from its record (see <see cref="RoutePending"/>).</summary>
+    public DateTimeOffset? Time { get; init; }
+
+    /// <summary>
+    /// True while the event is recorded but not routed because the webhook answered first (the outbox, see
+    /// <see cref="PendingRoutes"/>); cleared when it is routed. Null on every other record.
+    /// </summary>
+    public bool? RoutePending { get; init; }
 }
 
 public interface IMesEventStore
 {
     /// <summary>Records an accepted event once. Returns the stored record and whether this call created it.</summary>
-    Task<(MesEventRecord Record, bool Created)> RecordAcceptedAsync(MesEvent mesEvent, JsonElement data, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
+    /// <param name="routePending">Recorded to be routed after the answer: the record is its own outbox entry, in the same write.</param>
+    Task<(MesEventRecord Record, bool Created)> RecordAcceptedAsync(MesEvent mesEvent, JsonElement data, DateTimeOffset receivedAt,
+        CancellationToken cancellationToken = default, bool routePending = false);
 
     Task MarkRoutedAsync(MesEventRecord record, string route, DateTimeOffset routedAt, CancellationToken cancellationToken = default);
 
@@ -78,6 +89,12 @@ public interface IMesEventStore
     /// any concurrency. Returns the id of the event that owns the completion.
     /// </summary>
     Task<string> ClaimCompletionAsync(OrderKey order, string eventId, CancellationToken cancellationToken = default);
+
+    /// <summary>Puts an already recorded event in the outbox (a redelivery whose first delivery never routed it).</summary>
+    Task MarkRoutePendingAsync(MesEventRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>Records still waiting to be routed (<see cref="MesEventRecord.RoutePending"/>), received before <paramref name="before"/>, oldest first.</summary>
+    Task<IReadOnlyList<MesEventRecord>> ListPendingRoutesAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -92,7 +109,7 @@ public sealed class CosmosMesEventStore(CosmosStore store, TimeProvider clock) :
     public const int MaxRawEventChars = 32 * 1024;
 
     public async Task<(MesEventRecord Record, bool Created)> RecordAcceptedAsync(
-        MesEvent mesEvent, JsonElement data, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+        MesEvent mesEvent, JsonElement data, DateTimeOffset receivedAt, CancellationToken cancellationToken = default, bool routePending = false)
     {
         var record = new MesEventRecord
         {
@@ -105,8 +122,10 @@ public sealed class CosmosMesEventStore(CosmosStore store, TimeProvider clock) :
             PlantId = mesEvent.Order.PlantId,
             OrderId = mesEvent.Order.OrderId,
             ReceivedAt = receivedAt,
+            Time = mesEvent.Time,
             Data = data,
             Ttl = store.EventTimeToLiveSeconds,
+            RoutePending = routePending ? true : null,
         };
 
         if (mesEvent is ProductionCompletedEvent)
@@ -139,11 +158,22 @@ public sealed class CosmosMesEventStore(CosmosStore store, TimeProvider clock) :
         }
     }
 
-    public Task MarkRoutedAsync(MesEventRecord record, string route, DateTimeOffset routedAt, CancellationToken cancellationToken = default) =>
-        record.ClaimsCompletion
-            ? Task.CompletedTask
-            : store.Events.PatchItemAsync<MesEventRecord>(record.Id, new PartitionKey(record.Id),
-                [PatchOperation.Set("/route", route), PatchOperation.Set("/routedAt", routedAt)], cancellationToken: cancellationToken);
+    public Task MarkRoutedAsync(MesEventRecord record, string route, DateTimeOffset routedAt, CancellationToken cancellationToken = default)
+    {
+        // A completion claim is marked by its started workflow, which saves the write; unless it waits in the outbox.
+        if (record.ClaimsCompletion && record.RoutePending != true)
+        {
+            return Task.CompletedTask;
+        }
+
+        List<PatchOperation> patch = [PatchOperation.Set("/route", route), PatchOperation.Set("/routedAt", routedAt)];
+        if (record.RoutePending == true)
+        {
+            patch.Add(PatchOperation.Remove("/routePending"));
+        }
+
+        return store.Events.PatchItemAsync<MesEventRecord>(record.Id, new PartitionKey(record.Id), patch, cancellationToken: cancellationToken);
+    }
 
     public async Task<MesEventRecord> RecordRejectedAsync(string rawEvent, string? eventId, string? type, string? source, string? subject,
         IReadOnlyList<FieldError> errors, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
@@ -222,6 +252,25 @@ public sealed class CosmosMesEventStore(CosmosStore store, TimeProvider clock) :
         };
         (MesEventRecord stored, _) = await CreateOrReadAsync(claim, cancellationToken);
         return stored.EventId ?? throw new InvalidOperationException($"Completion claim of {order} has no event id.");
+    }
+
+    public Task MarkRoutePendingAsync(MesEventRecord record, CancellationToken cancellationToken = default) =>
+        store.Events.PatchItemAsync<MesEventRecord>(record.Id, new PartitionKey(record.Id),
+            [PatchOperation.Set("/routePending", true), PatchOperation.Set("/time", record.Time)], cancellationToken: cancellationToken);
+
+    public async Task<IReadOnlyList<MesEventRecord>> ListPendingRoutesAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default)
+    {
+        // The outbox holds only what a large batch left for after its answer (and what a crash left behind): few records.
+        QueryDefinition query = new QueryDefinition("SELECT * FROM c WHERE c.routePending = true AND c.receivedAt < @before")
+            .WithParameter("@before", before);
+        var results = new List<MesEventRecord>();
+        using FeedIterator<MesEventRecord> iterator = store.Events.GetItemQueryIterator<MesEventRecord>(query);
+        while (iterator.HasMoreResults)
+        {
+            results.AddRange(await iterator.ReadNextAsync(cancellationToken));
+        }
+
+        return results.OrderBy(r => r.ReceivedAt).ThenBy(r => r.Id, StringComparer.Ordinal).Take(limit).ToList();
     }
 
     /// <summary>The id of the record that holds an order's first completion event (and so claims its workflow).</summary>

@@ -30,7 +30,8 @@ public sealed record SubscriptionValidationResponse(string ValidationResponse);
 /// CloudEvents OPTIONS handshake; validates each event; records each once in Cosmos (event id is the key);
 /// routes it; stores refused events with their reasons. A state-store outage answers 503 so Event Grid retries.
 /// </summary>
-public sealed class MesEventWebhook(IMesEventStore events, MesEventRouter router, TimeProvider clock, ILogger<MesEventWebhook> logger)
+public sealed class MesEventWebhook(IMesEventStore events, MesEventRouter router, PendingRoutes pending, WebhookOptions options, TimeProvider clock,
+    ILogger<MesEventWebhook> logger)
 {
     public const long MaxBodyBytes = 4 * 1024 * 1024;
     /// <summary>Events of one request handled at once: their storage and Durable calls overlap, so a batch of 500 answers in seconds.</summary>
@@ -103,6 +104,9 @@ public sealed class MesEventWebhook(IMesEventStore events, MesEventRouter router
 
         DateTimeOffset receivedAt = clock.GetUtcNow();
         var results = new ConcurrentDictionary<int, EventResult>();
+        var deferred = new ConcurrentBag<DeferredRoute>();
+        // Routing starts before the answer only this long: the rest of a large batch is recorded now and routed after it.
+        long routeUntil = (receivedAt + options.RoutingBudget).UtcTicks;
         try
         {
             // Copies of one event in the same batch go one after the other (the second then sees the first's
@@ -113,9 +117,10 @@ public sealed class MesEventWebhook(IMesEventStore events, MesEventRouter router
                 {
                     foreach (IncomingEvent e in copies)
                     {
-                        results[e.Index] = await ProcessAsync(e, receivedAt, durable, ct);
+                        results[e.Index] = await ProcessAsync(e, receivedAt, durable, clock.GetUtcNow().UtcTicks < routeUntil ? null : deferred, ct);
                     }
                 });
+
         }
         catch (Exception e) when (CosmosStore.IsTransient(e) && !cancellationToken.IsCancellationRequested)
         {
@@ -123,6 +128,8 @@ public sealed class MesEventWebhook(IMesEventStore events, MesEventRouter router
             return HttpJson.Unavailable("The event store could not be reached.");
         }
 
+        pending.RouteAfterAnswer([.. deferred], durable);
+        pending.SweepSoon(durable);
         List<EventResult> ordered = results.OrderBy(r => r.Key).Select(r => r.Value).ToList();
         int rejected = ordered.Count(r => r.Status == EventResult.Rejected);
         if (rejected > 0)
@@ -144,7 +151,12 @@ public sealed class MesEventWebhook(IMesEventStore events, MesEventRouter router
             ordered.Count(r => r.Status == EventResult.Accepted), ordered.Count(r => r.Status == EventResult.Duplicate), rejected, ordered));
     }
 
-    async Task<EventResult> ProcessAsync(IncomingEvent incoming, DateTimeOffset receivedAt, DurableTaskClient durable, CancellationToken cancellationToken)
+    /// <summary>The route an event answered before it is routed shows.</summary>
+    public const string RoutedAfterAnswer = "recorded; routed right after this answer (outbox)";
+
+    /// <param name="defer">Set once the routing budget is spent: the event is recorded and left here for after the answer.</param>
+    async Task<EventResult> ProcessAsync(IncomingEvent incoming, DateTimeOffset receivedAt, DurableTaskClient durable, ConcurrentBag<DeferredRoute>? defer,
+        CancellationToken cancellationToken)
     {
         CloudEventEnvelope envelope = incoming.Envelope;
         MesEventValidation validation = incoming.IsSubscriptionValidation
@@ -162,14 +174,29 @@ public sealed class MesEventWebhook(IMesEventStore events, MesEventRouter router
         MesEvent mesEvent = validation.Event!;
         // What is stored is the validated event's data as this app writes it (one date format, one reader), not the
         // sender's text: a legal-but-unusual timestamp such as 2026-11-25t07:58:12z must read back the same later.
-        (MesEventRecord record, bool created) = await events.RecordAcceptedAsync(mesEvent, MesEventData.ToJson(mesEvent), receivedAt, cancellationToken);
+        // Past the routing budget the record is its own outbox entry (same write): an event answered as accepted is never lost.
+        (MesEventRecord record, bool created) = await events.RecordAcceptedAsync(mesEvent, MesEventData.ToJson(mesEvent), receivedAt, cancellationToken,
+            routePending: defer is not null);
         if (!created && record.Route is not null)
         {
             return new EventResult(incoming.Index, mesEvent.Id, EventResult.Duplicate, record.Route);
         }
 
+        bool claimed = created && record.ClaimsCompletion;
+        if (defer is not null)
+        {
+            if (!created && record.RoutePending != true)
+            {
+                // Recorded by an earlier delivery that never routed it: into the outbox before the answer says accepted.
+                await events.MarkRoutePendingAsync(record with { Time = mesEvent.Time }, cancellationToken);
+            }
+
+            defer.Add(new DeferredRoute(mesEvent, record, claimed));
+            return new EventResult(incoming.Index, mesEvent.Id, created ? EventResult.Accepted : EventResult.Duplicate, RoutedAfterAnswer);
+        }
+
         // New, or recorded by an earlier delivery that failed before routing: routing is idempotent, so finish it.
-        string route = await router.RouteAsync(mesEvent, record.ReceivedAt, durable, cancellationToken, claimed: created && record.ClaimsCompletion);
+        string route = await router.RouteAsync(mesEvent, record.ReceivedAt, durable, cancellationToken, claimed);
         await events.MarkRoutedAsync(record, route, clock.GetUtcNow(), cancellationToken);
         return new EventResult(incoming.Index, mesEvent.Id, created ? EventResult.Accepted : EventResult.Duplicate, route);
     }

@@ -111,6 +111,16 @@ public static class PipelineServices
             services.TryAddSingleton<ICarrierGateway>(sp => sp.GetRequiredService<HttpCarrierGateway>());
         }
 
+        var webhook = new WebhookOptions();
+        configuration.GetSection(WebhookOptions.Section).Bind(webhook);
+        if (webhook.Validate() is { Count: > 0 } webhookProblems)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, webhookProblems));
+        }
+
+        services.AddSingleton(webhook);
+        services.AddSingleton<PendingRoutes>();
+        services.AddHostedService<PendingRouteSweeper>();
         services.AddSingleton<MesEventRouter>();
         services.AddSingleton<MesEventWebhook>();
         services.AddSingleton<ShipmentApi>();

@@ -25,9 +25,13 @@ public sealed class MesEventWebhookTests
     readonly Mock<IQualityHoldStore> holds = new(MockBehavior.Strict);
     readonly Mock<DurableTaskClient> durable = new("test");
 
-    MesEventWebhook CreateWebhook() => new(events.Object,
-        new MesEventRouter(events.Object, holds.Object, new ShipmentPolicy(), DocksOff(), NullLogger<MesEventRouter>.Instance),
-        TimeProvider.System, NullLogger<MesEventWebhook>.Instance);
+    MesEventWebhook CreateWebhook()
+    {
+        var router = new MesEventRouter(events.Object, holds.Object, new ShipmentPolicy(), DocksOff(), NullLogger<MesEventRouter>.Instance);
+        var options = new WebhookOptions();
+        return new MesEventWebhook(events.Object, router, new PendingRoutes(events.Object, router, options, TimeProvider.System, NullLogger<PendingRoutes>.Instance),
+            options, TimeProvider.System, NullLogger<MesEventWebhook>.Instance);
+    }
 
     /// <summary>Dock pre-planning with no dock model: forecasts are only recorded (no store is touched).</summary>
     static DockPrePlanning DocksOff()
@@ -58,7 +62,7 @@ public sealed class MesEventWebhookTests
     [Fact]
     public async Task A_Cosmos_outage_answers_503_with_Retry_After_so_Event_Grid_retries()
     {
-        events.Setup(e => e.RecordAcceptedAsync(It.IsAny<MesEvent>(), It.IsAny<JsonElement>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+        events.Setup(e => e.RecordAcceptedAsync(It.IsAny<MesEvent>(), It.IsAny<JsonElement>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>(), It.IsAny<bool>()))
             .ThrowsAsync(new CosmosException("Service unavailable", HttpStatusCode.ServiceUnavailable, 0, "activity", 0));
         DefaultHttpContext http = Request(MesEvents.Batch(MesEvents.Completed("PO-1")));
 
@@ -73,8 +77,8 @@ public sealed class MesEventWebhookTests
     [Fact]
     public async Task A_redelivered_event_that_was_already_routed_changes_nothing()
     {
-        events.Setup(e => e.RecordAcceptedAsync(It.IsAny<MesEvent>(), It.IsAny<JsonElement>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((MesEvent e, JsonElement _, DateTimeOffset at, CancellationToken _) =>
+        events.Setup(e => e.RecordAcceptedAsync(It.IsAny<MesEvent>(), It.IsAny<JsonElement>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>(), It.IsAny<bool>()))
+            .ReturnsAsync((MesEvent e, JsonElement _, DateTimeOffset at, CancellationToken _, bool _) =>
                 (new MesEventRecord { Id = e.Id, Status = MesEventRecord.Accepted, ReceivedAt = at, Route = "started shipment workflow" }, false));
         DefaultHttpContext http = Request(MesEvents.Batch(MesEvents.Completed("PO-1")));
 
@@ -89,8 +93,8 @@ public sealed class MesEventWebhookTests
     [Fact]
     public async Task An_event_recorded_by_a_delivery_that_crashed_before_routing_is_routed_on_redelivery()
     {
-        events.Setup(e => e.RecordAcceptedAsync(It.IsAny<MesEvent>(), It.IsAny<JsonElement>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((MesEvent e, JsonElement _, DateTimeOffset at, CancellationToken _) =>
+        events.Setup(e => e.RecordAcceptedAsync(It.IsAny<MesEvent>(), It.IsAny<JsonElement>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>(), It.IsAny<bool>()))
+            .ReturnsAsync((MesEvent e, JsonElement _, DateTimeOffset at, CancellationToken _, bool _) =>
                 (new MesEventRecord { Id = e.Id, Status = MesEventRecord.Accepted, ReceivedAt = at }, false));
         events.Setup(e => e.ClaimCompletionAsync(It.IsAny<MesTms.Domain.OrderKey>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync((MesTms.Domain.OrderKey _, string eventId, CancellationToken _) => eventId);
@@ -111,8 +115,8 @@ public sealed class MesEventWebhookTests
     public async Task A_hold_whose_ledger_change_landed_before_a_crash_still_signals_the_workflow_on_redelivery()
     {
         // The first delivery changed the ledger, then failed before signalling (the event was never marked routed).
-        events.Setup(e => e.RecordAcceptedAsync(It.IsAny<MesEvent>(), It.IsAny<JsonElement>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((MesEvent e, JsonElement _, DateTimeOffset at, CancellationToken _) =>
+        events.Setup(e => e.RecordAcceptedAsync(It.IsAny<MesEvent>(), It.IsAny<JsonElement>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>(), It.IsAny<bool>()))
+            .ReturnsAsync((MesEvent e, JsonElement _, DateTimeOffset at, CancellationToken _, bool _) =>
                 (new MesEventRecord { Id = e.Id, Status = MesEventRecord.Accepted, ReceivedAt = at }, false));
         QualityHoldLedger held = QualityHoldLedger.Empty.Place("QH-5", "seal broken", DateTimeOffset.UtcNow).Ledger;
         holds.Setup(h => h.UpdateAsync(It.IsAny<MesTms.Domain.OrderKey>(), It.IsAny<Func<QualityHoldLedger, (QualityHoldLedger, bool)>>(), It.IsAny<CancellationToken>()))
