@@ -71,7 +71,7 @@ public sealed class ShipmentWorkflowFunctions(
         reportTenderExhausted.RunAsync(new FunctionActivityContext(nameof(ReportTenderExhausted), context), input);
 
     [Function(nameof(MarkReadyToShip))]
-    public Task<DockResult> RunMarkReadyToShip([ActivityTrigger] ShipmentDecisionRequest input, FunctionContext context) =>
+    public Task<ReadyToShipResult> RunMarkReadyToShip([ActivityTrigger] ShipmentDecisionRequest input, FunctionContext context) =>
         markReadyToShip.RunAsync(new FunctionActivityContext(nameof(MarkReadyToShip), context), input);
 
     [Function(nameof(ScheduleDock))]

@@ -118,7 +118,7 @@ public sealed class LocalApp : IAsyncDisposable
                 worker.Configure(o =>
                 {
                     o.Concurrency.MaximumConcurrentActivityWorkItems = 64;
-                    o.Concurrency.MaximumConcurrentOrchestrationWorkItems = 64;
+                    o.Concurrency.MaximumConcurrentOrchestrationWorkItems = DurableBackend.OrchestrationConcurrency;
                 });
             });
             builder.Services.AddDurableTaskClient(client =>

@@ -21,6 +21,9 @@ public static class DurableBackend
     /// <summary>Orchestration and activity work items the in-memory backend runs at once.</summary>
     public const int InMemoryConcurrency = 256;
 
+    /// <summary>Orchestration work items the Azure Storage backend (and the local worker) run at once.</summary>
+    public const int OrchestrationConcurrency = 256;
+
     public static async Task<IOrchestrationService> CreateAsync(
         DurableBackendKind kind, string taskHub, string? storageConnectionString, ILoggerFactory loggerFactory, TimeSpan? queuePollingInterval = null)
     {
@@ -46,8 +49,13 @@ public static class DurableBackend
             MaxQueuePollingInterval = queuePollingInterval ?? TimeSpan.FromMilliseconds(200),
             ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(15),
             WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(15),
-            MaxConcurrentTaskOrchestrationWorkItems = 64,
+            // Orchestrations in extended sessions hold their slot while idle: room for a burst of them.
+            MaxConcurrentTaskOrchestrationWorkItems = OrchestrationConcurrency,
             MaxConcurrentTaskActivityWorkItems = 64,
+            // An orchestration's history stays in memory between its episodes instead of being read back from table storage
+            // each time: measured 5.5 against 4.3 bookings/s in a burst of 500, and 6.7 with 256 orchestrations at once (Azurite's one core is the limit).
+            ExtendedSessionsEnabled = true,
+            ExtendedSessionIdleTimeout = TimeSpan.FromSeconds(10),
             ControlQueueBatchSize = 32,
             // The gRPC sidecar stores tags as a protobuf MapField, which Newtonsoft cannot read back.
             CustomMessageTypeBinder = new ProtobufMapFieldBinder(),

@@ -25,9 +25,15 @@ public static class CarrierPlanning
     /// is not the carrier's fault: those failures are retried as long as any activity, so they never make a carrier
     /// undeliverable. Returns why the tender could not be delivered, or null.
     /// </summary>
-    static async Task<string?> SendAsync(TaskOrchestrationContext context, SendTenderRequest request, ShipmentPolicy policy)
+    /// <param name="firstFailure">How the carrier's API failed the rating activity's first try of this tender, if it did.</param>
+    static async Task<string?> SendAsync(TaskOrchestrationContext context, SendTenderRequest request, ShipmentPolicy policy, string? firstFailure = null)
     {
-        int carrierFailures = 0;
+        int carrierFailures = firstFailure is null ? 0 : 1;
+        if (carrierFailures >= Math.Max(1, policy.TenderSendAttempts))
+        {
+            return $"the tender could not be delivered after {carrierFailures} attempt(s): {firstFailure}";
+        }
+
         for (int attempt = 1; ; attempt++)
         {
             try
@@ -66,12 +72,29 @@ public static class CarrierPlanning
     /// a non-null reason withdraws the open tender and returns <see cref="CarrierPlanOutcome.Interrupted"/>).
     /// </param>
     /// <param name="reserveDoorBecause">On acceptance the booking activity also reserves the dock door, for this reason.</param>
+    /// <param name="rated">The rate shop when the caller had it done already, by <see cref="RateRequest"/> (in its own activity).</param>
     public static async Task<CarrierPlanOutcome> PlanAsync(TaskOrchestrationContext context, OrderKey shipment, ShipmentPolicy policy, int revision,
-        Action<ShipmentStatus> setStatus, string reserveDoorBecause, WaterfallInterruption? interruption = null)
+        Action<ShipmentStatus> setStatus, string reserveDoorBecause, WaterfallInterruption? interruption = null,
+        (RateShipmentRequest Request, RateShipmentResult Result)? rated = null)
     {
         ILogger log = context.CreateReplaySafeLogger(nameof(CarrierPlanning));
-        RateShipmentResult rated = await context.CallActivityAsync<RateShipmentResult>(nameof(RateShipment),
-            new RateShipmentRequest(shipment, context.CurrentUtcDateTime, revision), Retry);
+        RateShipmentRequest request = rated?.Request ?? RateRequest(context, shipment, policy, revision);
+        FirstTender? first = request.FirstTender;
+        RateShipmentResult rateShop = rated?.Result ?? await context.CallActivityAsync<RateShipmentResult>(nameof(RateShipment), request, Retry);
+        return await TenderAsync(context, shipment, policy, revision, setStatus, reserveDoorBecause, interruption, first, rateShop, log);
+    }
+
+    /// <summary>
+    /// What rating is asked: the first tender goes out from the rating activity itself, with the waterfall's id and deadline.
+    /// </summary>
+    public static RateShipmentRequest RateRequest(TaskOrchestrationContext context, OrderKey shipment, ShipmentPolicy policy, int revision) =>
+        new(shipment, context.CurrentUtcDateTime, revision, policy.MaxTenders >= 1
+            ? new FirstTender(context.InstanceId, TenderId(shipment, revision, 1), context.CurrentUtcDateTime + policy.TenderResponseTimeout)
+            : null);
+
+    static async Task<CarrierPlanOutcome> TenderAsync(TaskOrchestrationContext context, OrderKey shipment, ShipmentPolicy policy, int revision,
+        Action<ShipmentStatus> setStatus, string reserveDoorBecause, WaterfallInterruption? interruption, FirstTender? first, RateShipmentResult rated, ILogger log)
+    {
         if (rated.PlanningOff)
         {
             return CarrierPlanOutcome.PlanningOff;
@@ -83,11 +106,23 @@ public static class CarrierPlanning
         {
             attempt++;
             string tenderId = TenderId(shipment, revision, attempt);
-            DateTimeOffset respondBy = context.CurrentUtcDateTime + policy.TenderResponseTimeout;
             setStatus(ShipmentStatus.Tendering);
-            // A carrier API that keeps failing gets a few tries, not the long activity retry: the waterfall moves on.
-            string? undeliverable = await SendAsync(context,
-                new SendTenderRequest(shipment, context.InstanceId, tenderId, attempt, candidate, context.CurrentUtcDateTime, respondBy), policy);
+            DateTimeOffset respondBy;
+            string? undeliverable;
+            if (attempt == 1 && first is not null && rated.FirstSent is { Failure: null } sent)
+            {
+                // Sent by the rating activity.
+                respondBy = first.RespondBy;
+                undeliverable = sent.Undeliverable;
+            }
+            else
+            {
+                respondBy = attempt == 1 && first is not null ? first.RespondBy : context.CurrentUtcDateTime + policy.TenderResponseTimeout;
+                // A carrier API that keeps failing gets a few tries, not the long activity retry: the waterfall moves on.
+                undeliverable = await SendAsync(context,
+                    new SendTenderRequest(shipment, context.InstanceId, tenderId, attempt, candidate, context.CurrentUtcDateTime, respondBy), policy,
+                    firstFailure: attempt == 1 ? rated.FirstSent?.Failure : null);
+            }
 
             if (undeliverable is not null)
             {

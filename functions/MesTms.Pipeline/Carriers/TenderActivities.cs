@@ -10,11 +10,22 @@ using Microsoft.DurableTask;
 
 namespace MesTms.Pipeline.Carriers;
 
-/// <summary>Rate-shops the order's shipment and records the whole quote set on the shipment document.</summary>
-public sealed class RateShipment(CarrierCatalog catalog, DockCatalog docks, IShipmentStore shipments, ICarrierPerformanceStore performance, TimeProvider clock)
-    : TaskActivity<RateShipmentRequest, RateShipmentResult>
+/// <summary>Rate-shops the order's shipment (see <see cref="ShipmentRating"/>).</summary>
+public sealed class RateShipment(ShipmentRating rating) : TaskActivity<RateShipmentRequest, RateShipmentResult>
 {
-    public override async Task<RateShipmentResult> RunAsync(TaskActivityContext context, RateShipmentRequest input)
+    public override Task<RateShipmentResult> RunAsync(TaskActivityContext context, RateShipmentRequest input) => rating.RateAsync(input);
+}
+
+/// <summary>
+/// Rate-shops a shipment and records the whole quote set on the shipment document; with
+/// <see cref="RateShipmentRequest.FirstTender"/>, also tenders to the best candidate. Run by <see cref="RateShipment"/>, and
+/// by the ready step of an order shipped alone, which rates in the same activity.
+/// </summary>
+public sealed class ShipmentRating(
+    CarrierCatalog catalog, DockCatalog docks, IShipmentStore shipments, ICarrierPerformanceStore performance, ITenderStore tenders, ICarrierGateway gateway,
+    TimeProvider clock)
+{
+    public async Task<RateShipmentResult> RateAsync(RateShipmentRequest input)
     {
         RateShopper? shopper = catalog.Shopper;
         if (shopper is null)
@@ -36,8 +47,24 @@ public sealed class RateShipment(CarrierCatalog catalog, DockCatalog docks, IShi
 
         // What is tendered is what was recorded: a retried activity keeps the first rate shop of this revision.
         RateShopResult kept = rated.RateShop!;
-        return new RateShipmentResult(false, kept.TenderPlan.Select(q => new TenderCandidate(q.Scac, q.Mode, q.Equipment, q.Total)).ToList(),
-            kept.Describe(rated.RequiredDeliveryBy!.Value), Expedited: kept.IsExpedited);
+        List<TenderCandidate> candidates = kept.TenderPlan.Select(q => new TenderCandidate(q.Scac, q.Mode, q.Equipment, q.Total)).ToList();
+        FirstTenderSent? sent = null;
+        if (input.FirstTender is { } first && candidates.Count > 0)
+        {
+            try
+            {
+                string? undeliverable = await SendTender.SendAsync(shipments, tenders, gateway, catalog, clock,
+                    new SendTenderRequest(input.Order, first.InstanceId, first.TenderId, 1, candidates[0], input.At, first.RespondBy));
+                sent = new FirstTenderSent(undeliverable, null);
+            }
+            catch (HttpRequestException e)
+            {
+                // The carrier's API failed: the waterfall sends this tender again with its own attempts.
+                sent = new FirstTenderSent(null, e.Message);
+            }
+        }
+
+        return new RateShipmentResult(false, candidates, kept.Describe(rated.RequiredDeliveryBy!.Value), Expedited: kept.IsExpedited, FirstSent: sent);
     }
 }
 
@@ -45,7 +72,11 @@ public sealed class RateShipment(CarrierCatalog catalog, DockCatalog docks, IShi
 public sealed class SendTender(IShipmentStore shipments, ITenderStore tenders, ICarrierGateway gateway, CarrierCatalog catalog, TimeProvider clock)
     : TaskActivity<SendTenderRequest, string?>
 {
-    public override async Task<string?> RunAsync(TaskActivityContext context, SendTenderRequest input)
+    public override Task<string?> RunAsync(TaskActivityContext context, SendTenderRequest input) => SendAsync(shipments, tenders, gateway, catalog, clock, input);
+
+    /// <summary>Records the tender on the shipment and in the tender store, then sends it (also the first tender, from rating).</summary>
+    public static async Task<string?> SendAsync(IShipmentStore shipments, ITenderStore tenders, ICarrierGateway gateway, CarrierCatalog catalog, TimeProvider clock,
+        SendTenderRequest input)
     {
         string catalogOrigin = catalog.Plants.TryGetValue(input.Order.PlantId, out PlantOptions? plant) ? plant.PostalCode : "";
         LoadTender? tender = null;

@@ -6,11 +6,22 @@ namespace MesTms.Pipeline.Carriers;
 /// <summary>One carrier option the waterfall may tender to, best first.</summary>
 public sealed record TenderCandidate(string Scac, ServiceMode Mode, Equipment Equipment, decimal Total);
 
-public sealed record RateShipmentRequest(OrderKey Order, DateTimeOffset At, int Revision = 0);
+/// <param name="FirstTender">When set, the best candidate is tendered in the same activity (one activity and episode fewer per order).</param>
+public sealed record RateShipmentRequest(OrderKey Order, DateTimeOffset At, int Revision = 0, FirstTender? FirstTender = null);
+
+/// <summary>The first tender of a waterfall, sent right after rating: its id and answer deadline come from the orchestration.</summary>
+public sealed record FirstTender(string InstanceId, string TenderId, DateTimeOffset RespondBy);
+
+/// <summary>
+/// How the first tender went when rating sent it: delivered (<see cref="Undeliverable"/> and <see cref="Failure"/> null),
+/// refused by the gateway (<see cref="Undeliverable"/>), or the carrier API failed (<see cref="Failure"/>: the waterfall
+/// sends it again with its own attempts).
+/// </summary>
+public sealed record FirstTenderSent(string? Undeliverable, string? Failure);
 
 /// <summary>The ranked candidates; <see cref="PlanningOff"/> when no carrier contracts are configured.</summary>
 /// <remarks><see cref="Expedited"/>: no carrier delivers on time; the candidates are the late ones, earliest delivery first.</remarks>
-public sealed record RateShipmentResult(bool PlanningOff, IReadOnlyList<TenderCandidate> Candidates, string Summary, bool Expedited = false);
+public sealed record RateShipmentResult(bool PlanningOff, IReadOnlyList<TenderCandidate> Candidates, string Summary, bool Expedited = false, FirstTenderSent? FirstSent = null);
 
 public sealed record SendTenderRequest(OrderKey Order, string InstanceId, string TenderId, int Attempt, TenderCandidate Candidate, DateTimeOffset At, DateTimeOffset RespondBy);
 

@@ -169,7 +169,8 @@ public sealed class CosmosMesEventStore(CosmosStore store, TimeProvider clock) :
         List<PatchOperation> patch = [PatchOperation.Set("/route", route), PatchOperation.Set("/routedAt", routedAt)];
         if (record.RoutePending == true)
         {
-            patch.Add(PatchOperation.Remove("/routePending"));
+            // Set, not removed: the background and a redelivery may both mark it routed, and removing a missing path fails.
+            patch.Add(PatchOperation.Set<bool?>("/routePending", null));
         }
 
         return store.Events.PatchItemAsync<MesEventRecord>(record.Id, new PartitionKey(record.Id), patch, cancellationToken: cancellationToken);

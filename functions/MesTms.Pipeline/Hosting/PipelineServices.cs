@@ -88,6 +88,7 @@ public static class PipelineServices
         services.AddSingleton<ITenderStore, CosmosTenderStore>();
         services.AddSingleton<ICarrierPerformanceStore, CosmosCarrierPerformanceStore>();
         services.AddSingleton<TenderResponseService>();
+        services.AddSingleton<ShipmentRating>();
         services.AddSingleton<TenderApi>();
         services.AddSingleton<ICarrierAppointmentNotices, CarrierAppointmentNotices>();
         if (services.Any(d => d.ServiceType == typeof(ICarrierGateway)))

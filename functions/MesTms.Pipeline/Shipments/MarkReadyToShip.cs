@@ -2,21 +2,35 @@ using MesTms.Domain.Docks;
 using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
 using MesTms.Domain;
+using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Storage;
 using Microsoft.DurableTask;
 
 namespace MesTms.Pipeline.Shipments;
 
+/// <summary>The ready step's outcome: where the forecast door went, and the rate shop when it rated too.</summary>
+public sealed record ReadyToShipResult(DockResult Door, RateShipmentResult? Rated);
+
 /// <summary>
 /// Records the order ready to ship (the lifecycle's ready decision), then applies the actual completion to an appointment
 /// planned from a forecast (<c>mes.production.scheduled.v1</c>): an order ready earlier than forecast is pulled forward
 /// when a door allows it, a later one is pushed back. One activity for both: the door follows the moment it is ready.
 /// </summary>
-public sealed class MarkReadyToShip(IShipmentStore shipments, IDockStore docks, DockScheduling scheduling, TimeProvider clock)
-    : TaskActivity<ShipmentDecisionRequest, DockResult>
+/// <remarks>
+/// With <see cref="ShipmentDecisionRequest.RateAfter"/> (an order about to be rate shopped) it then rates the shipment and
+/// sends the first tender too: one activity and one orchestration episode for what were three of each.
+/// </remarks>
+public sealed class MarkReadyToShip(IShipmentStore shipments, IDockStore docks, DockScheduling scheduling, ShipmentRating rating, TimeProvider clock)
+    : TaskActivity<ShipmentDecisionRequest, ReadyToShipResult>
 {
-    public override async Task<DockResult> RunAsync(TaskActivityContext context, ShipmentDecisionRequest decision)
+    public override async Task<ReadyToShipResult> RunAsync(TaskActivityContext context, ShipmentDecisionRequest decision)
+    {
+        DockResult door = await RecordReadyAsync(decision);
+        return new ReadyToShipResult(door, decision.RateAfter is { } rate ? await rating.RateAsync(rate) : null);
+    }
+
+    async Task<DockResult> RecordReadyAsync(ShipmentDecisionRequest decision)
     {
         await RecordShipmentDecision.RecordAsync(shipments, clock, decision);
         OrderKey input = decision.Order;

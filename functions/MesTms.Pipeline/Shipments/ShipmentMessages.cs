@@ -3,6 +3,8 @@ using MesTms.Domain.Holds;
 using MesTms.Domain.Shipments;
 using MesTms.Domain;
 
+using MesTms.Pipeline.Carriers;
+
 namespace MesTms.Pipeline.Shipments;
 
 /// <summary>
@@ -108,7 +110,8 @@ public sealed record ShipmentWorkflowStatus(ShipmentStatus Status, IReadOnlyList
 /// <param name="Completed">The validated completion, when the workflow carries it; otherwise it is read from the events container.</param>
 public sealed record RegisterShipmentRequest(OrderKey Order, string SourceEventId, DateTimeOffset AcceptedAt, DateTimeOffset At, ProductionCompleted? Completed = null);
 
-public sealed record ShipmentDecisionRequest(OrderKey Order, ShipmentDecision Decision, IReadOnlyList<QualityHold> ActiveHolds);
+/// <param name="RateAfter">For the ready decision of an order about to be rate shopped: rate (and send the first tender) in the same activity.</param>
+public sealed record ShipmentDecisionRequest(OrderKey Order, ShipmentDecision Decision, IReadOnlyList<QualityHold> ActiveHolds, RateShipmentRequest? RateAfter = null);
 
 public sealed record QualityHoldEscalationRequest(
     OrderKey Order, IReadOnlyList<QualityHold> ActiveHolds, DateTimeOffset HeldSince, TimeSpan EscalateAfter, DateTimeOffset At, string DecisionKey);

@@ -37,9 +37,17 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
             ShipmentStep step = ShipmentLifecycle.Next(state, happened, input.Policy, context.CurrentUtcDateTime);
             state = step.State;
             ShipmentEvent? answer = null;
-            foreach (ShipmentCommand command in step.Commands)
+            for (int i = 0; i < step.Commands.Count; i++)
             {
-                answer = await CarryOutAsync(context, input, command);
+                if (step.Commands[i] is ShipmentCommand.MarkReady ready && i + 1 < step.Commands.Count && step.Commands[i + 1] is ShipmentCommand.PlanCarrier plan)
+                {
+                    // Ready, then rated and tendered alone: one activity records ready and rates (and sends the first tender).
+                    answer = await MarkReadyAndPlanCarrierAsync(context, input, ready, plan);
+                    i++;
+                    continue;
+                }
+
+                answer = await CarryOutAsync(context, input, step.Commands[i]);
             }
 
             if (step.Commands[^1] is ShipmentCommand.Wait or ShipmentCommand.Restart)
@@ -68,7 +76,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
         ShipmentCommand.WithdrawFromLoad c => Done(context.CallActivityAsync<string>(nameof(WithdrawFromLoad), new WithdrawFromLoadRequest(input.Order, c.Reason), Retry)),
         ShipmentCommand.WithdrawTender c => WithdrawTenderAsync(context, input, c),
         ShipmentCommand.Escalate c => EscalateAsync(context, input, c),
-        ShipmentCommand.MarkReady c => Done(context.CallActivityAsync<DockResult>(nameof(MarkReadyToShip),
+        ShipmentCommand.MarkReady c => Done(context.CallActivityAsync<ReadyToShipResult>(nameof(MarkReadyToShip),
             new ShipmentDecisionRequest(input.Order, c.Decision, c.ActiveHolds), Retry)),
         ShipmentCommand.ScheduleDock c => Done(context.CallActivityAsync<DockResult>(nameof(ScheduleDock),
             new ScheduleDockRequest(input.Order, c.Why, context.CurrentUtcDateTime), Retry)),
@@ -132,7 +140,17 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
         return new ShipmentEvent.ConsolidationReviewed(step.LoadId, step.NextReviewAt, step.ReviewIn);
     }
 
-    static async Task<ShipmentEvent?> PlanCarrierAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.PlanCarrier command)
+    static async Task<ShipmentEvent?> MarkReadyAndPlanCarrierAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input,
+        ShipmentCommand.MarkReady ready, ShipmentCommand.PlanCarrier plan)
+    {
+        RateShipmentRequest rate = CarrierPlanning.RateRequest(context, input.Order, input.Policy, plan.Revision);
+        ReadyToShipResult done = await context.CallActivityAsync<ReadyToShipResult>(nameof(MarkReadyToShip),
+            new ShipmentDecisionRequest(input.Order, ready.Decision, ready.ActiveHolds, rate), Retry);
+        return await PlanCarrierAsync(context, input, plan, done.Rated is { } rated ? (rate, rated) : null);
+    }
+
+    static async Task<ShipmentEvent?> PlanCarrierAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.PlanCarrier command,
+        (RateShipmentRequest, RateShipmentResult)? rated = null)
     {
         // A hold arriving while a tender waits for its answer stops the waterfall: the open tender is withdrawn.
         var holdDuringTendering = new WaterfallInterruption(
@@ -141,7 +159,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
                 ? $"quality hold during tendering ({QualityHold.Describe(held.Active)})"
                 : null);
         CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.Order, input.Policy, command.Revision,
-            s => context.SetCustomStatus(new ShipmentWorkflowStatus(s, [])), "carrier booked", holdDuringTendering);
+            s => context.SetCustomStatus(new ShipmentWorkflowStatus(s, [])), "carrier booked", holdDuringTendering, rated);
         return new ShipmentEvent.CarrierPlanned(outcome);
     }
 
