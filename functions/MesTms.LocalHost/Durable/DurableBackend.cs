@@ -49,13 +49,11 @@ public static class DurableBackend
             MaxQueuePollingInterval = queuePollingInterval ?? TimeSpan.FromMilliseconds(200),
             ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(15),
             WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(15),
-            // Orchestrations in extended sessions hold their slot while idle: room for a burst of them.
+            // Room for a burst of orchestration episodes.
             MaxConcurrentTaskOrchestrationWorkItems = OrchestrationConcurrency,
             MaxConcurrentTaskActivityWorkItems = 64,
-            // An orchestration's history stays in memory between its episodes instead of being read back from table storage
-            // each time: measured 5.5 against 4.3 bookings/s in a burst of 500, and 6.7 with 256 orchestrations at once (Azurite's one core is the limit).
-            ExtendedSessionsEnabled = true,
-            ExtendedSessionIdleTimeout = TimeSpan.FromSeconds(10),
+            // Not extended sessions: they measured faster in a burst (5.5 against 4.3 bookings/s), but with them, in the full
+            // suite, an order released on a restarted host waited more than 30 s for its event (not diagnosed further).
             ControlQueueBatchSize = 32,
             // The gRPC sidecar stores tags as a protobuf MapField, which Newtonsoft cannot read back.
             CustomMessageTypeBinder = new ProtobufMapFieldBinder(),

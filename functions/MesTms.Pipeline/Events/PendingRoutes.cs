@@ -16,7 +16,7 @@ public sealed class WebhookOptions
     /// Routing (starting workflows, signalling holds) happens before the answer for as long as this lasts; events of a
     /// batch still unrouted then are recorded, put in the outbox and routed right after the answer. Event Grid waits 30 s.
     /// </summary>
-    public TimeSpan RoutingBudget { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RoutingBudget { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How often the outbox is swept for entries nobody finished (a host that stopped after answering).</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
@@ -25,7 +25,7 @@ public sealed class WebhookOptions
     public TimeSpan SweepAfter { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Events routed at once after an answer, and by a sweep.</summary>
-    public int BackgroundParallelism { get; set; } = 16;
+    public int BackgroundParallelism { get; set; } = 64;
 
     public IReadOnlyList<string> Validate()
     {

@@ -82,4 +82,11 @@ public sealed class TaskRegistryTests(EmulatorFixture emulators)
         Assert.Empty(http.Keys.Except(ApiRoutes.All.Select(r => r.Name)));
         Assert.Equal(ApiRoutes.All.Count, ApiRoutes.All.Select(r => r.Name).Distinct().Count());
     }
+
+    [Fact]
+    public void The_Functions_app_sweeps_the_webhook_outbox_on_a_timer()
+    {
+        // Webhook calls sweep too, but an app that receives no more events must still route what a stopped instance left.
+        Assert.Contains(FunctionsMetadata(), f => f.Name == "SweepEventOutbox" && f.Trigger == "timerTrigger");
+    }
 }
