@@ -209,6 +209,13 @@ public sealed class CosmosMesEventStore(CosmosStore store, TimeProvider clock) :
         QueryDefinition query = new QueryDefinition("SELECT * FROM c WHERE c.status = @status AND c.receivedAt >= @since")
             .WithParameter("@status", MesEventRecord.Rejected)
             .WithParameter("@since", since);
+        IReadOnlyList<MesEventRecord> results = await QueryAsync(query, cancellationToken);
+        return results.OrderByDescending(r => r.ReceivedAt).ThenBy(r => r.Id, StringComparer.Ordinal).Take(limit).ToList();
+    }
+
+    /// <summary>Every record a cross-partition query finds (it is used only for the rare kinds: rejects and the outbox).</summary>
+    async Task<IReadOnlyList<MesEventRecord>> QueryAsync(QueryDefinition query, CancellationToken cancellationToken)
+    {
         var results = new List<MesEventRecord>();
         using FeedIterator<MesEventRecord> iterator = store.Events.GetItemQueryIterator<MesEventRecord>(query);
         while (iterator.HasMoreResults)
@@ -216,7 +223,7 @@ public sealed class CosmosMesEventStore(CosmosStore store, TimeProvider clock) :
             results.AddRange(await iterator.ReadNextAsync(cancellationToken));
         }
 
-        return results.OrderByDescending(r => r.ReceivedAt).ThenBy(r => r.Id, StringComparer.Ordinal).Take(limit).ToList();
+        return results;
     }
 
     public Task<MesEventRecord?> GetAcceptedAsync(string eventId, CancellationToken cancellationToken = default)
@@ -264,13 +271,7 @@ public sealed class CosmosMesEventStore(CosmosStore store, TimeProvider clock) :
         // The outbox holds only what a large batch left for after its answer (and what a crash left behind): few records.
         QueryDefinition query = new QueryDefinition("SELECT * FROM c WHERE c.routePending = true AND c.receivedAt < @before")
             .WithParameter("@before", before);
-        var results = new List<MesEventRecord>();
-        using FeedIterator<MesEventRecord> iterator = store.Events.GetItemQueryIterator<MesEventRecord>(query);
-        while (iterator.HasMoreResults)
-        {
-            results.AddRange(await iterator.ReadNextAsync(cancellationToken));
-        }
-
+        IReadOnlyList<MesEventRecord> results = await QueryAsync(query, cancellationToken);
         return results.OrderBy(r => r.ReceivedAt).ThenBy(r => r.Id, StringComparer.Ordinal).Take(limit).ToList();
     }
 
