@@ -30,7 +30,7 @@ public sealed class LocalHostOptions
     /// The longest the Azure Storage backend waits between polls of an idle queue (it backs off up to this). Each step of an
     /// order is a queue hop, so at a steady trickle of orders this bounds the latency per hop; shorter costs idle polling.
     /// </summary>
-    public TimeSpan QueuePollingInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan QueuePollingInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Port of the in-process Durable gRPC sidecar; 0 picks a free one.</summary>
     public int SidecarPort { get; set; }

@@ -46,7 +46,7 @@ public static class DurableBackend
             LoggerFactory = loggerFactory,
             // Locally, poll often (the default backs off to 30 s: each hop of an order would wait that long at a trickle) and
             // take work back quickly after a crash (the default visibility timeout is 5 min).
-            MaxQueuePollingInterval = queuePollingInterval ?? TimeSpan.FromMilliseconds(200),
+            MaxQueuePollingInterval = queuePollingInterval ?? TimeSpan.FromMilliseconds(100),
             ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(15),
             WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(15),
             // Room for a burst of orchestration episodes.
