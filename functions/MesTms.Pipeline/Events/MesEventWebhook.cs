@@ -30,7 +30,7 @@ public sealed record SubscriptionValidationResponse(string ValidationResponse);
 /// CloudEvents OPTIONS handshake; validates each event; records each once in Cosmos (event id is the key);
 /// routes it; stores refused events with their reasons. A state-store outage answers 503 so Event Grid retries.
 /// </summary>
-public sealed class MesEventWebhook(IMesEventStore events, MesEventRouter router, PendingRoutes pending, WebhookOptions options, TimeProvider clock,
+public sealed class MesEventWebhook(IMesEventStore events, PendingRoutes pending, WebhookOptions options, TimeProvider clock,
     ILogger<MesEventWebhook> logger)
 {
     public const long MaxBodyBytes = 4 * 1024 * 1024;
@@ -196,8 +196,7 @@ public sealed class MesEventWebhook(IMesEventStore events, MesEventRouter router
         }
 
         // New, or recorded by an earlier delivery that failed before routing: routing is idempotent, so finish it.
-        string route = await router.RouteAsync(mesEvent, record.ReceivedAt, durable, cancellationToken, claimed);
-        await events.MarkRoutedAsync(record, route, clock.GetUtcNow(), cancellationToken);
+        string route = await pending.RouteAsync(new DeferredRoute(mesEvent, record, claimed), durable, cancellationToken);
         return new EventResult(incoming.Index, mesEvent.Id, created ? EventResult.Accepted : EventResult.Duplicate, route);
     }
 

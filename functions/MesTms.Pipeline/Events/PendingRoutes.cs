@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using MesTms.Domain.Events;
 using Microsoft.DurableTask.Client;
@@ -63,10 +64,30 @@ public sealed class PendingRoutes(IMesEventStore events, MesEventRouter router, 
 {
     readonly SemaphoreSlim sweeping = new(1, 1);
     long nextSweepTicks;
-    Task background = Task.CompletedTask;
 
-    /// <summary>What runs after answers (tests wait on it).</summary>
-    public Task Background => background;
+    /// <summary>Background work still running; each task removes itself when done, so a long-lived host keeps none.</summary>
+    readonly ConcurrentDictionary<Task, byte> running = new();
+
+    /// <summary>What runs after answers right now (tests wait on it).</summary>
+    public Task Background => Task.WhenAll(running.Keys);
+
+    void Track(Func<Task> work)
+    {
+        Task run = Task.Run(work);
+        running.TryAdd(run, 0);
+        run.ContinueWith(t => running.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Routes one recorded event and marks it routed (which also takes it out of the outbox): the webhook's inline routing
+    /// and the background's, one way.
+    /// </summary>
+    public async Task<string> RouteAsync(DeferredRoute route, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        string done = await router.RouteAsync(route.Event, route.Record.ReceivedAt, durable, cancellationToken, route.Claimed);
+        await events.MarkRoutedAsync(route.Record, done, clock.GetUtcNow(), cancellationToken);
+        return done;
+    }
 
     /// <summary>Routes the deferred events of one answer in the background.</summary>
     public void RouteAfterAnswer(IReadOnlyList<DeferredRoute> deferred, DurableTaskClient durable)
@@ -76,11 +97,7 @@ public sealed class PendingRoutes(IMesEventStore events, MesEventRouter router, 
             return;
         }
 
-        Task run = Task.Run(() => RouteAllAsync(deferred, durable, CancellationToken.None));
-        lock (sweeping)
-        {
-            background = Task.WhenAll(background, run);
-        }
+        Track(() => RouteAllAsync(deferred, durable, CancellationToken.None));
     }
 
     /// <summary>Starts a sweep in the background unless one ran within <see cref="WebhookOptions.SweepInterval"/>.</summary>
@@ -93,7 +110,7 @@ public sealed class PendingRoutes(IMesEventStore events, MesEventRouter router, 
             return;
         }
 
-        Task run = Task.Run(async () =>
+        Track(async () =>
         {
             try
             {
@@ -104,10 +121,6 @@ public sealed class PendingRoutes(IMesEventStore events, MesEventRouter router, 
                 logger.LogWarning(e, "Outbox sweep failed; the next one tries again");
             }
         });
-        lock (sweeping)
-        {
-            background = Task.WhenAll(background, run);
-        }
     }
 
     /// <summary>Routes every outbox record older than <see cref="WebhookOptions.SweepAfter"/>. Returns how many were routed.</summary>
@@ -157,9 +170,7 @@ public sealed class PendingRoutes(IMesEventStore events, MesEventRouter router, 
             {
                 try
                 {
-                    string route = await router.RouteAsync(d.Event, d.Record.ReceivedAt, durable, ct, d.Claimed);
-                    // Marking it routed takes it out of the outbox.
-                    await events.MarkRoutedAsync(d.Record with { RoutePending = true }, route, clock.GetUtcNow(), ct);
+                    await RouteAsync(d with { Record = d.Record with { RoutePending = true } }, durable, ct);
                     Interlocked.Increment(ref routed);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -171,13 +182,26 @@ public sealed class PendingRoutes(IMesEventStore events, MesEventRouter router, 
     }
 }
 
-/// <summary>Sweeps the outbox on a timer where the host gives services a Durable client (the local host; the Functions app sweeps from the webhook).</summary>
+/// <summary>Sweeps the outbox on a timer where the host gives services a Durable client (the local host; the Functions app has its timer trigger).</summary>
 public sealed class PendingRouteSweeper(IServiceProvider services, PendingRoutes pending, WebhookOptions options, TimeProvider clock, ILogger<PendingRouteSweeper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (services.GetService<DurableTaskClient>() is not { } durable)
+        DurableTaskClient? durable;
+        try
+        {
+            durable = services.GetService<DurableTaskClient>();
+        }
+        catch (Exception e)
+        {
+            // A host whose Durable client comes only through bindings (Functions): its timer trigger sweeps instead. A
+            // background service that throws would stop the host.
+            logger.LogDebug(e, "No Durable client for the outbox sweeper in this host");
+            return;
+        }
+
+        if (durable is null)
         {
             return;
         }

@@ -29,7 +29,7 @@ public sealed class MesEventWebhookTests
     {
         var router = new MesEventRouter(events.Object, holds.Object, new ShipmentPolicy(), DocksOff(), NullLogger<MesEventRouter>.Instance);
         var options = new WebhookOptions();
-        return new MesEventWebhook(events.Object, router, new PendingRoutes(events.Object, router, options, TimeProvider.System, NullLogger<PendingRoutes>.Instance),
+        return new MesEventWebhook(events.Object, new PendingRoutes(events.Object, router, options, TimeProvider.System, NullLogger<PendingRoutes>.Instance),
             options, TimeProvider.System, NullLogger<MesEventWebhook>.Instance);
     }
 
