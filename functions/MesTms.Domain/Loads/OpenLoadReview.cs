@@ -18,7 +18,31 @@ public static class DestinationGroups
 }
 
 /// <summary>What a truckload of this freight costs and how long it takes to deliver, from the carrier contracts.</summary>
-public sealed record LoadEconomics(TimeSpan TransitTime, decimal TruckloadCost, string Basis);
+public sealed record LoadEconomics(TimeSpan TransitTime, decimal TruckloadCost, string Basis)
+{
+    /// <summary>
+    /// The cheapest contract truckload for a candidate trailer from the plant to the open load's destination, or the
+    /// policy's estimate when no contract can price it (planning off, no plant address, no feasible truckload).
+    /// </summary>
+    public static LoadEconomics Estimate(RateShopper? shopper, (string PostalCode, string Country)? plant, ShippingCalendar calendar,
+        string? destinationPostalCode, string? destinationCountry, BuiltLoad load, DateTimeOffset now, ConsolidationPolicy policy)
+    {
+        if (shopper is not null && plant is { } origin && !string.IsNullOrWhiteSpace(origin.PostalCode) && destinationPostalCode is { } postal)
+        {
+            string? hazard = load.Orders.Select(o => o.HazardClass).FirstOrDefault(h => h is not null);
+            var request = new RatingRequest(origin.PostalCode, origin.Country, postal, destinationCountry ?? "US", load.WeightLb, load.CubeFt3, load.FloorPositions,
+                hazard is null ? null : new Hazmat("consolidated", hazard, null), load.Temperature, now, load.ShipBy, load.Stops.Count);
+            CarrierQuote? truckload = shopper.Shop(request, calendar).Candidates
+                .Where(q => q.Mode == ServiceMode.Ftl).OrderBy(q => q.Total).FirstOrDefault();
+            if (truckload is not null)
+            {
+                return new LoadEconomics(truckload.EstimatedDelivery - now, truckload.Total, $"cheapest contract truckload {truckload.Scac}");
+            }
+        }
+
+        return new LoadEconomics(policy.TransitTimeEstimate, policy.TruckloadCostEstimate, "configured estimate (no contract truckload quote)");
+    }
+}
 
 /// <summary>One load of the review and its wait-or-ship decision.</summary>
 public sealed record ReviewedLoad(BuiltLoad Load, decimal Fill, LoadEconomics Economics, ShipDecision Decision);

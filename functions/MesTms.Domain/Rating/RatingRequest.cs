@@ -1,4 +1,5 @@
 using MesTms.Domain.Events;
+using MesTms.Domain.Shipments;
 
 namespace MesTms.Domain.Rating;
 
@@ -30,6 +31,12 @@ public sealed record RatingRequest(
             decimal.Round(order.TotalWeightLb, 1), decimal.Round(order.TotalCubeFt3, 1), FloorPositions.For(order.HandlingUnits),
             order.Hazmat, order.Temperature, readyAt, order.RequiredDeliveryBy);
     }
+
+    /// <summary>Builds the request for a recorded shipment (an order, or a load's shipment with its members' totals) shipped from a plant.</summary>
+    public static RatingRequest ForShipment(Shipment shipment, string plantPostalCode, string plantCountry, DateTimeOffset readyAt) =>
+        new(plantPostalCode, plantCountry, shipment.Destination!.PostalCode, shipment.Destination.Country,
+            shipment.TotalWeightLb, shipment.TotalCubeFt3, FloorPositions.For(shipment.HandlingUnits ?? []), shipment.Hazmat, shipment.Temperature,
+            readyAt, shipment.RequiredDeliveryBy!.Value, Math.Max(1, shipment.Stops));
 }
 
 /// <summary>

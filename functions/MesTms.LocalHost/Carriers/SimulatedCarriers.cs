@@ -1,3 +1,4 @@
+using MesTms.Domain.Replay;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Storage;
@@ -129,17 +130,5 @@ public sealed class SimulatedCarrierGateway(IServiceProvider services, Simulated
     }
 
     /// <summary>A uniform number in [0, 1) from the seed and the tender id (FNV-1a), the same on every run.</summary>
-    public static double Draw(int seed, string tenderId)
-    {
-        unchecked
-        {
-            uint hash = 2166136261u ^ (uint)seed;
-            foreach (char c in tenderId)
-            {
-                hash = (hash ^ c) * 16777619u;
-            }
-
-            return (hash % 1_000_000) / 1_000_000d;
-        }
-    }
+    public static double Draw(int seed, string tenderId) => (SeededDraw.Fnv1a(seed, tenderId) % 1_000_000) / 1_000_000d;
 }

@@ -39,9 +39,7 @@ public sealed class ShipmentRating(
             Shipment shipment = current ?? throw new InvalidOperationException($"Shipment {input.Order} does not exist.");
             RateShopResult result = !catalog.Plants.TryGetValue(input.Order.PlantId, out PlantOptions? plant) || string.IsNullOrWhiteSpace(plant.PostalCode)
                 ? new RateShopResult([], [new ExcludedCarrier("*", null, $"plant {input.Order.PlantId} has no shipping address ({PlantOptions.Section}:{input.Order.PlantId}:PostalCode)")])
-                : shopper.Shop(new RatingRequest(plant.PostalCode, plant.Country, shipment.Destination!.PostalCode, shipment.Destination.Country,
-                    shipment.TotalWeightLb, shipment.TotalCubeFt3, FloorPositions.For(shipment.HandlingUnits ?? []), shipment.Hazmat, shipment.Temperature,
-                    clock.GetUtcNow(), shipment.RequiredDeliveryBy!.Value, Math.Max(1, shipment.Stops)), docks.PickupCalendar(input.Order.PlantId), observed);
+                : shopper.Shop(RatingRequest.ForShipment(shipment, plant.PostalCode, plant.Country, clock.GetUtcNow()), docks.PickupCalendar(input.Order.PlantId), observed);
             return shipment.RecordRateShop(input.Revision, result, shopper.Version, result.Describe(shipment.RequiredDeliveryBy!.Value), input.At, clock.GetUtcNow());
         });
 

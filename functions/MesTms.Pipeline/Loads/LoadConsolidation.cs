@@ -123,24 +123,9 @@ public sealed class LoadConsolidation(
         return $"removed from {from}";
     }
 
-    LoadEconomics Economics(Load open, BuiltLoad load, DateTimeOffset now)
-    {
-        if (catalog.Shopper is { } shopper && catalog.Plants.TryGetValue(open.PlantId, out PlantOptions? plant) && !string.IsNullOrWhiteSpace(plant.PostalCode)
-            && open.DestinationPostalCode is { } postal)
-        {
-            string? hazard = load.Orders.Select(o => o.HazardClass).FirstOrDefault(h => h is not null);
-            var request = new RatingRequest(plant.PostalCode, plant.Country, postal, open.DestinationCountry ?? "US", load.WeightLb, load.CubeFt3, load.FloorPositions,
-                hazard is null ? null : new Hazmat("consolidated", hazard, null), load.Temperature, now, load.ShipBy, load.Stops.Count);
-            CarrierQuote? truckload = shopper.Shop(request, docks.PickupCalendar(open.PlantId)).Candidates
-                .Where(q => q.Mode == ServiceMode.Ftl).OrderBy(q => q.Total).FirstOrDefault();
-            if (truckload is not null)
-            {
-                return new LoadEconomics(truckload.EstimatedDelivery - now, truckload.Total, $"cheapest contract truckload {truckload.Scac}");
-            }
-        }
-
-        return new LoadEconomics(policy.TransitTimeEstimate, policy.TruckloadCostEstimate, "configured estimate (no contract truckload quote)");
-    }
+    LoadEconomics Economics(Load open, BuiltLoad load, DateTimeOffset now) =>
+        LoadEconomics.Estimate(catalog.Shopper, catalog.Plants.TryGetValue(open.PlantId, out PlantOptions? plant) ? (plant.PostalCode, plant.Country) : null,
+            docks.PickupCalendar(open.PlantId), open.DestinationPostalCode, open.DestinationCountry, load, now, policy);
 
     async Task HandOffAsync(Load open, DurableTaskClient durable, CancellationToken cancellationToken)
     {

@@ -1,0 +1,771 @@
+using MesTms.Domain.Docks;
+using MesTms.Domain.Events;
+using MesTms.Domain.Holds;
+using MesTms.Domain.Loads;
+using MesTms.Domain.Rating;
+using MesTms.Domain.Shipments;
+
+namespace MesTms.Domain.Replay;
+
+/// <summary>
+/// Replays a day of MES events in virtual time under one <see cref="PlanningPolicy"/>, through the rules the live
+/// workflows use: <see cref="ShipmentLifecycle"/> decides each order's next step, <see cref="Load.Join"/> consolidates,
+/// <see cref="RateShopper"/> prices, the tender waterfall runs best first up to <see cref="ShipmentPolicy.MaxTenders"/>
+/// with <see cref="ShipmentPolicy.TenderResponseTimeout"/>, and <see cref="DockScheduler"/> gives doors. Only the outside
+/// world is simulated: carriers answer, accept and arrive by seeded draws keyed by tender id, and a truck leaves at the
+/// end of its door appointment. Under <see cref="PlanningPolicy.Batch"/> transport hears of MES events and wakes for its
+/// own deadlines only at the planning runs; carriers' answers arrive when they are given, as in any TMS.
+/// </summary>
+public sealed class PlantDayReplay
+{
+    readonly ReplaySettings settings;
+    readonly PlanningPolicy policy;
+    readonly RateShopper shopper;
+    readonly Dictionary<string, PlantDockModel> docks;
+    readonly PriorityQueue<Action, (DateTimeOffset At, long Sequence)> agenda = new();
+    readonly Dictionary<OrderKey, OrderRun> orders = [];
+    readonly Dictionary<OrderKey, QualityHoldLedger> known = [];
+    readonly Dictionary<OrderKey, List<(DateTimeOffset At, bool Clear)>> physicallyReady;
+    readonly Dictionary<string, Load> openLoads = new(StringComparer.Ordinal);
+    readonly Dictionary<(string Plant, DateOnly Day), List<DockAppointment>> schedule = [];
+    readonly List<TruckRun> trucks = [];
+    readonly HashSet<string> eventIds = new(StringComparer.Ordinal);
+    long sequence;
+    DateTimeOffset now;
+    int duplicates, forecasts, escalations;
+
+    PlantDayReplay(IReadOnlyList<ScenarioEvent> events, ReplaySettings settings, PlanningPolicy policy, RateShopper shopper)
+    {
+        this.settings = settings;
+        this.policy = policy;
+        this.shopper = shopper;
+        docks = settings.Docks.ToDictionary(d => d.PlantId, StringComparer.Ordinal);
+        physicallyReady = PhysicalReadiness(events);
+    }
+
+    /// <summary>Replays <paramref name="events"/> (ordered by <see cref="ScenarioEvent.At"/>) to the end of everything they set going.</summary>
+    /// <param name="shopper">Built once over <see cref="ReplaySettings.Contracts"/> and shared by both policies.</param>
+    /// <param name="progress">Called with the number of scenario events handled so far.</param>
+    public static ReplayRun Run(IReadOnlyList<ScenarioEvent> events, ReplaySettings settings, PlanningPolicy policy, RateShopper shopper, Action<int>? progress = null)
+    {
+        IReadOnlyList<string> problems = settings.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"Replay settings: {string.Join("; ", problems)}", nameof(settings));
+        }
+
+        var replay = new PlantDayReplay(events, settings, policy, shopper);
+        int handled = 0;
+        foreach (ScenarioEvent e in events)
+        {
+            replay.At(replay.Learns(e.At), () =>
+            {
+                replay.Handle(e.Event);
+                progress?.Invoke(++handled);
+            });
+        }
+
+        replay.RunAgenda(events.Count == 0 ? DateTimeOffset.MinValue : events[^1].At + TimeSpan.FromDays(30));
+        return replay.Result(events.Count);
+    }
+
+    /// <summary>When transport learns of something that happened at <paramref name="at"/>.</summary>
+    DateTimeOffset Learns(DateTimeOffset at) => policy == PlanningPolicy.Batch ? NextRun(at) : at + settings.EventLatency;
+
+    /// <summary>When transport acts on its own deadline: at once event-driven, at the next planning run in batch.</summary>
+    DateTimeOffset Wakes(DateTimeOffset at) => policy == PlanningPolicy.Batch ? NextRun(at) : at;
+
+    /// <summary>The first planning run at or after <paramref name="at"/> (runs every day at the configured times, UTC).</summary>
+    public static DateTimeOffset NextRun(DateTimeOffset at, IReadOnlyList<TimeOnly> runs)
+    {
+        DateTimeOffset utc = at.ToUniversalTime();
+        DateOnly day = DateOnly.FromDateTime(utc.UtcDateTime);
+        for (int d = 0; d <= 1; d++)
+        {
+            foreach (TimeOnly run in runs.Order())
+            {
+                var candidate = new DateTimeOffset(day.AddDays(d).ToDateTime(run), TimeSpan.Zero);
+                if (candidate >= utc)
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("No planning run configured.");
+    }
+
+    DateTimeOffset NextRun(DateTimeOffset at) => NextRun(at, settings.BatchRuns);
+
+    void At(DateTimeOffset at, Action action) => agenda.Enqueue(action, (at, sequence++));
+
+    void RunAgenda(DateTimeOffset horizon)
+    {
+        // (moment, sequence) orders the agenda: earlier first, and what was planned first among equals.
+        while (agenda.TryDequeue(out Action? action, out (DateTimeOffset At, long Sequence) key) && key.At <= horizon)
+        {
+            now = key.At;
+            action();
+        }
+    }
+
+    void Handle(MesEvent e)
+    {
+        if (!eventIds.Add(e.Id))
+        {
+            duplicates++;
+            return;
+        }
+
+        OrderKey key = e.Order;
+        switch (e)
+        {
+            case ProductionCompletedEvent completed:
+                if (orders.ContainsKey(key))
+                {
+                    duplicates++;
+                    return;
+                }
+
+                var run = new OrderRun(key, completed, now);
+                orders[key] = run;
+                Deliver(run, new ShipmentEvent.Started());
+                break;
+            case QualityHoldPlacedEvent placed:
+                ChangeHolds(key, known.GetValueOrDefault(key, QualityHoldLedger.Empty).Place(placed.Data.HoldId, placed.Data.Reason, placed.Data.PlacedAt));
+                break;
+            case QualityHoldReleasedEvent released:
+                ChangeHolds(key, known.GetValueOrDefault(key, QualityHoldLedger.Empty)
+                    .Release(released.Data.HoldId, released.Data.ReleasedAt, released.Data.ReleasedBy, released.Data.Note));
+                break;
+            case ProductionScheduledEvent:
+                // Forecasts pre-plan tentative doors in the live bridge; the replay books doors from actual output only.
+                forecasts++;
+                break;
+        }
+    }
+
+    void ChangeHolds(OrderKey key, (QualityHoldLedger Ledger, bool Changed) change)
+    {
+        if (!change.Changed)
+        {
+            return;
+        }
+
+        known[key] = change.Ledger;
+        if (!orders.TryGetValue(key, out OrderRun? run))
+        {
+            return;
+        }
+
+        if (run.Waiting)
+        {
+            run.Waiting = false;
+            run.WaitToken++;
+            Deliver(run, new ShipmentEvent.HoldChanged());
+        }
+        else if (run.State.Phase == ShipmentPhase.Tendering && change.Ledger.IsOnHold && run.Truck is { Waterfall: not null } truck)
+        {
+            // A hold stops the waterfall: the open tender is withdrawn and the order re-planned after release.
+            truck.StopWaterfall();
+            truck.Cancelled = true;
+            run.Truck = null;
+            Deliver(run, new ShipmentEvent.CarrierPlanned(CarrierPlanOutcome.Interrupted));
+        }
+    }
+
+    QualityHoldSnapshot Snapshot(OrderKey key)
+    {
+        QualityHoldLedger ledger = known.GetValueOrDefault(key, QualityHoldLedger.Empty);
+        return new QualityHoldSnapshot(ledger.Version, ledger.Active);
+    }
+
+    void Deliver(OrderRun run, ShipmentEvent happened)
+    {
+        ShipmentEvent? next = happened;
+        while (next is not null)
+        {
+            ShipmentStep step = ShipmentLifecycle.Next(run.State, next, settings.Shipment, now);
+            run.State = step.State;
+            next = null;
+            foreach (ShipmentCommand command in step.Commands)
+            {
+                ShipmentEvent? answer = Execute(run, command);
+                if (command.Answers)
+                {
+                    next = answer;
+                }
+            }
+        }
+    }
+
+    ShipmentEvent? Execute(OrderRun run, ShipmentCommand command)
+    {
+        switch (command)
+        {
+            case ShipmentCommand.Register:
+                run.Shipment = Shipment.Register(run.Key, run.Completed.Data, run.Completed.Id, now, now, now);
+                return new ShipmentEvent.HoldsRead(Snapshot(run.Key));
+            case ShipmentCommand.ReadHolds:
+                return new ShipmentEvent.HoldsRead(Snapshot(run.Key));
+            case ShipmentCommand.RecordDecision record:
+                run.Record(record.Decision);
+                return null;
+            case ShipmentCommand.MarkReady ready:
+                run.Record(ready.Decision);
+                return null;
+            case ShipmentCommand.SuspendBooking:
+                return SuspendBooking(run);
+            case ShipmentCommand.ReleaseForecastDoor:
+                return null;
+            case ShipmentCommand.WithdrawFromLoad withdraw:
+                WithdrawFromLoad(run, withdraw.Reason);
+                return null;
+            case ShipmentCommand.WithdrawTender withdraw:
+                if (run.Truck is { } held)
+                {
+                    Release(held);
+                    held.Cancelled = true;
+                    run.Truck = null;
+                    run.Record(new ShipmentDecision($"withdrawn-{run.State.PlanRevision}", now, ShipmentStatus.OnQualityHold, "Tender withdrawn", withdraw.Reason));
+                }
+
+                return null;
+            case ShipmentCommand.Escalate escalate:
+                escalations++;
+                run.Record(new ShipmentDecision(escalate.DecisionKey, now, ShipmentStatus.OnQualityHold, "Hold escalated to planners",
+                    $"On hold since {escalate.HeldSince:u}: {QualityHold.Describe(escalate.ActiveHolds)}"));
+                return null;
+            case ShipmentCommand.ScheduleDock:
+                if (run.Truck is { } kept)
+                {
+                    ReserveDoor(kept);
+                }
+
+                return null;
+            case ShipmentCommand.Consolidate:
+                return Consolidate(run);
+            case ShipmentCommand.PlanCarrier plan:
+                PlanAlone(run, plan.Revision);
+                return null;
+            case ShipmentCommand.ShowStatus:
+                return null;
+            case ShipmentCommand.Wait wait:
+                run.Waiting = true;
+                int token = ++run.WaitToken;
+                if (wait.Until is { } until)
+                {
+                    At(Wakes(until < now ? now : until), () =>
+                    {
+                        if (run.Waiting && run.WaitToken == token)
+                        {
+                            run.Waiting = false;
+                            Deliver(run, new ShipmentEvent.DeadlinePassed());
+                        }
+                    });
+                }
+
+                return null;
+            case ShipmentCommand.Restart:
+                return new ShipmentEvent.Resumed();
+            default:
+                throw new InvalidOperationException($"The replay cannot carry out {command.GetType().Name}.");
+        }
+    }
+
+    ShipmentEvent SuspendBooking(OrderRun run)
+    {
+        if (run.Truck is not { BookedAt: not null } truck)
+        {
+            return new ShipmentEvent.BookingSuspended(false, null, null);
+        }
+
+        DateTimeOffset pickup = truck.Appointment?.Start ?? truck.ArrivesAt ?? now;
+        Release(truck);
+        DateTimeOffset withdrawBy = pickup - settings.Shipment.CancellationFeeWindow;
+        return new ShipmentEvent.BookingSuspended(true, withdrawBy, withdrawBy > now ? withdrawBy - now : TimeSpan.Zero);
+    }
+
+    ShipmentEvent Consolidate(OrderRun run)
+    {
+        run.FirstActionAt ??= now;
+        if (run.Truck is { } onLoad)
+        {
+            return new ShipmentEvent.ConsolidationReviewed(onLoad.Id, null, null);
+        }
+
+        Shipment shipment = run.Shipment! with { ReadyAt = now, ConsolidationRound = run.Round };
+        LoadLine line = LoadLine.For(shipment);
+        Equipment equipment = line.Temperature is null ? Equipment.DryVan : Equipment.Reefer;
+        string openId = Load.OpenLoadId(run.Key.PlantId, line.DestinationGroup, equipment);
+        Load pool = openLoads.GetValueOrDefault(openId) ?? Load.OpenFor(openId, shipment, line, equipment, now);
+        Load reviewed = pool.Join(line, now, trailer => LoadEconomics.Estimate(shopper, (Address(run.Key.PlantId).PostalCode, Address(run.Key.PlantId).Country), Calendar(run.Key.PlantId),
+            pool.DestinationPostalCode, pool.DestinationCountry, trailer, now, settings.Consolidation), settings.Consolidation);
+        foreach (Load closed in reviewed.PendingHandOffs.ToList())
+        {
+            StartLoad(closed);
+            reviewed = reviewed.HandedOff(closed.Id);
+        }
+
+        openLoads[openId] = reviewed;
+        return reviewed.Orders.Any(o => o.OrderId == run.Key.OrderId)
+            ? new ShipmentEvent.ConsolidationReviewed(null, reviewed.NextReviewAt, reviewed.NextReviewAt - now)
+            : new ShipmentEvent.ConsolidationReviewed(run.Truck?.Id ?? throw new InvalidOperationException($"{run.Key} left its open load without a truck."), null, null);
+    }
+
+    void StartLoad(Load closed)
+    {
+        List<OrderRun> members = closed.Orders.Select(o => orders[new OrderKey(closed.PlantId, o.OrderId)]).ToList();
+        Shipment loadShipment = Shipment.ForLoad(closed.PlantId, closed.Id, ShipmentStatus.Consolidated, "built", "Load built", closed.Decisions[^1].Reason, now, now)
+            .WithMembers(members.Select(m => m.Shipment!).ToList(), 0, closed.Stops.Count, isNew: true, now, now);
+        var truck = new TruckRun(closed.Id, closed.PlantId, members, closed.Fill, loadShipment, closed.Decisions[^1].Reason);
+        foreach (OrderRun member in members)
+        {
+            member.Truck = truck;
+            member.FirstActionAt ??= now;
+        }
+
+        trucks.Add(truck);
+        PlanTruck(truck, 0, outcome => truck.Outcome = outcome);
+    }
+
+    void PlanAlone(OrderRun run, int revision)
+    {
+        run.FirstActionAt ??= now;
+        Shipment shipment = run.Shipment!;
+        var alone = new BuiltLoad(DestinationGroups.For(shipment.Destination!), shipment.Temperature is null ? Equipment.DryVan : Equipment.Reefer,
+            [LoadLine.For(shipment).ToLoadable()], shipment.TotalWeightLb, shipment.TotalCubeFt3, FloorPositions.For(shipment.HandlingUnits ?? []),
+            shipment.Temperature, shipment.RequiredDeliveryBy!.Value);
+        var truck = new TruckRun(revision == 0 ? run.Key.OrderId : $"{run.Key.OrderId}.R{revision}", run.Key.PlantId, [run],
+            decimal.Round(alone.Fill(Capacity.For(alone.Equipment)), 4), shipment, "rate shopped alone (consolidation off)");
+        run.Truck = truck;
+        trucks.Add(truck);
+        PlanTruck(truck, revision, outcome =>
+        {
+            truck.Outcome = outcome;
+            if (run.Truck == truck)
+            {
+                Deliver(run, new ShipmentEvent.CarrierPlanned(outcome));
+            }
+        });
+    }
+
+    void PlanTruck(TruckRun truck, int revision, Action<CarrierPlanOutcome> finished)
+    {
+        PlantAddress origin = Address(truck.PlantId);
+        RateShopResult result = shopper.Shop(RatingRequest.ForShipment(truck.Shipment, origin.PostalCode, origin.Country, now), Calendar(truck.PlantId));
+        truck.RateShop = result;
+        IReadOnlyList<CarrierQuote> plan = result.TenderPlan.Take(settings.Shipment.MaxTenders).ToList();
+        truck.Waterfall = new Waterfall(plan, revision, finished);
+        Tender(truck, 1);
+    }
+
+    void Tender(TruckRun truck, int attempt)
+    {
+        Waterfall waterfall = truck.Waterfall!;
+        if (attempt > waterfall.Plan.Count)
+        {
+            truck.Waterfall = null;
+            foreach (OrderRun member in truck.Members)
+            {
+                member.Record(new ShipmentDecision($"exhausted-{truck.Id}", now, ShipmentStatus.TenderExhausted, "Tender waterfall exhausted",
+                    waterfall.Plan.Count == 0 ? $"No carrier can take this shipment: {truck.RateShop!.Describe(truck.Shipment.RequiredDeliveryBy!.Value)}"
+                        : $"{waterfall.Plan.Count} tender(s) declined or unanswered"));
+            }
+
+            waterfall.Finished(CarrierPlanOutcome.Exhausted);
+            return;
+        }
+
+        CarrierQuote quote = waterfall.Plan[attempt - 1];
+        double acceptance = settings.Carriers.AcceptanceRate
+            ?? (double)(settings.Contracts.Carriers.FirstOrDefault(c => c.Scac == quote.Scac)?.Performance.TenderAcceptanceRate ?? 0.85m);
+        // Keyed by shipment and carrier (not by the tender's place in the waterfall): a carrier answers an order's tender the same
+        // way under both policies, whatever the ranking put before it.
+        string draw = $"{truck.Id}|{waterfall.Revision}|{quote.Scac}";
+        bool accepts = SeededDraw.Draw(settings.Seed, draw + "|accept") < acceptance;
+        TimeSpan answerIn = SeededDraw.Between(settings.Carriers.AnswerDelayMin, settings.Carriers.AnswerDelayMax, SeededDraw.Draw(settings.Seed, draw + "|answer"));
+        int token = ++truck.WaterfallToken;
+        truck.TendersSent++;
+        bool answers = answerIn < settings.Shipment.TenderResponseTimeout;
+        At(now + (answers ? answerIn : settings.Shipment.TenderResponseTimeout), () =>
+        {
+            if (truck.WaterfallToken != token || truck.Waterfall != waterfall)
+            {
+                return;
+            }
+
+            truck.Tenders.Add(new TenderAnswer(quote.Scac, !answers ? TenderAnswer.TimedOut : accepts ? TenderAnswer.Accepted : TenderAnswer.Declined, now));
+            if (answers && accepts)
+            {
+                truck.Waterfall = null;
+                Book(truck, quote, draw);
+                waterfall.Finished(CarrierPlanOutcome.Booked);
+            }
+            else
+            {
+                Tender(truck, attempt + 1);
+            }
+        });
+    }
+
+    void Book(TruckRun truck, CarrierQuote quote, string draw)
+    {
+        RateShopResult rated = truck.RateShop!;
+        truck.Quote = quote;
+        truck.BookedAt = now;
+        truck.Expedited = rated.IsExpedited;
+        truck.Premium = rated.IsExpedited ? rated.LateDeliveryOf(quote)?.PremiumCost ?? rated.PremiumOf(quote) : 0;
+        TimeSpan lead = SeededDraw.Between(settings.Carriers.ArrivalAfterBookingMin, settings.Carriers.ArrivalAfterBookingMax, SeededDraw.Draw(settings.Seed, draw + "|arrival"));
+        truck.ArrivesAt = IntoDockHours(truck.PlantId, now + lead);
+        ReserveDoor(truck);
+        foreach (OrderRun member in truck.Members)
+        {
+            member.Record(new ShipmentDecision($"booked-{truck.Id}", now, ShipmentStatus.Booked, "Carrier booked",
+                $"{quote.Scac} {quote.Mode} ${quote.Total:0.00} on {(truck.Members.Count > 1 ? $"load {truck.Id} ({truck.Members.Count} orders, {truck.Fill:P0} full: {truck.Why})" : "its own truck")}; " +
+                $"truck on site {truck.ArrivesAt:u}; {truck.DoorReason}"));
+        }
+    }
+
+    /// <summary>Carriers come when the dock is open: an arrival outside its hours moves to the next opening.</summary>
+    DateTimeOffset IntoDockHours(string plantId, DateTimeOffset at)
+    {
+        PlantDockModel model = Dock(plantId);
+        DateOnly day = DateOnly.FromDateTime(at.UtcDateTime);
+        for (int i = 0; i < 30; i++, day = day.AddDays(1))
+        {
+            if (!model.IsOpen(day) || at >= model.ClosesOn(day))
+            {
+                continue;
+            }
+
+            return at < model.OpensOn(day) ? model.OpensOn(day) : at;
+        }
+
+        return at;
+    }
+
+    void ReserveDoor(TruckRun truck)
+    {
+        Release(truck);
+        PlantDockModel model = Dock(truck.PlantId);
+        Shipment s = truck.Shipment;
+        DateTimeOffset ready = truck.Members.Max(m => ReadySince(m.Key, now) ?? now);
+        DateTimeOffset arrives = truck.ArrivesAt ?? now;
+        var request = new DockRequest(truck.Id, truck.Quote?.Scac, FloorPositions.For(s.HandlingUnits ?? []), s.Temperature is not null, s.Hazmat is not null,
+            ready, arrives, arrives.AddHours(48));
+        string reason = "no door searched";
+        foreach (DateOnly day in DockScheduler.CandidateDays(model, request, settings.DockDaysAhead))
+        {
+            List<DockAppointment> booked = Appointments(truck.PlantId, day);
+            (DockAppointment? appointment, string why) = DockScheduler.Plan(model, day, booked, request, DockAppointment.Booked);
+            reason = why;
+            if (appointment is not null)
+            {
+                booked.Add(appointment);
+                truck.Appointment = appointment;
+                break;
+            }
+        }
+
+        truck.DoorReason = truck.Appointment is null ? $"no door: {reason}" : reason;
+    }
+
+    void Release(TruckRun truck)
+    {
+        if (truck.Appointment is { } appointment)
+        {
+            Appointments(truck.PlantId, appointment.Day).RemoveAll(a => a.AppointmentId == appointment.AppointmentId);
+            truck.Appointment = null;
+        }
+    }
+
+    void WithdrawFromLoad(OrderRun run, string reason)
+    {
+        foreach ((string id, Load pool) in openLoads.Where(p => p.Value.Orders.Any(o => o.OrderId == run.Key.OrderId) && p.Value.PlantId == run.Key.PlantId).ToList())
+        {
+            openLoads[id] = pool.Remove(run.Key.OrderId, run.Round, reason, now);
+        }
+
+        if (run.Truck is { } truck && (truck.Appointment is null || truck.Appointment.End > now))
+        {
+            // Off the truck before it leaves: the rest of the load keeps its carrier; an emptied load is cancelled.
+            truck.Members.Remove(run);
+            run.Truck = null;
+            if (truck.Members.Count == 0)
+            {
+                truck.StopWaterfall();
+                Release(truck);
+                truck.Cancelled = true;
+            }
+        }
+
+        run.Round++;
+    }
+
+    List<DockAppointment> Appointments(string plantId, DateOnly day)
+    {
+        if (!schedule.TryGetValue((plantId, day), out List<DockAppointment>? list))
+        {
+            schedule[(plantId, day)] = list = [];
+        }
+
+        return list;
+    }
+
+    PlantDockModel Dock(string plantId) => docks.TryGetValue(plantId, out PlantDockModel? model)
+        ? model
+        : throw new InvalidOperationException($"Plant {plantId} has no dock model.");
+
+    PlantAddress Address(string plantId) => settings.Plants.TryGetValue(plantId, out PlantAddress? address)
+        ? address
+        : throw new InvalidOperationException($"Plant {plantId} has no shipping address.");
+
+    ShippingCalendar Calendar(string plantId) => Dock(plantId).PickupCalendar(ShippingCalendar.Default);
+
+    /// <summary>
+    /// When each order's freight is physically ready or not, by business time: from its completion, a transition each time
+    /// its holds (placed and released at their own times) make it held or clear again.
+    /// </summary>
+    static Dictionary<OrderKey, List<(DateTimeOffset At, bool Clear)>> PhysicalReadiness(IReadOnlyList<ScenarioEvent> events)
+    {
+        var completedAt = new Dictionary<OrderKey, DateTimeOffset>();
+        var holds = new Dictionary<OrderKey, List<(DateTimeOffset At, MesEvent Event)>>();
+        foreach (ScenarioEvent e in events)
+        {
+            switch (e.Event)
+            {
+                case ProductionCompletedEvent c:
+                    completedAt.TryAdd(e.Event.Order, c.Data.CompletedAt);
+                    break;
+                case QualityHoldPlacedEvent p:
+                    Add(holds, e.Event.Order, (p.Data.PlacedAt, p));
+                    break;
+                case QualityHoldReleasedEvent r:
+                    Add(holds, e.Event.Order, (r.Data.ReleasedAt, r));
+                    break;
+            }
+        }
+
+        var readiness = new Dictionary<OrderKey, List<(DateTimeOffset, bool)>>();
+        foreach ((OrderKey key, DateTimeOffset completed) in completedAt)
+        {
+            QualityHoldLedger ledger = QualityHoldLedger.Empty;
+            List<(DateTimeOffset At, MesEvent Event)> changes = [.. holds.GetValueOrDefault(key, []).OrderBy(h => h.At)];
+            int i = 0;
+            for (; i < changes.Count && changes[i].At <= completed; i++)
+            {
+                ledger = Apply(ledger, changes[i].Event);
+            }
+
+            var transitions = new List<(DateTimeOffset, bool)> { (completed, !ledger.IsOnHold) };
+            for (; i < changes.Count; i++)
+            {
+                bool wasClear = !ledger.IsOnHold;
+                ledger = Apply(ledger, changes[i].Event);
+                if (wasClear == ledger.IsOnHold)
+                {
+                    transitions.Add((changes[i].At, !ledger.IsOnHold));
+                }
+            }
+
+            readiness[key] = transitions;
+        }
+
+        return readiness;
+
+        static QualityHoldLedger Apply(QualityHoldLedger ledger, MesEvent change) => change switch
+        {
+            QualityHoldPlacedEvent p => ledger.Place(p.Data.HoldId, p.Data.Reason, p.Data.PlacedAt).Ledger,
+            QualityHoldReleasedEvent r => ledger.Release(r.Data.HoldId, r.Data.ReleasedAt, r.Data.ReleasedBy, r.Data.Note).Ledger,
+            _ => ledger,
+        };
+
+        static void Add(Dictionary<OrderKey, List<(DateTimeOffset, MesEvent)>> map, OrderKey key, (DateTimeOffset, MesEvent) item)
+        {
+            if (!map.TryGetValue(key, out List<(DateTimeOffset, MesEvent)>? list))
+            {
+                map[key] = list = [];
+            }
+
+            list.Add(item);
+        }
+    }
+
+    /// <summary>Since when the order's freight has been ready at <paramref name="at"/> (null: not ready then).</summary>
+    DateTimeOffset? ReadySince(OrderKey key, DateTimeOffset at)
+    {
+        DateTimeOffset? since = null;
+        foreach ((DateTimeOffset when, bool clear) in physicallyReady.GetValueOrDefault(key, []))
+        {
+            if (when > at)
+            {
+                break;
+            }
+
+            since = clear ? when : null;
+        }
+
+        return since;
+    }
+
+    ReplayRun Result(int events)
+    {
+        var truckOutcomes = new List<TruckOutcome>();
+        var detentionByTruck = new Dictionary<TruckRun, (decimal Hours, decimal Cost)>();
+        foreach (TruckRun truck in trucks.Where(t => t is { Cancelled: false, BookedAt: not null, Quote: not null }))
+        {
+            decimal hours = 0;
+            if (truck.Appointment is { } appointment && truck.ArrivesAt is { } arrives)
+            {
+                hours = (decimal)Math.Max(0, (appointment.End - arrives - settings.DetentionFreeTime).TotalHours);
+                hours = decimal.Round(hours, 2);
+            }
+
+            decimal cost = decimal.Round(hours * settings.DetentionRatePerHour, 2);
+            detentionByTruck[truck] = (hours, cost);
+            truckOutcomes.Add(new TruckOutcome(truck.Id, truck.PlantId, truck.Members.Select(m => m.Key.OrderId).ToList(), truck.Quote!.Scac, truck.Quote.Total,
+                truck.Fill, truck.Expedited, truck.Premium, truck.BookedAt!.Value, truck.ArrivesAt!.Value, truck.Appointment, truck.DoorReason, hours, cost, truck.Tenders));
+        }
+
+        var outcomes = new List<OrderOutcome>();
+        foreach (OrderRun run in orders.Values.OrderBy(r => r.Completed.Data.CompletedAt).ThenBy(r => r.Key.OrderId, StringComparer.Ordinal))
+        {
+            TruckRun? truck = run.Truck is { Cancelled: false, BookedAt: not null } t ? t : null;
+            int share = truck?.Members.Count ?? 1;
+            DockAppointment? appointment = truck?.Appointment;
+            DateTimeOffset? delivered = null;
+            bool? onTime = null;
+            if (truck?.Quote is { } quote && appointment is not null)
+            {
+                ShippingCalendar calendar = Calendar(run.Key.PlantId);
+                delivered = calendar.EstimatedDelivery(DateOnly.FromDateTime(appointment.End.UtcDateTime), quote.TransitDays);
+                onTime = delivered <= run.Completed.Data.RequiredDeliveryBy;
+            }
+
+            (decimal hours, decimal cost) = truck is not null && detentionByTruck.TryGetValue(truck, out var d) ? d : (0m, 0m);
+            ShipmentStatus status = truck is not null ? ShipmentStatus.Booked
+                : run.State.Phase switch
+                {
+                    ShipmentPhase.Held or ShipmentPhase.BookedHeld => ShipmentStatus.OnQualityHold,
+                    ShipmentPhase.Exhausted => ShipmentStatus.TenderExhausted,
+                    ShipmentPhase.Consolidating => ShipmentStatus.Consolidating,
+                    _ => ShipmentStatus.ReadyToShip,
+                };
+            outcomes.Add(new OrderOutcome(run.Key.PlantId, run.Key.OrderId, run.Completed.Data.CompletedAt, run.KnownAt, run.FirstActionAt, truck?.BookedAt,
+                appointment is null ? ReadySince(run.Key, now) : ReadySince(run.Key, appointment.End), appointment?.Start, appointment?.End, delivered, run.Completed.Data.RequiredDeliveryBy, onTime,
+                truck?.Id, truck?.Quote?.Scac, appointment?.DoorId, FloorPositions.For(run.Completed.Data.HandlingUnits),
+                decimal.Round(hours / share, 2), decimal.Round(cost / share, 2), truck is null ? 0 : decimal.Round(truck.Premium / share, 2),
+                truck?.Quote is { } q ? decimal.Round(q.Total / share, 2) : 0, status, run.Decisions));
+        }
+
+        return new ReplayRun(policy, outcomes, truckOutcomes, events, duplicates, forecasts, escalations, StagingPeak(outcomes));
+    }
+
+    /// <summary>Most pallets on the dock floor at once: each order's pallets from freight ready until its truck has loaded.</summary>
+    static int StagingPeak(IReadOnlyList<OrderOutcome> outcomes)
+    {
+        var changes = new List<(DateTimeOffset At, int Pallets)>();
+        foreach (OrderOutcome o in outcomes)
+        {
+            if (o.FreightReadyAt is { } ready && o.DepartsAt is { } leaves && leaves > ready)
+            {
+                changes.Add((ready, o.Pallets));
+                changes.Add((leaves, -o.Pallets));
+            }
+        }
+
+        int peak = 0, current = 0;
+        foreach ((_, int pallets) in changes.OrderBy(c => c.At).ThenBy(c => c.Pallets))
+        {
+            current += pallets;
+            peak = Math.Max(peak, current);
+        }
+
+        return peak;
+    }
+
+    sealed class OrderRun(OrderKey key, ProductionCompletedEvent completed, DateTimeOffset knownAt)
+    {
+        public OrderKey Key { get; } = key;
+
+        public ProductionCompletedEvent Completed { get; } = completed;
+
+        public DateTimeOffset KnownAt { get; } = knownAt;
+
+        public ShipmentLifecycleState State { get; set; } = ShipmentLifecycleState.Start;
+
+        public Shipment? Shipment { get; set; }
+
+        public bool Waiting { get; set; }
+
+        public int WaitToken { get; set; }
+
+        public int Round { get; set; }
+
+        public DateTimeOffset? FirstActionAt { get; set; }
+
+        public TruckRun? Truck { get; set; }
+
+        public List<ShipmentDecision> Decisions { get; } = [];
+
+        public void Record(ShipmentDecision decision)
+        {
+            if (Decisions.All(d => d.Key != decision.Key))
+            {
+                Decisions.Add(decision);
+            }
+        }
+    }
+
+    sealed record Waterfall(IReadOnlyList<CarrierQuote> Plan, int Revision, Action<CarrierPlanOutcome> Finished);
+
+    sealed class TruckRun(string id, string plantId, List<OrderRun> members, decimal fill, Shipment shipment, string why)
+    {
+        public string Id { get; } = id;
+
+        public string PlantId { get; } = plantId;
+
+        public List<OrderRun> Members { get; } = members;
+
+        public decimal Fill { get; } = fill;
+
+        public Shipment Shipment { get; } = shipment;
+
+        public string Why { get; } = why;
+
+        public RateShopResult? RateShop { get; set; }
+
+        public Waterfall? Waterfall { get; set; }
+
+        public int WaterfallToken { get; set; }
+
+        public int TendersSent { get; set; }
+
+        public List<TenderAnswer> Tenders { get; } = [];
+
+        public CarrierQuote? Quote { get; set; }
+
+        public DateTimeOffset? BookedAt { get; set; }
+
+        public DateTimeOffset? ArrivesAt { get; set; }
+
+        public bool Expedited { get; set; }
+
+        public decimal Premium { get; set; }
+
+        public DockAppointment? Appointment { get; set; }
+
+        public string DoorReason { get; set; } = "";
+
+        public bool Cancelled { get; set; }
+
+        public CarrierPlanOutcome? Outcome { get; set; }
+
+        public void StopWaterfall()
+        {
+            Waterfall = null;
+            WaterfallToken++;
+        }
+    }
+}
