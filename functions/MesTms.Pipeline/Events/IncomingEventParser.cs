@@ -29,7 +29,8 @@ public static class IncomingEventParser
     /// <summary>CloudEvents context attributes that must be strings when present.</summary>
     static readonly string[] StringAttributes = ["id", "type", "source", "subject", "specversion", "time", "datacontenttype", "dataschema", "eventType", "eventTime"];
 
-    public static ParsedBody Parse(ReadOnlyMemory<byte> body)
+    /// <param name="maxEvents">At most this many elements (the webhook: <see cref="MaxEventsPerRequest"/>; a replayed history file: any).</param>
+    public static ParsedBody Parse(ReadOnlyMemory<byte> body, int maxEvents = MaxEventsPerRequest)
     {
         JsonDocument document;
         try
@@ -49,9 +50,9 @@ public static class IncomingEventParser
                 return new ParsedBody([], "The request body must be a CloudEvent object or a JSON array of events.");
             }
 
-            if (root.ValueKind == JsonValueKind.Array && root.GetArrayLength() > MaxEventsPerRequest)
+            if (root.ValueKind == JsonValueKind.Array && root.GetArrayLength() > maxEvents)
             {
-                return new ParsedBody([], $"The request holds {root.GetArrayLength()} events; at most {MaxEventsPerRequest} are accepted per request " +
+                return new ParsedBody([], $"The request holds {root.GetArrayLength()} events; at most {maxEvents} are accepted per request " +
                     "(Event Grid never sends more in one batch). Split it.", TooManyEvents: true);
             }
 

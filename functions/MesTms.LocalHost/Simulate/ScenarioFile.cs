@@ -1,0 +1,101 @@
+using System.Text;
+using MesTms.Domain.Events;
+using MesTms.Domain.Replay;
+using MesTms.Pipeline.Events;
+
+namespace MesTms.LocalHost.Simulate;
+
+/// <summary>An event of the scenario file that the webhook would refuse, and why.</summary>
+public sealed record RefusedScenarioEvent(int Index, string? Id, IReadOnlyList<string> Errors);
+
+/// <summary>The replayable events of a scenario file, ordered by when they happened, and those refused.</summary>
+public sealed record Scenario(string Path, IReadOnlyList<ScenarioEvent> Events, IReadOnlyList<RefusedScenarioEvent> Refused)
+{
+    public int Completions => Events.Count(e => e.Event is ProductionCompletedEvent);
+}
+
+/// <summary>
+/// Reads a scenario: a JSON array (a webhook batch of any size) or JSON Lines of MES CloudEvents, exactly as the webhook
+/// accepts them. Each event goes through the webhook's own reader and validator; a refused event is reported with its
+/// reasons and skipped. Events are ordered by their business time: <c>time</c>, else the time in their data.
+/// </summary>
+public static class ScenarioFile
+{
+    public static Scenario Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ScenarioException($"Scenario file '{path}' does not exist.");
+        }
+
+        byte[] bytes = File.ReadAllBytes(path);
+        string text = Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
+        if (text.Length == 0)
+        {
+            throw new ScenarioException($"Scenario file '{path}' is empty.");
+        }
+
+        List<IncomingEvent> incoming = text[0] != '['
+            ? ReadLines(text, path)
+            : text[1..].TrimStart().StartsWith(']')
+            ? []
+            : Parse(Encoding.UTF8.GetBytes(text), path, "the file");
+        var events = new List<(int Index, ScenarioEvent Event)>();
+        var refused = new List<RefusedScenarioEvent>();
+        foreach (IncomingEvent element in incoming)
+        {
+            MesEventValidation validation = MesEventValidator.Validate(element.Envelope);
+            if (element.IsSubscriptionValidation || !validation.IsValid)
+            {
+                refused.Add(new RefusedScenarioEvent(element.Index, element.Envelope.Id,
+                    element.IsSubscriptionValidation ? ["an Event Grid subscription-validation event, not an MES event"] : validation.Errors.Select(e => e.ToString()).ToList()));
+                continue;
+            }
+
+            MesEvent e = validation.Event!;
+            events.Add((element.Index, new ScenarioEvent(e, e.Time ?? BusinessTime(e))));
+        }
+
+        return new Scenario(path, events.OrderBy(e => e.Event.At).ThenBy(e => e.Index).Select(e => e.Event).ToList(), refused);
+    }
+
+    /// <summary>When the event's data says it happened.</summary>
+    public static DateTimeOffset BusinessTime(MesEvent e) => e switch
+    {
+        ProductionCompletedEvent c => c.Data.CompletedAt,
+        QualityHoldPlacedEvent p => p.Data.PlacedAt,
+        QualityHoldReleasedEvent r => r.Data.ReleasedAt,
+        ProductionScheduledEvent s => s.Data.ExpectedCompletionAt,
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e.Type, "Unknown MES event."),
+    };
+
+    static List<IncomingEvent> ReadLines(string text, string path)
+    {
+        var events = new List<IncomingEvent>();
+        string[] lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i].Trim();
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            IncomingEvent single = Parse(Encoding.UTF8.GetBytes(line), path, $"line {i + 1}").Single();
+            events.Add(single with { Index = events.Count });
+        }
+
+        return events;
+    }
+
+    static List<IncomingEvent> Parse(byte[] json, string path, string where)
+    {
+        ParsedBody body = IncomingEventParser.Parse(json, maxEvents: int.MaxValue);
+        return body.Error is { } error
+            ? throw new ScenarioException($"Scenario file '{path}', {where}: {error}")
+            : [.. body.Events];
+    }
+}
+
+/// <summary>A scenario, settings file or flag the replay cannot work with: the CLI exits with code 2 and this message.</summary>
+public sealed class ScenarioException(string message) : Exception(message);
