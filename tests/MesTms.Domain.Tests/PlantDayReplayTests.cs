@@ -130,7 +130,19 @@ public sealed class PlantDayReplayTests
         Assert.Equal(0m, live.PremiumFreightCost);
         Assert.Equal(At(8, 0, days: 1), batch.FirstActionAt);
         Assert.True(batch.FirstActionAt > live.DepartsAt);
-        Assert.Equal(batch.PremiumFreightCost > 0, batch.OnTime == false || batch.Premium);
+        // Planned Wednesday, no carrier delivers by Thursday 14:30: the earliest (a truckload, Thursday 17:00) is expedited,
+        // at the domain's premium over the cheapest late option.
+        Assert.False(batch.OnTime);
+        Assert.True(batch.Premium);
+        ReplayRun batchRun = Run(PlanningPolicy.Batch, settings, urgent);
+        TruckOutcome truck = Assert.Single(batchRun.Trucks);
+        Assert.True(truck.Expedited);
+        Assert.Equal(truck.PremiumCost, batch.PremiumFreightCost);
+        Assert.Equal(1, PolicyMeasures.Of(batchRun).PremiumFreightOrders);
+        Assert.Equal(truck.PremiumCost, PolicyMeasures.Of(batchRun).PremiumFreightCost);
+        SavingsRow row = Assert.Single(SavingsRow.Compare(batchRun, Run(PlanningPolicy.EventDriven, settings, urgent)));
+        Assert.Equal(truck.PremiumCost, row.PremiumFreightAvoided);
+        Assert.Contains("batch missed the ship-by and paid to expedite", row.Difference);
     }
 
     [Fact]
