@@ -145,12 +145,15 @@ public static class SimulationReport
             ("Event-driven total", 0, liveTotal, true),
         };
         decimal max = Math.Max(1, steps.Max(s => Math.Max(s.From, s.To)));
-        decimal min = Math.Min(0, steps.Min(s => Math.Min(s.From, s.To)));
+        // The axis starts just below the smaller total, so steps of a few percent stay visible (the totals are labelled).
+        decimal min = Math.Max(0, Math.Floor(Math.Min(batchTotal, liveTotal) * 0.9m / 1000) * 1000);
+        steps = steps.Select(s => s.Total ? s with { From = min } : s).ToArray();
         const int width = 900, height = 280, left = 70, bottom = 40, top = 20;
         double slot = (width - left) / (double)steps.Length;
         double Y(decimal v) => top + ((double)((max - v) / (max - min)) * (height - bottom - top));
         var svg = new StringBuilder($"<svg viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"Cost waterfall from batch to event-driven\">");
-        svg.Append(Invariant($"<line x1=\"{left}\" y1=\"{Y(0):0.#}\" x2=\"{width}\" y2=\"{Y(0):0.#}\" stroke=\"#999\"/>"));
+        svg.Append(Invariant($"<line x1=\"{left}\" y1=\"{Y(min):0.#}\" x2=\"{width}\" y2=\"{Y(min):0.#}\" stroke=\"#999\"/>"));
+        svg.Append(Invariant($"<text x=\"{left - 6}\" y=\"{Y(min) + 4:0.#}\" text-anchor=\"end\">{Money(min)}</text><text x=\"{left - 6}\" y=\"{Y(max) + 4:0.#}\" text-anchor=\"end\">{Money(max)}</text>"));
         for (int i = 0; i < steps.Length; i++)
         {
             (string label, decimal from, decimal to, bool total) = steps[i];
@@ -163,7 +166,7 @@ public static class SimulationReport
             svg.Append(Invariant($"<text x=\"{x + (w / 2):0.#}\" y=\"{height - bottom + 16}\" text-anchor=\"middle\">{Encode(label)}</text>"));
         }
 
-        return svg.Append("</svg><p>Freight spend plus detention. Green steps are what event-driven booking saves; red, what it costs more.</p>").ToString();
+        return svg.Append($"</svg><p>Freight spend plus detention. Green steps are what event-driven booking saves; red, what it costs more. The axis starts at {Money(min)}.</p>").ToString();
     }
 
     static string DoorTimeline(SimulationResult result, ReplayRun run)
