@@ -417,7 +417,9 @@ public sealed class PlantDayReplay
         truck.Expedited = rated.IsExpedited;
         truck.Premium = rated.IsExpedited ? rated.LateDeliveryOf(quote)?.PremiumCost ?? rated.PremiumOf(quote) : 0;
         TimeSpan lead = SeededDraw.Between(settings.Carriers.ArrivalAfterBookingMin, settings.Carriers.ArrivalAfterBookingMax, SeededDraw.Draw(settings.Seed, draw + "|arrival"));
-        truck.ArrivesAt = IntoDockHours(truck.PlantId, now + lead);
+        // Not before the quote's pickup day (freight tendered after the cut-off goes the next working day), and in dock hours.
+        var pickupDay = new DateTimeOffset(quote.PickupDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        truck.ArrivesAt = IntoDockHours(truck.PlantId, now + lead > pickupDay ? now + lead : pickupDay);
         ReserveDoor(truck);
         foreach (OrderRun member in truck.Members)
         {

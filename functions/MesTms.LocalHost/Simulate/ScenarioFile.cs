@@ -9,7 +9,8 @@ namespace MesTms.LocalHost.Simulate;
 public sealed record RefusedScenarioEvent(int Index, string? Id, IReadOnlyList<string> Errors);
 
 /// <summary>The replayable events of a scenario file, ordered by when they happened, and those refused.</summary>
-public sealed record Scenario(string Path, IReadOnlyList<ScenarioEvent> Events, IReadOnlyList<RefusedScenarioEvent> Refused)
+/// <param name="Raw">Each replayable event's JSON as in the file, in the order of <paramref name="Events"/>.</param>
+public sealed record Scenario(string Path, IReadOnlyList<ScenarioEvent> Events, IReadOnlyList<RefusedScenarioEvent> Refused, IReadOnlyList<string> Raw)
 {
     public int Completions => Events.Count(e => e.Event is ProductionCompletedEvent);
 }
@@ -21,14 +22,21 @@ public sealed record Scenario(string Path, IReadOnlyList<ScenarioEvent> Events, 
 /// </summary>
 public static class ScenarioFile
 {
-    public static Scenario Read(string path)
+    public static Scenario Read(string path) => Parse(path, ReadBytes(path));
+
+    static byte[] ReadBytes(string path)
     {
         if (!File.Exists(path))
         {
             throw new ScenarioException($"Scenario file '{path}' does not exist.");
         }
 
-        byte[] bytes = File.ReadAllBytes(path);
+        return File.ReadAllBytes(path);
+    }
+
+    /// <summary>Reads scenario text (<paramref name="path"/> names it in messages).</summary>
+    public static Scenario Parse(string path, byte[] bytes)
+    {
         string text = Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
         if (text.Length == 0)
         {
@@ -40,7 +48,7 @@ public static class ScenarioFile
             : text[1..].TrimStart().StartsWith(']')
             ? []
             : Parse(Encoding.UTF8.GetBytes(text), path, "the file");
-        var events = new List<(int Index, ScenarioEvent Event)>();
+        var events = new List<(int Index, ScenarioEvent Event, string Raw)>();
         var refused = new List<RefusedScenarioEvent>();
         foreach (IncomingEvent element in incoming)
         {
@@ -53,10 +61,11 @@ public static class ScenarioFile
             }
 
             MesEvent e = validation.Event!;
-            events.Add((element.Index, new ScenarioEvent(e, e.Time ?? BusinessTime(e))));
+            events.Add((element.Index, new ScenarioEvent(e, e.Time ?? BusinessTime(e)), element.Raw));
         }
 
-        return new Scenario(path, events.OrderBy(e => e.Event.At).ThenBy(e => e.Index).Select(e => e.Event).ToList(), refused);
+        var ordered = events.OrderBy(e => e.Event.At).ThenBy(e => e.Index).ToList();
+        return new Scenario(path, ordered.Select(e => e.Event).ToList(), refused, ordered.Select(e => e.Raw).ToList());
     }
 
     /// <summary>When the event's data says it happened.</summary>

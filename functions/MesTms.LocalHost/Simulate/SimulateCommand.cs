@@ -27,6 +27,10 @@ public static class SimulateCommand
     static readonly Option<string> OrdersOption = new("--orders") { Description = "How many orders --generate writes. Default 300." };
     static readonly Option<string> OutOption = new("--out") { Description = "Where --generate writes the scenario." };
     static readonly Option<string> DayOption = new("--day") { Description = "The plant day --generate writes (yyyy-MM-dd, a working day). Default: the next Tuesday." };
+    static readonly Option<string> LiveOption = new("--live") { Description = "Publish the scenario to this running bridge (times shifted to now) and compare its decisions with the replay." };
+    static readonly Option<string> SpeedOption = new("--speed") { Description = "With --live: how many times faster than the scenario's own clock the events are published. Default 60." };
+    static readonly Option<string> KeyOption = new("--key") { Description = "With --live: the bridge's MES key (aeg-sas-key). Default 'local'." };
+    static readonly Option<string> WaitOption = new("--wait-minutes") { Description = "With --live: how long to wait for the shipments after the last event. Default 5." };
 
     /// <param name="interactive">A terminal: a live progress bar; otherwise (redirected output) plain progress lines.</param>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool interactive, TimeProvider? clock = null)
@@ -34,6 +38,7 @@ public static class SimulateCommand
         var command = new RootCommand("Replays a plant day of MES events under event-driven booking and batch planning, side by side, in virtual time.")
         {
             ScenarioOption, JsonOption, ReportOption, BatchRunsOption, SeedOption, SettingsOption, GenerateOption, OrdersOption, OutOption, DayOption,
+            LiveOption, SpeedOption, KeyOption, WaitOption,
         };
         ParseResult parsed = command.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -45,6 +50,7 @@ public static class SimulateCommand
 
             await error.WriteLineAsync("Usage: simulate --scenario FILE [--json OUT.json] [--report OUT.html] [--batch-runs 08:00,14:00] [--seed N] [--settings FILE]");
             await error.WriteLineAsync("       simulate --generate --out FILE [--orders 300] [--seed N] [--day yyyy-MM-dd]");
+            await error.WriteLineAsync("       simulate --scenario FILE --live http://127.0.0.1:7071 [--speed 60] [--key local] [--wait-minutes 5] [--settings FILE]");
             return BadInput;
         }
 
@@ -67,6 +73,23 @@ public static class SimulateCommand
             }
 
             string scenarioPath = parsed.GetValue(ScenarioOption) ?? throw new ScenarioException("--scenario FILE is required (or --generate to write one).");
+            if (parsed.GetValue(LiveOption) is { } live)
+            {
+                if (!Uri.TryCreate(live.EndsWith('/') ? live : live + "/", UriKind.Absolute, out Uri? bridge) || bridge.Scheme is not ("http" or "https"))
+                {
+                    throw new ScenarioException($"--live must be the bridge's http(s) address, for example http://127.0.0.1:7071, not '{live}'.");
+                }
+
+                double speed = parsed.GetValue(SpeedOption) is { } x
+                    ? double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f is >= 1 and <= 100_000 ? f
+                        : throw new ScenarioException($"--speed must be a number from 1 to 100000, not '{x}'.")
+                    : 60;
+                int waitMinutes = parsed.GetValue(WaitOption) is { } w ? Whole(w, "--wait-minutes", allowZero: false) : 5;
+                (Scenario scenario, ReplaySettings settings) = Load(scenarioPath, parsed.GetValue(SettingsOption), parsed.GetValue(BatchRunsOption), seed, error);
+                return await LiveComparison.RunAsync(scenario, settings, bridge, parsed.GetValue(KeyOption) ?? "local", speed, TimeSpan.FromMinutes(waitMinutes),
+                    output, clock ?? TimeProvider.System);
+            }
+
             return await ReplayAsync(scenarioPath, parsed.GetValue(SettingsOption), parsed.GetValue(BatchRunsOption), seed,
                 parsed.GetValue(JsonOption), parsed.GetValue(ReportOption), output, error, interactive);
         }
@@ -80,31 +103,7 @@ public static class SimulateCommand
     static async Task<int> ReplayAsync(string scenarioPath, string? settingsPath, string? batchRuns, int? seed, string? jsonPath, string? reportPath,
         TextWriter output, TextWriter error, bool interactive)
     {
-        Scenario scenario = ScenarioFile.Read(scenarioPath);
-        foreach (RefusedScenarioEvent refused in scenario.Refused)
-        {
-            await error.WriteLineAsync($"simulate: skipped event {refused.Index} (id {refused.Id ?? "none"}): {string.Join("; ", refused.Errors)}");
-        }
-
-        if (scenario.Completions == 0)
-        {
-            throw new ScenarioException($"Scenario file '{scenarioPath}' holds no valid production-completed event ({scenario.Refused.Count} refused, {scenario.Events.Count} other).");
-        }
-
-        ReplaySettings settings = ReplaySettingsFile.Read(settingsPath).Resolve(batchRuns, seed);
-        foreach (string plant in scenario.Events.Select(e => e.Event.Order.PlantId).Distinct())
-        {
-            if (settings.Docks.All(d => d.PlantId != plant))
-            {
-                throw new ScenarioException($"Plant {plant} of the scenario has no dock model (plants with one: {string.Join(", ", settings.Docks.Select(d => d.PlantId))}); give one with \"docks\" in --settings.");
-            }
-
-            if (!settings.Plants.TryGetValue(plant, out PlantAddress? address) || string.IsNullOrWhiteSpace(address.PostalCode))
-            {
-                throw new ScenarioException($"Plant {plant} of the scenario has no shipping address; give one with \"plants\": {{\"{plant}\": {{\"postalCode\": \"...\"}}}} in --settings.");
-            }
-        }
-
+        (Scenario scenario, ReplaySettings settings) = Load(scenarioPath, settingsPath, batchRuns, seed, error);
         var shopper = new RateShopper(settings.Contracts);
         var watch = Stopwatch.StartNew();
         (ReplayRun eventDriven, ReplayRun batch) = await RunBothAsync(scenario, settings, shopper, output, interactive);
@@ -126,6 +125,37 @@ public static class SimulateCommand
         }
 
         return 0;
+    }
+
+    /// <summary>The scenario (refused events reported on <paramref name="error"/>) and the settings, checked against each other.</summary>
+    static (Scenario, ReplaySettings) Load(string scenarioPath, string? settingsPath, string? batchRuns, int? seed, TextWriter error)
+    {
+        Scenario scenario = ScenarioFile.Read(scenarioPath);
+        foreach (RefusedScenarioEvent refused in scenario.Refused)
+        {
+            error.WriteLine($"simulate: skipped event {refused.Index} (id {refused.Id ?? "none"}): {string.Join("; ", refused.Errors)}");
+        }
+
+        if (scenario.Completions == 0)
+        {
+            throw new ScenarioException($"Scenario file '{scenarioPath}' holds no valid production-completed event ({scenario.Refused.Count} refused, {scenario.Events.Count} other).");
+        }
+
+        ReplaySettings settings = ReplaySettingsFile.Read(settingsPath).Resolve(batchRuns, seed);
+        foreach (string plant in scenario.Events.Select(e => e.Event.Order.PlantId).Distinct())
+        {
+            if (settings.Docks.All(d => d.PlantId != plant))
+            {
+                throw new ScenarioException($"Plant {plant} of the scenario has no dock model (plants with one: {string.Join(", ", settings.Docks.Select(d => d.PlantId))}); give one with \"docks\" in --settings.");
+            }
+
+            if (!settings.Plants.TryGetValue(plant, out PlantAddress? address) || string.IsNullOrWhiteSpace(address.PostalCode))
+            {
+                throw new ScenarioException($"Plant {plant} of the scenario has no shipping address; give one with \"plants\": {{\"{plant}\": {{\"postalCode\": \"...\"}}}} in --settings.");
+            }
+        }
+
+        return (scenario, settings);
     }
 
     static async Task<(ReplayRun EventDriven, ReplayRun Batch)> RunBothAsync(Scenario scenario, ReplaySettings settings, RateShopper shopper, TextWriter output, bool interactive)

@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure;
+using Azure.Messaging;
+using Azure.Messaging.EventGrid;
+using MesTms.Domain.Docks;
+using MesTms.Domain.Rating;
+using MesTms.Domain.Replay;
+using MesTms.Domain.Shipments;
+
+namespace MesTms.LocalHost.Simulate;
+
+/// <summary>One order where the live pipeline decided otherwise than the replay.</summary>
+public sealed record LiveDifference(string OrderId, string What, string Replay, string Live);
+
+/// <summary>
+/// <c>simulate --live URL --speed N</c>: publishes the scenario to a running bridge through <see cref="EventGridPublisherClient"/>,
+/// its business times shifted to now and compressed by the speed factor (durations to each order's required delivery
+/// are kept, so rating sees the same lead times), waits for the shipments, and compares what the live pipeline decided
+/// with the event-driven replay of the very same shifted events: status, carrier, which orders share a truck, and the
+/// door and appointment within one slot. Order ids get a run suffix so a scenario can be replayed into a bridge again.
+/// </summary>
+public static class LiveComparison
+{
+    /// <summary>Exit code when the live pipeline and the replay disagree somewhere (the differences are printed).</summary>
+    public const int Disagree = 3;
+
+    static readonly string[] MomentFields = ["completedAt", "placedAt", "releasedAt", "expectedCompletionAt"];
+
+    public static async Task<int> RunAsync(Scenario scenario, ReplaySettings settings, Uri bridge, string key, double speed, TimeSpan wait,
+        TextWriter output, TimeProvider clock, CancellationToken cancellationToken = default)
+    {
+        string tag = "R" + clock.GetUtcNow().ToString("HHmmssff", CultureInfo.InvariantCulture);
+        DateTimeOffset origin = scenario.Events[0].At, start = clock.GetUtcNow().AddSeconds(3);
+        DateTimeOffset Map(DateTimeOffset at) => start + TimeSpan.FromTicks((long)((at - origin).Ticks / speed));
+        var shifted = new JsonArray(scenario.Raw.Select(raw => (JsonNode)Shift(JsonNode.Parse(raw)!.AsObject(), Map, tag)).ToArray());
+        Scenario live = ScenarioFile.Parse($"{scenario.Path} (shifted to now, ×{speed})", Encoding.UTF8.GetBytes(shifted.ToJsonString()));
+        ReplayRun expected = PlantDayReplay.Run(live.Events, settings, PlanningPolicy.EventDriven, new RateShopper(settings.Contracts));
+
+        await output.WriteLineAsync($"Publishing {live.Events.Count} events to {bridge} at ×{speed} ({(live.Events[^1].At - live.Events[0].At).TotalSeconds:0} s), order ids suffixed -{tag}...");
+        var publisher = new EventGridPublisherClient(new Uri(bridge, "api/events/mes"), new AzureKeyCredential(key));
+        for (int i = 0; i < live.Events.Count; i++)
+        {
+            TimeSpan due = live.Events[i].At - clock.GetUtcNow();
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due, clock, cancellationToken);
+            }
+
+            await publisher.SendEventAsync(CloudEvent.Parse(BinaryData.FromString(live.Raw[i]))!, cancellationToken);
+        }
+
+        await output.WriteLineAsync($"Published; waiting up to {wait.TotalMinutes:0.#} min for the shipments...");
+        using var http = new HttpClient { BaseAddress = bridge, Timeout = TimeSpan.FromSeconds(30) };
+        Dictionary<string, JsonNode> shipments = await WaitForAsync(http, expected, wait, clock, cancellationToken);
+        List<LiveDifference> differences = Compare(expected, shipments, settings);
+
+        await output.WriteLineAsync($"{expected.Orders.Count} orders: {expected.Orders.Count - differences.Select(d => d.OrderId).Distinct().Count()} decided alike by the live pipeline and the replay.");
+        foreach (LiveDifference d in differences)
+        {
+            await output.WriteLineAsync($"  {d.OrderId}: {d.What}: replay {d.Replay}, live {d.Live}");
+        }
+
+        return differences.Count == 0 ? 0 : Disagree;
+    }
+
+    /// <summary>Moments move to the live timeline; a required delivery keeps its distance from the order's completion (or forecast).</summary>
+    static JsonObject Shift(JsonObject e, Func<DateTimeOffset, DateTimeOffset> map, string tag)
+    {
+        e["id"] = $"{e["id"]?.GetValue<string>()}-{tag}";
+        if (e["time"]?.GetValue<string>() is { } time)
+        {
+            e["time"] = Format(map(Parse(time)));
+        }
+
+        if (e["subject"]?.GetValue<string>() is { } subject)
+        {
+            e["subject"] = $"{subject}-{tag}";
+        }
+
+        if (e["data"] is JsonObject data)
+        {
+            data["orderId"] = $"{data["orderId"]?.GetValue<string>()}-{tag}";
+            DateTimeOffset? anchor = null;
+            foreach (string field in MomentFields)
+            {
+                if (data[field]?.GetValue<string>() is { } moment)
+                {
+                    DateTimeOffset at = Parse(moment);
+                    anchor ??= at;
+                    data[field] = Format(map(at));
+                }
+            }
+
+            if (data["requiredDeliveryBy"]?.GetValue<string>() is { } due && anchor is { } from)
+            {
+                data["requiredDeliveryBy"] = Format(map(from) + (Parse(due) - from));
+            }
+        }
+
+        return e;
+    }
+
+    static async Task<Dictionary<string, JsonNode>> WaitForAsync(HttpClient http, ReplayRun expected, TimeSpan wait, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var seen = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
+        DateTimeOffset deadline = clock.GetUtcNow() + wait;
+        while (true)
+        {
+            bool settled = true;
+            foreach (OrderOutcome order in expected.Orders)
+            {
+                JsonNode? shipment = await GetAsync(http, order.PlantId, order.OrderId, cancellationToken);
+                if (shipment is not null)
+                {
+                    seen[order.OrderId] = shipment;
+                }
+
+                string? status = shipment?["status"]?.GetValue<string>();
+                bool booked = status == nameof(ShipmentStatus.Booked) && (shipment!["dockAppointment"] is not null || order.DoorId is null);
+                settled &= status == order.Status.ToString() && (order.Status != ShipmentStatus.Booked || booked);
+            }
+
+            if (settled || clock.GetUtcNow() > deadline)
+            {
+                return seen;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), clock, cancellationToken);
+        }
+    }
+
+    static async Task<JsonNode?> GetAsync(HttpClient http, string plantId, string orderId, CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage response = await http.GetAsync($"api/shipments/{Uri.EscapeDataString(orderId)}?plantId={Uri.EscapeDataString(plantId)}", cancellationToken);
+        return response.StatusCode == HttpStatusCode.OK ? JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken)) : null;
+    }
+
+    static List<LiveDifference> Compare(ReplayRun expected, Dictionary<string, JsonNode> shipments, ReplaySettings settings)
+    {
+        var differences = new List<LiveDifference>();
+        Dictionary<string, string> truckOf = expected.Orders.Where(o => o.TruckId is not null).ToDictionary(o => o.OrderId, o => o.TruckId!);
+        foreach (OrderOutcome order in expected.Orders)
+        {
+            if (!shipments.TryGetValue(order.OrderId, out JsonNode? shipment))
+            {
+                differences.Add(new LiveDifference(order.OrderId, "shipment", order.Status.ToString(), "none recorded"));
+                continue;
+            }
+
+            string status = shipment["status"]?.GetValue<string>() ?? "none";
+            if (status != order.Status.ToString())
+            {
+                differences.Add(new LiveDifference(order.OrderId, "status", order.Status.ToString(), status));
+                continue;
+            }
+
+            if (order.Status != ShipmentStatus.Booked)
+            {
+                continue;
+            }
+
+            // Orders sharing the replay's truck must share the live load (or both ship alone).
+            string? liveLoad = shipment["loadId"]?.GetValue<string>();
+            string[] replayMates = truckOf.Where(t => t.Value == order.TruckId && t.Key != order.OrderId).Select(t => t.Key).Order(StringComparer.Ordinal).ToArray();
+            string[] liveMates = liveLoad is null ? [] : shipments.Where(s => s.Key != order.OrderId && s.Value["loadId"]?.GetValue<string>() == liveLoad)
+                .Select(s => s.Key).Order(StringComparer.Ordinal).ToArray();
+            if (!replayMates.SequenceEqual(liveMates))
+            {
+                differences.Add(new LiveDifference(order.OrderId, "shares a truck with", Names(replayMates), Names(liveMates)));
+            }
+
+            string? scac = shipment["booking"]?["scac"]?.GetValue<string>();
+            if (scac != order.Scac)
+            {
+                differences.Add(new LiveDifference(order.OrderId, "carrier", order.Scac ?? "none", scac ?? "none"));
+            }
+
+            JsonNode? appointment = shipment["dockAppointment"];
+            string? door = appointment?["doorId"]?.GetValue<string>();
+            DateTimeOffset? liveStart = appointment?["start"]?.GetValue<DateTimeOffset>();
+            PlantDockModel? model = settings.Docks.FirstOrDefault(d => d.PlantId == order.PlantId);
+            TimeSpan slot = model?.Slot ?? TimeSpan.FromMinutes(30);
+            if (door != order.DoorId || (liveStart is { } s && order.LoadingStartsAt is { } r && (s - r).Duration() > slot))
+            {
+                differences.Add(new LiveDifference(order.OrderId, "door", $"{order.DoorId ?? "none"} {order.LoadingStartsAt:HH:mm}", $"{door ?? "none"} {liveStart:HH:mm}"));
+            }
+        }
+
+        return differences;
+    }
+
+    static string Names(string[] orders) => orders.Length == 0 ? "(alone)" : string.Join(", ", orders);
+
+    static DateTimeOffset Parse(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using MesTms.LocalHost.Simulate;
+using MesTms.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MesTms.Tests.Simulate;
+
+/// <summary><c>simulate --live</c> against a running local host: the live pipeline decides what the replay decided.</summary>
+[Collection(EmulatorCollection.Name)]
+public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
+{
+    readonly string directory = Directory.CreateTempSubdirectory("mestms-live-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public async Task The_replay_and_the_live_pipeline_agree_on_a_small_day()
+    {
+        // Simulated carriers accept every tender within 50 ms; the replay is told the same (and that trucks come at once).
+        await using TestApp app = await TestApp.StartAsync(emulators, settings: TestApp.WithCarriers());
+        string settings = Path.Combine(directory, "settings.json");
+        File.WriteAllText(settings, """
+            {"acceptanceRate": 1, "answerDelayMinutes": {"min": 0, "max": 0}, "arrivalAfterBookingHours": {"min": 0, "max": 0},
+             "consolidate": false, "eventLatencySeconds": 0.5}
+            """);
+        // Four orders over 40 minutes of plant time to four destinations: ×600 is 4 s.
+        var start = new DateTimeOffset(2026, 12, 8, 9, 0, 0, TimeSpan.Zero);
+        JsonNode[] day =
+        [
+            MesEvents.Completed("LV-1", now: start).WithPallets(6).WithDestination("DC-ATL", "30336"),
+            MesEvents.Completed("LV-2", now: start.AddMinutes(10)).WithPallets(12).WithDestination("DC-NYC", "10001"),
+            MesEvents.Completed("LV-3", now: start.AddMinutes(25)).WithPallets(3).WithDestination("DC-CLT", "28202"),
+            MesEvents.Completed("LV-4", now: start.AddMinutes(40)).WithPallets(8).WithDestination("DC-PHL", "19103"),
+        ];
+        foreach (JsonNode e in day)
+        {
+            e["time"] = e["data"]!["completedAt"]!.GetValue<string>();
+        }
+
+        string scenario = Path.Combine(directory, "day.json");
+        File.WriteAllText(scenario, MesEvents.Batch(day));
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        int exit = await SimulateCommand.RunAsync(
+            ["--scenario", scenario, "--settings", settings, "--live", app.App.BaseAddress.ToString(), "--speed", "600", "--wait-minutes", "2"],
+            output, error, interactive: false, clock: app.App.Services.GetRequiredService<TimeProvider>());
+
+        Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
+        Assert.Contains("4 orders: 4 decided alike by the live pipeline and the replay.", output.ToString());
+    }
+
+    [Fact]
+    public async Task A_bad_live_address_or_speed_exits_with_code_2()
+    {
+        string scenario = Path.Combine(directory, "day.json");
+        File.WriteAllText(scenario, MesEvents.Batch(MesEvents.Completed("LV-1", now: new DateTimeOffset(2026, 12, 8, 9, 0, 0, TimeSpan.Zero))));
+        var error = new StringWriter();
+
+        Assert.Equal(2, await SimulateCommand.RunAsync(["--scenario", scenario, "--live", "ftp://x"], new StringWriter(), error, interactive: false));
+        Assert.Contains("--live must be the bridge's http(s) address", error.ToString());
+        Assert.Equal(2, await SimulateCommand.RunAsync(["--scenario", scenario, "--live", "http://127.0.0.1:1", "--speed", "0"], new StringWriter(), error, interactive: false));
+        Assert.Contains("--speed must be a number from 1 to 100000", error.ToString());
+    }
+}
