@@ -30,6 +30,9 @@ public sealed class PlantDayReplay
     readonly Dictionary<(string Plant, DateOnly Day), List<DockAppointment>> schedule = [];
     readonly List<TruckRun> trucks = [];
     readonly HashSet<string> eventIds = new(StringComparer.Ordinal);
+
+    /// <summary>Tender acceptance observed during the day (as the live bridge's performance store records it), by SCAC.</summary>
+    readonly Dictionary<string, CarrierPerformance> observed = new(StringComparer.Ordinal);
     long sequence;
     DateTimeOffset now;
     int duplicates, forecasts, escalations;
@@ -353,7 +356,7 @@ public sealed class PlantDayReplay
     void PlanTruck(TruckRun truck, int revision, Action<CarrierPlanOutcome> finished)
     {
         PlantAddress origin = Address(truck.PlantId);
-        RateShopResult result = shopper.Shop(RatingRequest.ForShipment(truck.Shipment, origin.PostalCode, origin.Country, now), Calendar(truck.PlantId));
+        RateShopResult result = shopper.Shop(RatingRequest.ForShipment(truck.Shipment, origin.PostalCode, origin.Country, now), Calendar(truck.PlantId), observed);
         truck.RateShop = result;
         IReadOnlyList<CarrierQuote> plan = result.TenderPlan.Take(settings.Shipment.MaxTenders).ToList();
         truck.Waterfall = new Waterfall(plan, revision, finished);
@@ -383,7 +386,12 @@ public sealed class PlantDayReplay
         // Keyed by shipment and carrier (not by the tender's place in the waterfall): a carrier answers an order's tender the same
         // way under both policies, whatever the ranking put before it.
         string draw = $"{truck.Id}|{waterfall.Revision}|{quote.Scac}";
-        bool accepts = SeededDraw.Draw(settings.Seed, draw + "|accept") < acceptance;
+        string tenderId = waterfall.Revision == 0
+            ? $"{truck.PlantId}.{truck.ShipmentId}.T{attempt}"
+            : $"{truck.PlantId}.{truck.ShipmentId}.R{waterfall.Revision}.T{attempt}";
+        bool accepts = settings.Carriers.Accepts is { } answer
+            ? answer(tenderId, quote.Scac)
+            : SeededDraw.Draw(settings.Seed, draw + "|accept") < acceptance;
         TimeSpan answerIn = SeededDraw.Between(settings.Carriers.AnswerDelayMin, settings.Carriers.AnswerDelayMax, SeededDraw.Draw(settings.Seed, draw + "|answer"));
         int token = ++truck.WaterfallToken;
         truck.TendersSent++;
@@ -396,6 +404,7 @@ public sealed class PlantDayReplay
             }
 
             truck.Tenders.Add(new TenderAnswer(quote.Scac, !answers ? TenderAnswer.TimedOut : accepts ? TenderAnswer.Accepted : TenderAnswer.Declined, now));
+            Observe(quote.Scac, answers && accepts);
             if (answers && accepts)
             {
                 truck.Waterfall = null;
@@ -407,6 +416,16 @@ public sealed class PlantDayReplay
                 Tender(truck, attempt + 1);
             }
         });
+    }
+
+    /// <summary>A carrier's answer moves its observed tender acceptance, which ranks the next rate shops.</summary>
+    void Observe(string scac, bool accepted)
+    {
+        CarrierPerformance? known = observed.GetValueOrDefault(scac) ?? settings.Contracts.Carriers.FirstOrDefault(c => c.Scac == scac)?.Performance;
+        if (known is not null)
+        {
+            observed[scac] = known.Observe(deliveredOnTime: null, tenderAccepted: accepted);
+        }
     }
 
     void Book(TruckRun truck, CarrierQuote quote, string draw)
@@ -725,6 +744,9 @@ public sealed class PlantDayReplay
     sealed class TruckRun(string id, string plantId, List<OrderRun> members, decimal fill, Shipment shipment, string why)
     {
         public string Id { get; } = id;
+
+        /// <summary>The shipment its tenders are for: the order shipped alone, or the load.</summary>
+        public string ShipmentId => Shipment.OrderId;
 
         public string PlantId { get; } = plantId;
 

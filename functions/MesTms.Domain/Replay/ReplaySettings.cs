@@ -36,6 +36,12 @@ public sealed record CarrierBehaviour
     public TimeSpan ArrivalAfterBookingMin { get; init; } = TimeSpan.FromHours(1);
 
     public TimeSpan ArrivalAfterBookingMax { get; init; } = TimeSpan.FromHours(3);
+
+    /// <summary>
+    /// When set, how a carrier answers a tender, by the live bridge's tender id (<c>{plant}.{shipment}[.R{revision}].T{attempt}</c>)
+    /// and SCAC: true accepts. It replaces the acceptance draw, so the replay can meet the very carriers a bridge runs with.
+    /// </summary>
+    public Func<string, string, bool>? Accepts { get; init; }
 }
 
 /// <summary>What a plant-day replay needs beyond the events: docks, contracts, carriers, costs and the batch planning runs.</summary>

@@ -30,9 +30,9 @@ public static class LiveComparison
     static readonly string[] MomentFields = ["completedAt", "placedAt", "releasedAt", "expectedCompletionAt"];
 
     public static async Task<int> RunAsync(Scenario scenario, ReplaySettings settings, Uri bridge, string key, double speed, TimeSpan wait,
-        TextWriter output, TimeProvider clock, CancellationToken cancellationToken = default)
+        TextWriter output, TimeProvider clock, string? runTag = null, CancellationToken cancellationToken = default)
     {
-        string tag = "R" + clock.GetUtcNow().ToString("HHmmssff", CultureInfo.InvariantCulture);
+        string tag = runTag ?? "R" + clock.GetUtcNow().ToString("HHmmssff", CultureInfo.InvariantCulture);
         DateTimeOffset origin = scenario.Events[0].At, start = clock.GetUtcNow().AddSeconds(3);
         DateTimeOffset Map(DateTimeOffset at) => start + TimeSpan.FromTicks((long)((at - origin).Ticks / speed));
         var shifted = new JsonArray(scenario.Raw.Select(raw => (JsonNode)Shift(JsonNode.Parse(raw)!.AsObject(), Map, tag)).ToArray());
@@ -183,7 +183,12 @@ public static class LiveComparison
             DateTimeOffset? liveStart = appointment?["start"]?.GetValue<DateTimeOffset>();
             PlantDockModel? model = settings.Docks.FirstOrDefault(d => d.PlantId == order.PlantId);
             TimeSpan slot = model?.Slot ?? TimeSpan.FromMinutes(30);
-            if (door != order.DoorId || (liveStart is { } s && order.LoadingStartsAt is { } r && (s - r).Duration() > slot))
+            bool sameSlot = liveStart is { } s && order.LoadingStartsAt is { } r ? (s - r).Duration() <= slot : liveStart is null && order.LoadingStartsAt is null;
+            // Bookings answered in the same instant may take the doors of one slot in either order: a swap among them is no difference.
+            bool swapped = door != order.DoorId && sameSlot && liveStart is { } at
+                && DoorsAt(shipments.Values.Select(v => v["dockAppointment"]).Where(a => a?["start"]?.GetValue<DateTimeOffset>() == at).Select(a => a!["doorId"]?.GetValue<string>()))
+                    .SetEquals(DoorsAt(expected.Orders.Where(o => o.LoadingStartsAt == order.LoadingStartsAt).Select(o => o.DoorId)));
+            if (!sameSlot || (door != order.DoorId && !swapped))
             {
                 differences.Add(new LiveDifference(order.OrderId, "door", $"{order.DoorId ?? "none"} {order.LoadingStartsAt:HH:mm}", $"{door ?? "none"} {liveStart:HH:mm}"));
             }
@@ -191,6 +196,8 @@ public static class LiveComparison
 
         return differences;
     }
+
+    static HashSet<string> DoorsAt(IEnumerable<string?> doors) => doors.OfType<string>().ToHashSet(StringComparer.Ordinal);
 
     static string Names(string[] orders) => orders.Length == 0 ? "(alone)" : string.Join(", ", orders);
 

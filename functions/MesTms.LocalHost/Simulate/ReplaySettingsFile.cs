@@ -49,6 +49,10 @@ public sealed record ReplaySettingsFile
 
     public double? TenderResponseTimeoutHours { get; init; }
 
+    /// <summary>True when the file says how carriers behave (else <c>--live</c> assumes the local host's simulated carriers).</summary>
+    [JsonIgnore]
+    public bool DescribesCarriers => AcceptanceRate is not null || AnswerDelayMinutes is not null || ArrivalAfterBookingHours is not null;
+
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
@@ -147,6 +151,32 @@ public sealed record ReplaySettingsFile
         {
             throw new ScenarioException($"The {what} file '{path}': {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// The carriers the local host simulates (<c>MesTms:Carriers:Simulation</c> in its appsettings.json): each tender answered
+    /// after the configured delay, accepted by the same seeded draw on the tender id, the truck confirmed from the start of the
+    /// pickup day.
+    /// </summary>
+    public static CarrierBehaviour LocalHostCarriers()
+    {
+        var simulation = new LocalHost.Carriers.SimulatedCarrierOptions();
+        new ConfigurationBuilder().SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json", optional: true).Build()
+            .GetSection(LocalHost.Carriers.SimulatedCarrierOptions.Section).Bind(simulation);
+        TimeSpan delay = TimeSpan.FromMilliseconds(simulation.DelayMilliseconds);
+        return new CarrierBehaviour
+        {
+            AnswerDelayMin = delay,
+            AnswerDelayMax = delay,
+            ArrivalAfterBookingMin = TimeSpan.Zero,
+            ArrivalAfterBookingMax = TimeSpan.Zero,
+            Accepts = (tenderId, scac) =>
+            {
+                simulation.Carriers.TryGetValue(scac, out LocalHost.Carriers.SimulatedCarrier? carrier);
+                return carrier?.Silent != true
+                    && LocalHost.Carriers.SimulatedCarrierGateway.Draw(simulation.Seed, tenderId) < (carrier?.AcceptanceProbability ?? simulation.AcceptanceProbability);
+            },
+        };
     }
 
     /// <summary>The plant addresses the local host runs with (<c>MesTms:Plants</c> in its appsettings.json).</summary>

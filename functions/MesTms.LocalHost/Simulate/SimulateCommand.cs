@@ -30,6 +30,7 @@ public static class SimulateCommand
     static readonly Option<string> LiveOption = new("--live") { Description = "Publish the scenario to this running bridge (times shifted to now) and compare its decisions with the replay." };
     static readonly Option<string> SpeedOption = new("--speed") { Description = "With --live: how many times faster than the scenario's own clock the events are published. Default 60." };
     static readonly Option<string> KeyOption = new("--key") { Description = "With --live: the bridge's MES key (aeg-sas-key). Default 'local'." };
+    static readonly Option<string> RunTagOption = new("--run-tag") { Description = "With --live: the suffix of order and event ids (letters and digits). Default R + the time." };
     static readonly Option<string> WaitOption = new("--wait-minutes") { Description = "With --live: how long to wait for the shipments after the last event. Default 5." };
 
     /// <param name="interactive">A terminal: a live progress bar; otherwise (redirected output) plain progress lines.</param>
@@ -38,7 +39,7 @@ public static class SimulateCommand
         var command = new RootCommand("Replays a plant day of MES events under event-driven booking and batch planning, side by side, in virtual time.")
         {
             ScenarioOption, JsonOption, ReportOption, BatchRunsOption, SeedOption, SettingsOption, GenerateOption, OrdersOption, OutOption, DayOption,
-            LiveOption, SpeedOption, KeyOption, WaitOption,
+            LiveOption, SpeedOption, KeyOption, WaitOption, RunTagOption,
         };
         ParseResult parsed = command.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -85,9 +86,21 @@ public static class SimulateCommand
                         : throw new ScenarioException($"--speed must be a number from 1 to 100000, not '{x}'.")
                     : 60;
                 int waitMinutes = parsed.GetValue(WaitOption) is { } w ? Whole(w, "--wait-minutes", allowZero: false) : 5;
+                string? tag = parsed.GetValue(RunTagOption);
+                if (tag is not null && (tag.Length is 0 or > 16 || !tag.All(char.IsAsciiLetterOrDigit)))
+                {
+                    throw new ScenarioException($"--run-tag must be 1-16 letters or digits, not '{tag}'.");
+                }
+
                 (Scenario scenario, ReplaySettings settings) = Load(scenarioPath, parsed.GetValue(SettingsOption), parsed.GetValue(BatchRunsOption), seed, error);
+                if (!ReplaySettingsFile.Read(parsed.GetValue(SettingsOption)).DescribesCarriers)
+                {
+                    // Unless told otherwise, the bridge is the local host with its simulated carriers.
+                    settings = settings with { Carriers = ReplaySettingsFile.LocalHostCarriers() };
+                }
+
                 return await LiveComparison.RunAsync(scenario, settings, bridge, parsed.GetValue(KeyOption) ?? "local", speed, TimeSpan.FromMinutes(waitMinutes),
-                    output, clock ?? TimeProvider.System);
+                    output, clock ?? TimeProvider.System, tag);
             }
 
             return await ReplayAsync(scenarioPath, parsed.GetValue(SettingsOption), parsed.GetValue(BatchRunsOption), seed,

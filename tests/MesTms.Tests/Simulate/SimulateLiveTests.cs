@@ -51,6 +51,52 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
     }
 
     [Fact]
+    public async Task Without_carrier_settings_the_replay_meets_the_local_hosts_simulated_carriers_declines_included()
+    {
+        // The local host's own simulated carriers (appsettings.json: seed 7, 85 % acceptance, 300 ms): some first tenders are
+        // declined, the waterfall moves on and the decline lowers the carrier's observed acceptance for the next rate shop.
+        await using TestApp app = await TestApp.StartAsync(emulators, settings: TestApp.WithCarriers(new()
+        {
+            ["MesTms:Carriers:Simulation:AcceptanceProbability"] = "0.85",
+            ["MesTms:Carriers:Simulation:Seed"] = "7",
+            ["MesTms:Carriers:Simulation:DelayMilliseconds"] = "300",
+        }));
+        var start = new DateTimeOffset(2026, 12, 8, 9, 0, 0, TimeSpan.Zero);
+        (string Location, string Postal)[] places = [("DC-ATL", "30336"), ("DC-NYC", "10001"), ("DC-CLT", "28202"), ("DC-PHL", "19103"), ("DC-BAL", "21201"), ("DC-CMH", "43215")];
+        JsonNode[] day = places.Select((p, i) =>
+        {
+            JsonObject e = MesEvents.Completed($"LD-{i}", now: start.AddMinutes(i * 5)).WithPallets(4 + i).WithDestination(p.Location, p.Postal);
+            e["time"] = e["data"]!["completedAt"]!.GetValue<string>();
+            return (JsonNode)e;
+        }).ToArray();
+        string scenario = Path.Combine(directory, "declines.json");
+        File.WriteAllText(scenario, MesEvents.Batch(day));
+        string settings = Path.Combine(directory, "alone.json");
+        File.WriteAllText(settings, """{"consolidate": false, "eventLatencySeconds": 0.5}""");
+        var output = new StringWriter();
+        var error = new StringWriter();
+        // A run tag under which the simulated carriers decline at least two of the six first tenders (the draw is on the tender id).
+        string tag = Enumerable.Range(1, 500).Select(n => $"T{n}")
+            .First(t => Enumerable.Range(0, places.Length).Count(i => SimulatedCarrierGateway.Draw(7, $"P100.LD-{i}-{t}.T1") >= 0.85) >= 2);
+
+        int exit = await SimulateCommand.RunAsync(["--scenario", scenario, "--settings", settings, "--live", app.App.BaseAddress.ToString(), "--speed", "600",
+            "--wait-minutes", "2", "--run-tag", tag], output, error, interactive: false, clock: app.App.Services.GetRequiredService<TimeProvider>());
+
+        Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
+        Assert.Contains("6 orders: 6 decided alike", output.ToString());
+        // The seeded draws decline at least one first tender here: the agreement covers a waterfall that moved on.
+        int declined = 0;
+        foreach (JsonNode e in day)
+        {
+            string order = $"{e["data"]!["orderId"]!.GetValue<string>()}-{tag}";
+            JsonNode shipment = JsonNode.Parse(await app.Http.GetStringAsync($"api/shipments/{order}?plantId=P100"))!;
+            declined += shipment["tenders"]!.AsArray().Count(t => t!["outcome"]!.GetValue<string>() == TenderOutcomes.Declined);
+        }
+
+        Assert.True(declined > 0, "no tender was declined: the test would not cover the waterfall");
+    }
+
+    [Fact]
     public async Task A_bad_live_address_or_speed_exits_with_code_2()
     {
         string scenario = Path.Combine(directory, "day.json");
