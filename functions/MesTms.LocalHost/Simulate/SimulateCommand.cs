@@ -210,13 +210,23 @@ public static class SimulateCommand
         return (eventDriven!, batched!);
     }
 
-    static IAnsiConsole Console(TextWriter output, bool interactive) => AnsiConsole.Create(new AnsiConsoleSettings
+    static IAnsiConsole Console(TextWriter output, bool interactive)
     {
-        Out = new AnsiConsoleOutput(output),
-        Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
-        Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-    });
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        if (!interactive)
+        {
+            // A file or a pipe has no width: wide enough that the table and its summary line never wrap.
+            console.Profile.Width = 160;
+        }
+
+        return console;
+    }
 
     static int Whole(string text, string flag, bool allowZero) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && (allowZero || n > 0)
