@@ -196,6 +196,24 @@ public sealed class PlantDayReplayTests
     }
 
     [Fact]
+    public void Orders_on_a_load_no_carrier_takes_end_tender_exhausted_and_every_order_is_counted_once()
+    {
+        ReplaySettings settings = Settings(s => s with
+        {
+            Shipment = new ShipmentPolicy { Consolidate = true },
+            Carriers = s.Carriers with { AcceptanceRate = 0 },
+        });
+        ScenarioEvent[] day = Enumerable.Range(0, 6).Select(i => Completed($"PO-{i}", At(9, i), pallets: 5)).ToArray();
+
+        ReplayRun live = Run(PlanningPolicy.EventDriven, settings, day);
+
+        Assert.All(live.Orders, o => Assert.Equal(ShipmentStatus.TenderExhausted, o.Status));
+        Assert.Empty(live.Trucks);
+        PolicyMeasures measures = PolicyMeasures.Of(live);
+        Assert.Equal((6, 0, 6, 0), (measures.Orders, measures.Booked, measures.Exhausted, measures.OnHold));
+    }
+
+    [Fact]
     public void The_next_planning_run_is_the_first_at_or_after_the_moment()
     {
         TimeOnly[] runs = [new(14, 0), new(8, 0)];

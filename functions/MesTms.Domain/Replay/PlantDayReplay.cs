@@ -666,6 +666,7 @@ public sealed class PlantDayReplay
 
             (decimal hours, decimal cost) = truck is not null && detentionByTruck.TryGetValue(truck, out var d) ? d : (0m, 0m);
             ShipmentStatus status = truck is not null ? ShipmentStatus.Booked
+                : run.Truck is { Outcome: CarrierPlanOutcome.Exhausted } ? ShipmentStatus.TenderExhausted
                 : run.State.Phase switch
                 {
                     ShipmentPhase.Held or ShipmentPhase.BookedHeld => ShipmentStatus.OnQualityHold,

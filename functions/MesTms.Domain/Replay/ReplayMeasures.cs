@@ -26,10 +26,14 @@ public sealed record MeanAndP95(double? Mean, double? P95)
     }
 }
 
-/// <summary>What one policy achieved over the scenario.</summary>
+/// <summary>
+/// What one policy achieved over the scenario. <see cref="BookedWithoutDoor"/> counts booked orders the dock could not
+/// give a door within <see cref="ReplaySettings.DockDaysAhead"/> days: they never leave, so the dock measures leave them out.
+/// </summary>
 public sealed record PolicyMeasures(
     int Orders,
     int Booked,
+    int BookedWithoutDoor,
     int Exhausted,
     int OnHold,
     Percentiles CompletionToFirstActionMinutes,
@@ -57,6 +61,7 @@ public sealed record PolicyMeasures(
         return new PolicyMeasures(
             orders.Count,
             orders.Count(o => o.Status == ShipmentStatus.Booked),
+            orders.Count(o => o.Status == ShipmentStatus.Booked && o.DoorId is null),
             orders.Count(o => o.Status == ShipmentStatus.TenderExhausted),
             orders.Count(o => o.Status == ShipmentStatus.OnQualityHold),
             Percentiles.Of(orders.Select(o => o.FirstActionMinutes).OfType<double>()),

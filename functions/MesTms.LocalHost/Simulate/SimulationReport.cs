@@ -82,7 +82,7 @@ public static class SimulationReport
             ("Freight spend", $"${b.FreightSpend:#,0}", $"${e.FreightSpend:#,0}"),
             ("On-time delivery", b.OnTimeRate is { } bo ? $"{bo:P1}" : "—", e.OnTimeRate is { } eo ? $"{eo:P1}" : "—"),
             ("Peak staging (pallets)", $"{b.PeakStagingPallets}", $"{e.PeakStagingPallets}"),
-            ("Booked / exhausted / on hold", $"{b.Booked} / {b.Exhausted} / {b.OnHold}", $"{e.Booked} / {e.Exhausted} / {e.OnHold}"),
+            ("Booked (without a door) / exhausted / on hold / other", SimulationTable.Outcomes(b), SimulationTable.Outcomes(e)),
         };
         var table = new StringBuilder("<table><thead><tr><th>Measure</th><th>Batch</th><th>Event-driven</th></tr></thead><tbody>");
         foreach ((string name, string batch, string live) in rows)
