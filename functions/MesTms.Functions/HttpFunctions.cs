@@ -23,6 +23,10 @@ public sealed class HttpFunctions
     public Task<IActionResult> ListRejectedEvents(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "events/rejected")] HttpRequest request) => Run("ListRejectedEvents", request);
 
+    [Function("ListNotifications")]
+    public Task<IActionResult> ListNotifications(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "notifications")] HttpRequest request) => Run("ListNotifications", request);
+
     [Function("GetContractSchema")]
     public Task<IActionResult> GetContractSchema(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schemas/{name}")] HttpRequest request, string name) =>

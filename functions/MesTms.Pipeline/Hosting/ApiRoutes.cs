@@ -3,6 +3,7 @@ using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Events;
 using MesTms.Pipeline.Http;
 using MesTms.Pipeline.Loads;
+using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Shipments;
 
 namespace MesTms.Pipeline.Hosting;
@@ -23,6 +24,7 @@ public static class ApiRoutes
         .. LoadApi.Routes,
         .. DockApi.Routes,
         .. TenderApi.Routes,
+        .. NotificationApi.Routes,
     ];
 
     public static ApiRoute Named(string name) =>

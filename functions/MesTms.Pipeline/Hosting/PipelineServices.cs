@@ -32,6 +32,11 @@ public static class PipelineServices
         cosmos.Validate();
         var notifications = new NotificationOptions();
         configuration.GetSection(NotificationOptions.Section).Bind(notifications);
+        if (notifications.Validate() is { Count: > 0 } notificationProblems)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, notificationProblems));
+        }
+
         var policy = new ShipmentPolicy();
         configuration.GetSection(ShipmentSection).Bind(policy);
         IReadOnlyList<string> problems = policy.Validate();
@@ -73,6 +78,10 @@ public static class PipelineServices
         services.AddSingleton<IRecordedCompletions, RecordedCompletions>();
         services.AddSingleton<IShipmentStore, CosmosShipmentStore>();
         services.AddSingleton<IQualityHoldStore, CosmosQualityHoldStore>();
+        services.AddHttpClient(NotificationDeliveries.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<NotificationDeliveries>();
+        services.AddHostedService<NotificationDeliveryWorker>();
+        services.AddSingleton<NotificationApi>();
         services.TryAddSingleton<IPlannerNotifier, PlannerNotifier>();
         var carriers = new CarrierOptions();
         configuration.GetSection(CarrierOptions.Section).Bind(carriers);

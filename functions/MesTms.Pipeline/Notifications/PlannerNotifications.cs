@@ -40,6 +40,13 @@ public sealed record PlannerNotification
 
     public DateTimeOffset? PublishedAt { get; init; }
 
+    /// <summary>Where the notification stands with each webhook subscriber that wants its type (none configured: null).</summary>
+    public IReadOnlyList<NotificationDelivery>? Deliveries { get; init; }
+
+    /// <summary>True while a delivery is pending (the sweep's query); removed once every one is delivered or dead-lettered.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public bool? DeliveryPending { get; init; }
+
     public static PlannerNotification Create<T>(string id, string type, string subject, DateTimeOffset time, T data) => new()
     {
         Id = id,
@@ -65,6 +72,50 @@ public sealed class NotificationOptions
 
     /// <summary>CloudEvents <c>source</c> of every notification.</summary>
     public string Source { get; set; } = "/mestms/bridge";
+
+    /// <summary>Plain webhooks that receive the notifications, by name (see <see cref="NotificationSubscriber"/>).</summary>
+    public Dictionary<string, NotificationSubscriber> Subscribers { get; set; } = [];
+
+    /// <summary>Attempts per subscriber before the delivery is dead-lettered.</summary>
+    public int DeliveryAttempts { get; set; } = 8;
+
+    /// <summary>Wait after the first failed attempt; it doubles after each further failure, up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long one attempt (handshake or POST) may take.</summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often pending deliveries are looked at when nothing new arrives.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The origin the bridge names in the CloudEvents webhook handshake (<c>WebHook-Request-Origin</c>).</summary>
+    public string WebhookOrigin { get; set; } = "mestms.bridge";
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        foreach ((string name, NotificationSubscriber subscriber) in Subscribers)
+        {
+            if (!Uri.TryCreate(subscriber.Endpoint, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https"))
+            {
+                problems.Add($"{Section}:Subscribers:{name}:Endpoint must be an http(s) address, not '{subscriber.Endpoint}'");
+            }
+        }
+
+        if (DeliveryAttempts is < 1 or > 50)
+        {
+            problems.Add($"{Section}:DeliveryAttempts must be 1-50");
+        }
+
+        if (RetryAfter < TimeSpan.FromMilliseconds(10) || MaxRetryDelay < RetryAfter || DeliveryTimeout <= TimeSpan.Zero || SweepInterval < TimeSpan.FromMilliseconds(10))
+        {
+            problems.Add($"{Section}: RetryAfter and SweepInterval must be at least 00:00:00.010, MaxRetryDelay at least RetryAfter, DeliveryTimeout above zero");
+        }
+
+        return problems;
+    }
 }
 
 public interface IPlannerNotifier
@@ -83,10 +134,15 @@ public sealed class PlannerNotifier : IPlannerNotifier
     readonly EventGridPublisherClient? publisher;
     readonly ILogger<PlannerNotifier> logger;
 
-    public PlannerNotifier(CosmosStore store, NotificationOptions options, ILogger<PlannerNotifier> logger)
+    readonly NotificationDeliveries deliveries;
+    readonly TimeProvider clock;
+
+    public PlannerNotifier(CosmosStore store, NotificationOptions options, NotificationDeliveries deliveries, TimeProvider clock, ILogger<PlannerNotifier> logger)
     {
         this.store = store;
         this.options = options;
+        this.deliveries = deliveries;
+        this.clock = clock;
         this.logger = logger;
         if (!string.IsNullOrWhiteSpace(options.TopicEndpoint))
         {
@@ -99,9 +155,15 @@ public sealed class PlannerNotifier : IPlannerNotifier
 
     public async Task PublishAsync(PlannerNotification notification, CancellationToken cancellationToken = default)
     {
+        if (deliveries.Enabled && notification.Deliveries is null && deliveries.For(notification.Type, clock.GetUtcNow()) is { Count: > 0 } subscribers)
+        {
+            notification = notification with { Deliveries = subscribers, DeliveryPending = true };
+        }
+
         try
         {
             await store.Notifications.CreateItemAsync(notification, new PartitionKey(notification.Id), cancellationToken: cancellationToken);
+            deliveries.Kick();
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
