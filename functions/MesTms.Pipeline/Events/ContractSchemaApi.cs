@@ -13,6 +13,7 @@ public static class ContractSchemaApi
     static readonly Dictionary<string, string> Published = new(StringComparer.Ordinal)
     {
         ["mes-events.v1.json"] = "mes-events.v1.schema.json",
+        ["planner-notifications.v1.json"] = "planner-notifications.v1.schema.json",
     };
 
     public static IReadOnlyList<ApiRoute> Routes { get; } =

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure.Identity;
 using Azure.Messaging.EventGrid;
 using Azure.Messaging;
@@ -47,14 +48,45 @@ public sealed record PlannerNotification
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public bool? DeliveryPending { get; init; }
 
-    public static PlannerNotification Create<T>(string id, string type, string subject, DateTimeOffset time, T data) => new()
+    /// <summary>
+    /// A notification whose data also carries <c>link</c>: the planner API resource it is about (derived from the subject:
+    /// <c>plants/{plant}/orders/{id}</c> and <c>plants/{plant}/shipments/{id}</c> → <c>/api/shipments/{id}?plantId={plant}</c>,
+    /// <c>plants/{plant}/loads/{id}</c> → <c>/api/loads/{id}</c>), so a receiver can open it without another lookup.
+    /// </summary>
+    public static PlannerNotification Create<T>(string id, string type, string subject, DateTimeOffset time, T data)
     {
-        Id = id,
-        Type = type,
-        Subject = subject,
-        Time = time,
-        Data = JsonSerializer.SerializeToElement(data, CosmosStore.Json),
-    };
+        JsonNode? node = JsonSerializer.SerializeToNode(data, CosmosStore.Json);
+        if (node is JsonObject body && LinkFor(subject) is { } link)
+        {
+            body["link"] = link;
+        }
+
+        return new PlannerNotification
+        {
+            Id = id,
+            Type = type,
+            Subject = subject,
+            Time = time,
+            Data = JsonSerializer.SerializeToElement(node, CosmosStore.Json),
+        };
+    }
+
+    /// <summary>The planner API path of what a subject names, or null.</summary>
+    public static string? LinkFor(string subject)
+    {
+        string[] parts = subject.Split('/');
+        if (parts is not ["plants", var plant, var kind, var resource] || plant.Length == 0 || resource.Length == 0)
+        {
+            return null;
+        }
+
+        return kind switch
+        {
+            "orders" or "shipments" => $"/api/shipments/{Uri.EscapeDataString(resource)}?plantId={Uri.EscapeDataString(plant)}",
+            "loads" => $"/api/loads/{Uri.EscapeDataString(resource)}",
+            _ => null,
+        };
+    }
 }
 
 /// <summary>Settings of the outbound planner topic, bound from <c>MesTms:Notifications</c>.</summary>

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Json.Schema;
 using MesTms.Tests.Fixtures;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -61,6 +63,25 @@ public sealed class NotificationDeliveryTests(EmulatorFixture emulators)
             Assert.NotNull(body["data"]);
         });
         Assert.All(hooks.AllReceived.GroupBy(r => r.Id), g => Assert.Single(g.Select(r => r.Body).Distinct()));
+        // The published schema describes what arrives, and every notification links to the API resource it is about.
+        JsonSchema schema = JsonSchema.FromText(await app.Http.GetStringAsync("api/schemas/planner-notifications.v1.json"),
+            new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+        Assert.All(hooks.Received("planners"), r =>
+        {
+            using JsonDocument document = JsonDocument.Parse(r.Body);
+            EvaluationResults result = schema.Evaluate(document.RootElement, new EvaluationOptions { RequireFormatValidation = true, OutputFormat = OutputFormat.List });
+            Assert.True(result.IsValid, r.Body);
+        });
+        JsonNode stripped = JsonNode.Parse(hooks.Received("planners")[0].Body)!;
+        stripped["data"]!.AsObject().Remove("link");
+        Assert.False(schema.Evaluate(JsonSerializer.SerializeToElement(stripped), new EvaluationOptions { OutputFormat = OutputFormat.List }).IsValid,
+            "the schema must require data.link");
+        foreach (NotificationView booking in outbox.Notifications.Where(n => n.Type == PlannerNotificationTypes.ShipmentBooked))
+        {
+            string link = booking.Data.GetProperty("link").GetString()!;
+            ShipmentView linked = (await app.Http.GetFromJsonAsync<ShipmentView>(link.TrimStart('/'), CosmosStore.Json))!;
+            Assert.Equal(booking.Data.GetProperty("orderId").GetString(), linked.OrderId);
+        }
         Assert.True(hooks.Handshakes("planners") >= 1);
 
         // "flaky" wants bookings only; it failed each one twice and took the third attempt.
