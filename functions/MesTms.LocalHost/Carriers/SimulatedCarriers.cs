@@ -73,18 +73,13 @@ public sealed class SimulatedCarrierGateway(IServiceProvider services, Simulated
             return Task.FromResult<string?>(null);
         }
 
-        double probability = carrier?.AcceptanceProbability ?? simulation.AcceptanceProbability;
-        bool accept = Draw(simulation.Seed, tender.TenderId) < probability;
         var delay = TimeSpan.FromMilliseconds(carrier?.DelayMilliseconds ?? simulation.DelayMilliseconds);
+        TenderResponse response = Answer(tender, carrier);
         _ = Task.Run(async () =>
         {
             try
             {
                 await Task.Delay(delay, clock);
-                var response = accept
-                    ? new TenderResponse(TenderResponse.Accept, null, tender.Scac,
-                        new PickupConfirmation(PickupStart(tender), PickupStart(tender).AddHours(SimulatedPickupWindowHours), $"{tender.Scac}-{(int)(Draw(simulation.Seed + 1, tender.TenderId) * 1_000_000):000000}"))
-                    : new TenderResponse(TenderResponse.Decline, "No capacity on this lane", tender.Scac, null);
                 // A carrier whose answer gets a 503 tries again, as a real one would: the answer must not be lost.
                 for (int attempt = 1; ; attempt++)
                 {
@@ -107,6 +102,27 @@ public sealed class SimulatedCarrierGateway(IServiceProvider services, Simulated
         });
         return Task.FromResult<string?>(null);
     }
+
+    /// <summary>
+    /// A simulated carrier that answers at once (a delay of 0) answers in the tender call itself, as a carrier API that
+    /// accepts or declines in its response does; the others answer later through the tender answers API.
+    /// </summary>
+    public Task<TenderDelivery> DeliverAsync(LoadTender tender, CancellationToken cancellationToken = default)
+    {
+        simulation.Carriers.TryGetValue(tender.Scac, out SimulatedCarrier? carrier);
+        return carrier?.Silent != true && (carrier?.DelayMilliseconds ?? simulation.DelayMilliseconds) == 0
+            ? Task.FromResult(new TenderDelivery(null, Answer(tender, carrier)))
+            : SendAndAnswerLaterAsync(tender, cancellationToken);
+    }
+
+    async Task<TenderDelivery> SendAndAnswerLaterAsync(LoadTender tender, CancellationToken cancellationToken) => new(await SendAsync(tender, cancellationToken));
+
+    /// <summary>The carrier's answer: accepted with its probability, by the seeded draw on the tender id.</summary>
+    TenderResponse Answer(LoadTender tender, SimulatedCarrier? carrier) =>
+        Draw(simulation.Seed, tender.TenderId) < (carrier?.AcceptanceProbability ?? simulation.AcceptanceProbability)
+            ? new TenderResponse(TenderResponse.Accept, null, tender.Scac,
+                new PickupConfirmation(PickupStart(tender), PickupStart(tender).AddHours(SimulatedPickupWindowHours), $"{tender.Scac}-{(int)(Draw(simulation.Seed + 1, tender.TenderId) * 1_000_000):000000}"))
+            : new TenderResponse(TenderResponse.Decline, "No capacity on this lane", tender.Scac, null);
 
     /// <summary>Simulated carriers confirm a pickup window of 48 hours from the start (00:00 UTC) of the pickup day.</summary>
     public const int SimulatedPickupWindowHours = 48;

@@ -17,12 +17,22 @@ public interface ICarrierGateway
     /// <summary>Returns null when the tender was delivered, or why it could not be (the carrier is then skipped).</summary>
     Task<string?> SendAsync(LoadTender tender, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Sends a tender to a carrier whose API may answer in the same call: the answer (accept or decline) comes back in
+    /// <see cref="TenderDelivery.Answer"/> instead of later through the tender answers API. By default the answer comes later.
+    /// </summary>
+    async Task<TenderDelivery> DeliverAsync(LoadTender tender, CancellationToken cancellationToken = default) =>
+        new(await SendAsync(tender, cancellationToken));
+
     /// <summary>Tells the carrier its dock appointment was set or changed (or released). Returns why it could not be delivered, or null.</summary>
     Task<string?> NotifyAppointmentAsync(CarrierMessage message, CancellationToken cancellationToken = default);
 
     /// <summary>Withdraws an accepted tender (before the carrier's cancellation-fee window). Returns why it could not be delivered, or null.</summary>
     Task<string?> WithdrawTenderAsync(CarrierMessage message, CancellationToken cancellationToken = default);
 }
+
+/// <summary>How sending a tender went: refused (<see cref="Undeliverable"/>), delivered, or delivered and answered at once (<see cref="Answer"/>).</summary>
+public sealed record TenderDelivery(string? Undeliverable, TenderResponse? Answer = null);
 
 /// <summary>A message to a carrier other than a tender: an appointment notice or a tender withdrawal.</summary>
 public sealed record CarrierMessage(string Id, string Scac, string Kind, string? TenderId, DateTimeOffset At, object Body);

@@ -78,7 +78,7 @@ public static class CarrierPlanning
         (RateShipmentRequest Request, RateShipmentResult Result)? rated = null)
     {
         ILogger log = context.CreateReplaySafeLogger(nameof(CarrierPlanning));
-        RateShipmentRequest request = rated?.Request ?? RateRequest(context, shipment, policy, revision);
+        RateShipmentRequest request = rated?.Request ?? RateRequest(context, shipment, policy, revision, reserveDoorBecause);
         FirstTender? first = request.FirstTender;
         RateShipmentResult rateShop = rated?.Result ?? await context.CallActivityAsync<RateShipmentResult>(nameof(RateShipment), request, Retry);
         return await TenderAsync(context, shipment, policy, revision, setStatus, reserveDoorBecause, interruption, first, rateShop, log);
@@ -87,9 +87,10 @@ public static class CarrierPlanning
     /// <summary>
     /// What rating is asked: the first tender goes out from the rating activity itself, with the waterfall's id and deadline.
     /// </summary>
-    public static RateShipmentRequest RateRequest(TaskOrchestrationContext context, OrderKey shipment, ShipmentPolicy policy, int revision) =>
+    /// <param name="bookBecause">A carrier that accepts in the tender call itself is booked by the rating activity, with the door reserved for this reason.</param>
+    public static RateShipmentRequest RateRequest(TaskOrchestrationContext context, OrderKey shipment, ShipmentPolicy policy, int revision, string? bookBecause = null) =>
         new(shipment, context.CurrentUtcDateTime, revision, policy.MaxTenders >= 1
-            ? new FirstTender(context.InstanceId, TenderId(shipment, revision, 1), context.CurrentUtcDateTime + policy.TenderResponseTimeout)
+            ? new FirstTender(context.InstanceId, TenderId(shipment, revision, 1), context.CurrentUtcDateTime + policy.TenderResponseTimeout, bookBecause)
             : null);
 
     static async Task<CarrierPlanOutcome> TenderAsync(TaskOrchestrationContext context, OrderKey shipment, ShipmentPolicy policy, int revision,
@@ -109,6 +110,24 @@ public static class CarrierPlanning
             setStatus(ShipmentStatus.Tendering);
             DateTimeOffset respondBy;
             string? undeliverable;
+            if (attempt == 1 && first is not null && rated.FirstSent is { Failure: null, Answer: { } inline } answered)
+            {
+                // Sent by the rating activity, and the carrier answered in the call: nothing to wait for.
+                if (inline.Accepted)
+                {
+                    if (!answered.Booked)
+                    {
+                        await context.CallActivityAsync(nameof(BookShipment), new BookShipmentRequest(shipment, tenderId, inline, context.CurrentUtcDateTime, reserveDoorBecause), Retry);
+                    }
+
+                    log.LogInformation("Shipment {Shipment}: booked with {Scac} at {Price} (answered in the tender call)", shipment, candidate.Scac, candidate.Total);
+                    return CarrierPlanOutcome.Booked;
+                }
+
+                await RecordOutcomeAsync(context, shipment, tenderId, candidate, TenderOutcomes.Declined, inline.Reason ?? "no reason given");
+                continue;
+            }
+
             if (attempt == 1 && first is not null && rated.FirstSent is { Failure: null } sent)
             {
                 // Sent by the rating activity.

@@ -23,7 +23,7 @@ public sealed class RateShipment(ShipmentRating rating) : TaskActivity<RateShipm
 /// </summary>
 public sealed class ShipmentRating(
     CarrierCatalog catalog, DockCatalog docks, IShipmentStore shipments, ICarrierPerformanceStore performance, ITenderStore tenders, ICarrierGateway gateway,
-    TimeProvider clock)
+    IPlannerNotifier notifier, DockScheduling dockScheduling, TimeProvider clock)
 {
     public async Task<RateShipmentResult> RateAsync(RateShipmentRequest input)
     {
@@ -51,9 +51,11 @@ public sealed class ShipmentRating(
         {
             try
             {
-                string? undeliverable = await SendTender.SendAsync(shipments, tenders, gateway, catalog, clock,
-                    new SendTenderRequest(input.Order, first.InstanceId, first.TenderId, 1, candidates[0], input.At, first.RespondBy));
-                sent = new FirstTenderSent(undeliverable, null);
+                TenderDelivery delivery = await SendTender.SendAsync(shipments, tenders, gateway, catalog, clock,
+                    new SendTenderRequest(input.Order, first.InstanceId, first.TenderId, 1, candidates[0], input.At, first.RespondBy), answerInline: true);
+                sent = delivery.Answer is { } answer
+                    ? await AnsweredAsync(input, first, candidates[0], answer)
+                    : new FirstTenderSent(delivery.Undeliverable, null);
             }
             catch (HttpRequestException e)
             {
@@ -64,17 +66,40 @@ public sealed class ShipmentRating(
 
         return new RateShipmentResult(false, candidates, kept.Describe(rated.RequiredDeliveryBy!.Value), Expedited: kept.IsExpedited, FirstSent: sent);
     }
+
+    /// <summary>
+    /// The carrier answered the first tender in the call itself: the answer is recorded (the first one counts, so a retried
+    /// activity keeps it), and an acceptance books the shipment and its door here, as <see cref="BookShipment"/> would.
+    /// </summary>
+    async Task<FirstTenderSent> AnsweredAsync(RateShipmentRequest input, FirstTender first, TenderCandidate candidate, TenderResponse answer)
+    {
+        (TenderDocument? stored, _) = await tenders.RecordResponseAsync(first.TenderId, answer with { Scac = candidate.Scac }, clock.GetUtcNow());
+        TenderResponse kept = stored?.Response ?? answer with { Scac = candidate.Scac };
+        if (!kept.Accepted || first.BookBecause is not { } why)
+        {
+            return new FirstTenderSent(null, null, kept);
+        }
+
+        await new BookShipment(shipments, notifier, performance, catalog, dockScheduling, clock)
+            .BookAsync(new BookShipmentRequest(input.Order, first.TenderId, kept, input.At, why));
+        return new FirstTenderSent(null, null, kept, Booked: true);
+    }
 }
 
 /// <summary>Sends one tender of the waterfall through the carrier gateway and records it. Returns why it could not be delivered, or null.</summary>
 public sealed class SendTender(IShipmentStore shipments, ITenderStore tenders, ICarrierGateway gateway, CarrierCatalog catalog, TimeProvider clock)
     : TaskActivity<SendTenderRequest, string?>
 {
-    public override Task<string?> RunAsync(TaskActivityContext context, SendTenderRequest input) => SendAsync(shipments, tenders, gateway, catalog, clock, input);
+    public override async Task<string?> RunAsync(TaskActivityContext context, SendTenderRequest input) =>
+        (await SendAsync(shipments, tenders, gateway, catalog, clock, input, answerInline: false)).Undeliverable;
 
-    /// <summary>Records the tender on the shipment and in the tender store, then sends it (also the first tender, from rating).</summary>
-    public static async Task<string?> SendAsync(IShipmentStore shipments, ITenderStore tenders, ICarrierGateway gateway, CarrierCatalog catalog, TimeProvider clock,
-        SendTenderRequest input)
+    /// <summary>
+    /// Records the tender on the shipment and in the tender store, then sends it (also the first tender, from rating). With
+    /// <paramref name="answerInline"/> a carrier may answer in the same call; otherwise its answer comes through the tender
+    /// answers API, which is what the waterfall waits for.
+    /// </summary>
+    public static async Task<TenderDelivery> SendAsync(IShipmentStore shipments, ITenderStore tenders, ICarrierGateway gateway, CarrierCatalog catalog, TimeProvider clock,
+        SendTenderRequest input, bool answerInline)
     {
         string catalogOrigin = catalog.Plants.TryGetValue(input.Order.PlantId, out PlantOptions? plant) ? plant.PostalCode : "";
         LoadTender? tender = null;
@@ -102,7 +127,7 @@ public sealed class SendTender(IShipmentStore shipments, ITenderStore tenders, I
             SentAt = input.At,
         });
 
-        return await gateway.SendAsync(tender!);
+        return answerInline ? await gateway.DeliverAsync(tender!) : new TenderDelivery(await gateway.SendAsync(tender!));
     }
 }
 
@@ -158,6 +183,13 @@ public sealed class BookShipment(
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, BookShipmentRequest input)
     {
+        await BookAsync(input);
+        return true;
+    }
+
+    /// <summary>Books the accepted tender, tells planners, counts the acceptance and (when asked) reserves the door. Idempotent.</summary>
+    public async Task BookAsync(BookShipmentRequest input)
+    {
         Shipment booked = await shipments.UpdateAsync(input.Order, current =>
             current!.Book(input.TenderId, input.Response.PickupConfirmation, input.At, clock.GetUtcNow()));
 
@@ -193,8 +225,6 @@ public sealed class BookShipment(
         {
             await BookedDoor.ReserveAsync(shipments, docks, clock, booked, why, input.At);
         }
-
-        return true;
     }
 }
 

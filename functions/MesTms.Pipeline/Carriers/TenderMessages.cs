@@ -10,14 +10,17 @@ public sealed record TenderCandidate(string Scac, ServiceMode Mode, Equipment Eq
 public sealed record RateShipmentRequest(OrderKey Order, DateTimeOffset At, int Revision = 0, FirstTender? FirstTender = null);
 
 /// <summary>The first tender of a waterfall, sent right after rating: its id and answer deadline come from the orchestration.</summary>
-public sealed record FirstTender(string InstanceId, string TenderId, DateTimeOffset RespondBy);
+/// <param name="BookBecause">When set and the carrier accepts in the same call, the shipment is booked (and its door reserved, for this reason) in the same activity.</param>
+public sealed record FirstTender(string InstanceId, string TenderId, DateTimeOffset RespondBy, string? BookBecause = null);
 
 /// <summary>
 /// How the first tender went when rating sent it: delivered (<see cref="Undeliverable"/> and <see cref="Failure"/> null),
 /// refused by the gateway (<see cref="Undeliverable"/>), or the carrier API failed (<see cref="Failure"/>: the waterfall
 /// sends it again with its own attempts).
 /// </summary>
-public sealed record FirstTenderSent(string? Undeliverable, string? Failure);
+/// <param name="Answer">The carrier answered in the tender call itself (first answer recorded); the waterfall does not wait for it.</param>
+/// <param name="Booked">That answer was an acceptance and the shipment was booked in the same activity.</param>
+public sealed record FirstTenderSent(string? Undeliverable, string? Failure, TenderResponse? Answer = null, bool Booked = false);
 
 /// <summary>The ranked candidates; <see cref="PlanningOff"/> when no carrier contracts are configured.</summary>
 /// <remarks><see cref="Expedited"/>: no carrier delivers on time; the candidates are the late ones, earliest delivery first.</remarks>

@@ -140,10 +140,13 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
         return new ShipmentEvent.ConsolidationReviewed(step.LoadId, step.NextReviewAt, step.ReviewIn);
     }
 
+    /// <summary>Why a booked order's door is reserved.</summary>
+    const string CarrierBooked = "carrier booked";
+
     static async Task<ShipmentEvent?> MarkReadyAndPlanCarrierAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input,
         ShipmentCommand.MarkReady ready, ShipmentCommand.PlanCarrier plan)
     {
-        RateShipmentRequest rate = CarrierPlanning.RateRequest(context, input.Order, input.Policy, plan.Revision);
+        RateShipmentRequest rate = CarrierPlanning.RateRequest(context, input.Order, input.Policy, plan.Revision, CarrierBooked);
         ReadyToShipResult done = await context.CallActivityAsync<ReadyToShipResult>(nameof(MarkReadyToShip),
             new ShipmentDecisionRequest(input.Order, ready.Decision, ready.ActiveHolds, rate), Retry);
         return await PlanCarrierAsync(context, input, plan, done.Rated is { } rated ? (rate, rated) : null);
@@ -159,7 +162,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
                 ? $"quality hold during tendering ({QualityHold.Describe(held.Active)})"
                 : null);
         CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.Order, input.Policy, command.Revision,
-            s => context.SetCustomStatus(new ShipmentWorkflowStatus(s, [])), "carrier booked", holdDuringTendering, rated);
+            s => context.SetCustomStatus(new ShipmentWorkflowStatus(s, [])), CarrierBooked, holdDuringTendering, rated);
         return new ShipmentEvent.CarrierPlanned(outcome);
     }
 

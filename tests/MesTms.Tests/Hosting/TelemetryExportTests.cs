@@ -14,7 +14,9 @@ public sealed class TelemetryExportTests(EmulatorFixture emulators)
     public async Task An_order_shows_up_as_durable_spans_and_bridge_metrics_at_an_otlp_collector()
     {
         using var collector = new OtlpCollector();
-        Dictionary<string, string?> settings = TestApp.WithCarriers(new() { ["MesTms:Carriers:Simulation:DelayMilliseconds"] = "0" });
+        // 1 ms: the answer comes through the tender answers API, so BookShipment runs as its own activity (a carrier that
+        // answers in the tender call itself, at 0 ms, is booked inside MarkReadyToShip).
+        Dictionary<string, string?> settings = TestApp.WithCarriers(new() { ["MesTms:Carriers:Simulation:DelayMilliseconds"] = "1" });
         settings["LocalHost:Telemetry:Exporter"] = "otlp";
         settings["LocalHost:Telemetry:OtlpEndpoint"] = collector.Endpoint;
         settings["LocalHost:Telemetry:MetricIntervalMilliseconds"] = "500";
