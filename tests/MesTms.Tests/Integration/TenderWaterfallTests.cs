@@ -238,4 +238,32 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
         Assert.Equal(retender, booked.Booking!.TenderId);
         Assert.Equal(["withdrawn", "accepted"], booked.Tenders.Select(t => t.Outcome));
     }
+
+    [Fact]
+    public async Task A_carrier_answering_in_the_tender_call_books_at_once_and_one_declining_there_moves_the_waterfall_on()
+    {
+        // Carriers answer inside the tender call (delay 0); the best one, SWFL, declines there.
+        await using TestApp app = await StartAsync(emulators, new()
+        {
+            ["MesTms:Carriers:Simulation:DelayMilliseconds"] = "0",
+            ["MesTms:Carriers:Simulation:Carriers:SWFL:AcceptanceProbability"] = "0",
+        });
+        string order = NewOrder();
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
+
+        Shipment booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
+
+        Assert.Equal("SWFL", booked.RateShop!.Candidates[0].Scac);
+        Assert.Equal([TenderOutcomes.Declined, TenderOutcomes.Accepted], booked.Tenders.Select(t => t.Outcome));
+        Assert.Equal("SWFL", booked.Tenders[0].Scac);
+        Assert.Equal(booked.Tenders[1].TenderId, booked.Booking!.TenderId);
+        Assert.NotEqual("SWFL", booked.Booking.Scac);
+        // The first carrier's answer was recorded once: repeating it through the answers API is a duplicate, changing nothing.
+        HttpResponseMessage again = await app.Http.PostAsJsonAsync($"api/tenders/{booked.Tenders[0].TenderId}/response", new { decision = "decline", scac = "SWFL" });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        HttpResponseMessage other = await app.Http.PostAsJsonAsync($"api/tenders/{booked.Tenders[0].TenderId}/response", new { decision = "accept", scac = "SWFL" });
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+        Shipment after = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
+        Assert.Equal(booked.Booking.TenderId, after.Booking!.TenderId);
+    }
 }
