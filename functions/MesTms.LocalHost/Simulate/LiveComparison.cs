@@ -35,6 +35,14 @@ public static class LiveComparison
         string tag = runTag ?? "R" + clock.GetUtcNow().ToString("HHmmssff", CultureInfo.InvariantCulture);
         DateTimeOffset origin = scenario.Events[0].At, start = clock.GetUtcNow().AddSeconds(3);
         DateTimeOffset Map(DateTimeOffset at) => start + TimeSpan.FromTicks((long)((at - origin).Ticks / speed));
+        for (int i = 0; i < scenario.Raw.Count; i++)
+        {
+            if (JsonNode.Parse(scenario.Raw[i]) is not JsonObject { } e || e["specversion"] is null)
+            {
+                throw new ScenarioException($"--live publishes CloudEvents; event {scenario.Events[i].Event.Id} is in the Event Grid schema. Replay it without --live, or convert it.");
+            }
+        }
+
         var shifted = new JsonArray(scenario.Raw.Select(raw => (JsonNode)Shift(JsonNode.Parse(raw)!.AsObject(), Map, tag)).ToArray());
         Scenario live = ScenarioFile.Parse($"{scenario.Path} (shifted to now, ×{speed})", Encoding.UTF8.GetBytes(shifted.ToJsonString()));
         ReplayRun expected = PlantDayReplay.Run(live.Events, settings, PlanningPolicy.EventDriven, new RateShopper(settings.Contracts));

@@ -85,6 +85,19 @@ public sealed record ReplaySettingsFile
     /// <summary>The replay settings: this file over the defaults, then the flags (<paramref name="batchRuns"/>, <paramref name="seed"/>) over both.</summary>
     public ReplaySettings Resolve(string? batchRuns, int? seed)
     {
+        try
+        {
+            return ResolveChecked(batchRuns, seed);
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            // A duration too large for a TimeSpan (say, 1e300 hours).
+            throw new ScenarioException($"Replay settings: a duration is out of range ({e.Message})");
+        }
+    }
+
+    ReplaySettings ResolveChecked(string? batchRuns, int? seed)
+    {
         string contractsPath = Contracts ?? Path.Combine(AppContext.BaseDirectory, "Contracts", "carriers.v1.json");
         string docksPath = Docks ?? Path.Combine(AppContext.BaseDirectory, "Contracts", "docks.v1.json");
         var defaults = new CarrierBehaviour();

@@ -90,8 +90,13 @@ public static class ScenarioFile
                 continue;
             }
 
-            IncomingEvent single = Parse(Encoding.UTF8.GetBytes(line), path, $"line {i + 1}").Single();
-            events.Add(single with { Index = events.Count });
+            List<IncomingEvent> parsed = Parse(Encoding.UTF8.GetBytes(line), path, $"line {i + 1}");
+            if (parsed.Count != 1)
+            {
+                throw new ScenarioException($"Scenario file '{path}', line {i + 1}: JSON Lines hold one event per line; this line holds {parsed.Count}.");
+            }
+
+            events.Add(parsed[0] with { Index = events.Count });
         }
 
         return events;

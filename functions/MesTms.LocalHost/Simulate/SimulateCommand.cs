@@ -36,11 +36,13 @@ public static class SimulateCommand
     /// <param name="interactive">A terminal: a live progress bar; otherwise (redirected output) plain progress lines.</param>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool interactive, TimeProvider? clock = null)
     {
-        var command = new RootCommand("Replays a plant day of MES events under event-driven booking and batch planning, side by side, in virtual time.")
+        var command = new Command("simulate", "Replays a plant day of MES events under event-driven booking and batch planning, side by side, in virtual time.")
         {
             ScenarioOption, JsonOption, ReportOption, BatchRunsOption, SeedOption, SettingsOption, GenerateOption, OrdersOption, OutOption, DayOption,
             LiveOption, SpeedOption, KeyOption, WaitOption, RunTagOption,
         };
+        // Named "simulate" (the verb the user typed) rather than after the executable, with --help as a root command has.
+        command.Options.Add(new System.CommandLine.Help.HelpOption());
         ParseResult parsed = command.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -99,8 +101,17 @@ public static class SimulateCommand
                     settings = settings with { Carriers = ReplaySettingsFile.LocalHostCarriers() };
                 }
 
-                return await LiveComparison.RunAsync(scenario, settings, bridge, parsed.GetValue(KeyOption) ?? "local", speed, TimeSpan.FromMinutes(waitMinutes),
-                    output, clock ?? TimeProvider.System, tag);
+                try
+                {
+                    return await LiveComparison.RunAsync(scenario, settings, bridge, parsed.GetValue(KeyOption) ?? "local", speed, TimeSpan.FromMinutes(waitMinutes),
+                        output, clock ?? TimeProvider.System, tag);
+                }
+                catch (Exception e) when (e is HttpRequestException or Azure.RequestFailedException
+                    || (e is AggregateException all && all.Flatten().InnerExceptions.All(i => i is HttpRequestException or Azure.RequestFailedException)))
+                {
+                    Exception first = e is AggregateException many ? many.Flatten().InnerExceptions[0] : e;
+                    throw new ScenarioException($"the bridge at {bridge} did not take the events: {first.Message.Split('\n')[0].Trim()}");
+                }
             }
 
             return await ReplayAsync(scenarioPath, parsed.GetValue(SettingsOption), parsed.GetValue(BatchRunsOption), seed,

@@ -156,6 +156,8 @@ public sealed class SimulateCliTests : IDisposable
     [InlineData("no-completion", "holds no valid production-completed event")]
     [InlineData("bad-settings", "settings")]
     [InlineData("unknown-plant", "Plant P555 of the scenario has no dock model")]
+    [InlineData("two-per-line", "line 2: JSON Lines hold one event per line; this line holds 2")]
+    [InlineData("huge-duration", "a duration is out of range")]
     public async Task A_bad_file_or_flag_exits_with_code_2_and_says_what_is_wrong(string problem, string message)
     {
         string good = WriteScenario("good.json", Completed("PO-1", "2026-12-08T09:00:00Z"));
@@ -170,6 +172,8 @@ public sealed class SimulateCliTests : IDisposable
             "no-completion" => ["--scenario", Write("empty.json", "[]")],
             "bad-settings" => ["--scenario", good, "--settings", Write("settings.json", "{\"detentionRatePerHourz\": 75}")],
             "unknown-plant" => ["--scenario", WriteScenario("p555.json", Plant(Completed("PO-1", "2026-12-08T09:00:00Z"), "P555"))],
+            "two-per-line" => ["--scenario", Write("two.jsonl", Completed("PO-0", "2026-12-08T08:00:00Z").ToJsonString() + "\n[" + Completed("PO-1", "2026-12-08T09:00:00Z").ToJsonString() + "," + Completed("PO-2", "2026-12-08T09:00:00Z").ToJsonString() + "]")],
+            "huge-duration" => ["--scenario", good, "--settings", Write("huge.json", "{\"detentionFreeHours\": 1e300}")],
             _ => throw new ArgumentOutOfRangeException(nameof(problem)),
         };
 

@@ -108,4 +108,30 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
         Assert.Equal(2, await SimulateCommand.RunAsync(["--scenario", scenario, "--live", "http://127.0.0.1:1", "--speed", "0"], new StringWriter(), error, interactive: false));
         Assert.Contains("--speed must be a number from 1 to 100000", error.ToString());
     }
+
+    [Fact]
+    public async Task A_bridge_that_cannot_be_reached_or_an_event_in_the_event_grid_schema_exits_with_code_2()
+    {
+        string scenario = Path.Combine(directory, "day.json");
+        File.WriteAllText(scenario, MesEvents.Batch(MesEvents.Completed("LV-1", now: new DateTimeOffset(2026, 12, 8, 9, 0, 0, TimeSpan.Zero))));
+        var error = new StringWriter();
+        string nobody = $"http://127.0.0.1:{MesTms.LocalHost.Emulators.LocalEmulators.FreePort()}";
+
+        Assert.Equal(2, await SimulateCommand.RunAsync(["--scenario", scenario, "--live", nobody, "--speed", "1000"], new StringWriter(), error, interactive: false));
+        Assert.Contains("did not take the events", error.ToString());
+
+        // The replay reads the Event Grid schema as the webhook does; live mode publishes CloudEvents only, and says so.
+        string eventGrid = Path.Combine(directory, "eventgrid.json");
+        JsonObject completed = MesEvents.Completed("LV-2", now: new DateTimeOffset(2026, 12, 8, 9, 0, 0, TimeSpan.Zero));
+        var legacy = new JsonObject
+        {
+            ["id"] = "eg-1", ["eventType"] = "mes.production.completed.v1", ["subject"] = "orders/LV-2", ["eventTime"] = completed["data"]!["completedAt"]!.DeepClone(),
+            ["dataVersion"] = "1", ["data"] = completed["data"]!.DeepClone(),
+        };
+        File.WriteAllText(eventGrid, new JsonArray(legacy).ToJsonString());
+        var refused = new StringWriter();
+        Assert.Equal(0, await SimulateCommand.RunAsync(["--scenario", eventGrid], new StringWriter(), refused, interactive: false));
+        Assert.Equal(2, await SimulateCommand.RunAsync(["--scenario", eventGrid, "--live", nobody], new StringWriter(), refused, interactive: false));
+        Assert.Contains("--live publishes CloudEvents; event eg-1 is in the Event Grid schema", refused.ToString());
+    }
 }
