@@ -51,6 +51,20 @@ param plants object = {}
 @description('Carrier tender endpoints by SCAC for the HTTP carrier adapter, e.g. { "HRTL": "https://edi.example/tenders" }.')
 param carrierEndpoints object = {}
 
+@description('The MES key: Event Grid sends it to the webhook as the x-api-key delivery header (at least 16 characters).')
+@secure()
+@minLength(16)
+param mesApiKey string
+
+@description('The planner key: the planner API and the dashboard\'s actions (at least 16 characters).')
+@secure()
+@minLength(16)
+param plannerApiKey string
+
+@description('One key per carrier of carrierEndpoints, by SCAC, e.g. { "HRTL": "..." }: a carrier\'s key answers only its own tenders.')
+@secure()
+param carrierApiKeys object = {}
+
 @description('Maximum function app instances.')
 @minValue(40)
 @maxValue(1000)
@@ -145,6 +159,19 @@ module eventGrid 'modules/eventgrid.bicep' = {
   }
 }
 
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    location: location
+    name: 'kv-mestms-${take(resourceToken, 12)}'
+    appPrincipalId: identity.outputs.principalId
+    mesApiKey: mesApiKey
+    plannerApiKey: plannerApiKey
+    carrierApiKeys: carrierApiKeys
+    tags: tags
+  }
+}
+
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
   params: {
@@ -170,6 +197,9 @@ module functionApp 'modules/functionapp.bicep' = {
     consolidationHoldingCostPerOrderHour: consolidationHoldingCostPerOrderHour
     plants: plants
     carrierEndpoints: carrierEndpoints
+    mesKeyUri: keyVault.outputs.mesKeyUri
+    plannerKeyUri: keyVault.outputs.plannerKeyUri
+    keyVaultName: keyVault.outputs.name
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     tags: tags
@@ -181,6 +211,7 @@ module eventSubscription 'modules/eventsubscription.bicep' = if (deployEventSubs
   params: {
     mesTopicName: eventGrid.outputs.mesTopicName
     functionAppName: functionApp.outputs.name
+    mesApiKey: mesApiKey
     deadLetterStorageAccountName: storage.outputs.name
     deadLetterContainerName: deadLetterContainerName
     maxEventsPerBatch: maxEventsPerBatch
@@ -195,7 +226,7 @@ output AZURE_RESOURCE_GROUP string = resourceGroup().name
 @description('Function app name (azd deploys the package to it).')
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 
-@description('Webhook base URL (function key not included).')
+@description('Base URL of the webhook, the planner API (/api/...) and the dashboard (/api/dashboard).')
 output FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
 
 @description('Endpoint the MES publishes CloudEvents to (Entra auth, EventGrid Data Sender).')

@@ -195,23 +195,6 @@ public sealed class LocalApp : IAsyncDisposable
     static void MapRoutes(WebApplication app, LocalHostOptions options)
     {
         app.UseRouting();
-        if (!string.IsNullOrEmpty(options.ApiKey))
-        {
-            app.Use(async (http, next) =>
-            {
-                string? key = http.Request.Headers["aeg-sas-key"].FirstOrDefault() ?? http.Request.Headers["x-functions-key"].FirstOrDefault() ?? http.Request.Query["code"].FirstOrDefault();
-                bool anonymous = http.GetEndpoint()?.Metadata.GetMetadata<ApiRoute>()?.Access == ApiAccess.Anonymous;
-                if (http.Request.Path.StartsWithSegments("/api") && !anonymous && key != options.ApiKey)
-                {
-                    await HttpJson.Problem(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized",
-                        "Send the API key in aeg-sas-key, x-functions-key or ?code=.").ExecuteAsync(http);
-                    return;
-                }
-
-                await next(http);
-            });
-        }
-
         // The one route table, as the Functions app binds it.
         foreach (ApiRoute route in ApiRoutes.All)
         {

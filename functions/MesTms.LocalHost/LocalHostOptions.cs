@@ -38,9 +38,6 @@ public sealed class LocalHostOptions
     /// <summary>Azure Storage connection string for the durable backend when the emulators are not started here.</summary>
     public string? StorageConnectionString { get; set; }
 
-    /// <summary>When set, /api/* requests must carry it (aeg-sas-key, x-functions-key header, or ?code=), as in Azure.</summary>
-    public string? ApiKey { get; set; }
-
     /// <summary>
     /// Starts the app's clock (what activities, the webhook and the planner API read as "now") at this instant; it then runs
     /// at real speed. For tests and demos of a given hour or weekday (after the 16:00 pickup cut-off, a Saturday, the eve

@@ -4,6 +4,10 @@ param mesTopicName string
 @description('Function app whose /api/events/mes webhook receives the events (it must be deployed: Event Grid validates the endpoint).')
 param functionAppName string
 
+@description('The MES key, sent with every delivery as the x-api-key header (a secret delivery attribute).')
+@secure()
+param mesApiKey string
+
 @description('Storage account and container for dead letters (written with the topic identity).')
 param deadLetterStorageAccountName string
 param deadLetterContainerName string
@@ -43,8 +47,15 @@ resource subscription 'Microsoft.EventGrid/topics/eventSubscriptions@2025-02-15'
     destination: {
       endpointType: 'WebHook'
       properties: {
-        // Function-key auth: the key is read at deployment time and never stored in an output or app setting.
-        endpointUrl: 'https://${functionApp.properties.defaultHostName}/api/events/mes?code=${listKeys('${functionApp.id}/host/default', '2024-04-01').functionKeys.default}'
+        // The bridge's own MES key travels as a secret delivery header; it is never stored in an output or app setting.
+        endpointUrl: 'https://${functionApp.properties.defaultHostName}/api/events/mes'
+        deliveryAttributeMappings: [
+          {
+            name: 'x-api-key'
+            type: 'Static'
+            properties: { value: mesApiKey, isSecret: true }
+          }
+        ]
         maxEventsPerBatch: maxEventsPerBatch
         preferredBatchSizeInKilobytes: 1024
       }

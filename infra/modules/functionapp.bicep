@@ -52,6 +52,11 @@ param plants object
 @description('Carrier tender endpoints by SCAC (HTTP carrier adapter).')
 param carrierEndpoints object
 
+@description('Key Vault secret URIs of the MES and planner keys, and the vault holding one carrier-api-key-{scac} per carrier of carrierEndpoints: the app reads them as Key Vault references with its identity.')
+param mesKeyUri string
+param plannerKeyUri string
+param keyVaultName string
+
 @description('Maximum instances the app scales out to.')
 @minValue(40)
 @maxValue(1000)
@@ -89,6 +94,10 @@ var baseSettings = [
   { name: 'MesTms__Shipment__Consolidate', value: string(consolidate) }
   { name: 'MesTms__Shipment__CancellationFeeWindow', value: cancellationFeeWindow }
   { name: 'MesTms__Docks__ModelPath', value: 'Contracts/docks.v1.json' }
+  // Every route needs its caller's key (MES, planner, carrier): references to Key Vault, never the keys themselves.
+  { name: 'MesTms__Security__RequireKeys', value: 'true' }
+  { name: 'MesTms__Security__MesKey', value: '@Microsoft.KeyVault(SecretUri=${mesKeyUri})' }
+  { name: 'MesTms__Security__PlannerKey', value: '@Microsoft.KeyVault(SecretUri=${plannerKeyUri})' }
   { name: 'MesTms__Consolidation__TargetFill', value: consolidationTargetFill }
   { name: 'MesTms__Consolidation__HoldingCostPerOrderHour', value: consolidationHoldingCostPerOrderHour }
 ]
@@ -99,6 +108,11 @@ var plantSettings = flatten(map(items(plants), p => [
 ]))
 
 var endpointSettings = map(items(carrierEndpoints), c => { name: 'MesTms__Carriers__Endpoints__${c.key}', value: c.value })
+
+var carrierKeySettings = map(items(carrierEndpoints), c => {
+  name: 'MesTms__Security__CarrierKeys__${c.key}'
+  value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=carrier-api-key-${toLower(c.key)})'
+})
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -121,6 +135,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    keyVaultReferenceIdentity: identityId
     functionAppConfig: {
       deployment: {
         storage: {
@@ -142,7 +157,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      appSettings: concat(baseSettings, plantSettings, endpointSettings)
+      appSettings: concat(baseSettings, plantSettings, endpointSettings, carrierKeySettings)
     }
   }
 }

@@ -18,7 +18,7 @@ public sealed class TenderApi(TenderResponseService responses)
     public static IReadOnlyList<ApiRoute> Routes { get; } =
     [
         ApiRoute.Post("PostTenderResponse", "tenders/{tenderId}/response",
-            call => call.Service<TenderApi>().PostResponseAsync(call.Http, call.Route("tenderId"), call.RequireDurable())),
+            call => call.Service<TenderApi>().PostResponseAsync(call.Http, call.Route("tenderId"), call.RequireDurable()), ApiAccess.Carrier),
     ];
 
     public async Task<IResult> PostResponseAsync(HttpContext http, string tenderId, DurableTaskClient durable)
@@ -48,6 +48,18 @@ public sealed class TenderApi(TenderResponseService responses)
         if (errors.Count > 0)
         {
             return HttpJson.Problem(StatusCodes.Status400BadRequest, "invalid-tender-response", "Invalid tender response", "See errors.", errors);
+        }
+
+        // A carrier known by its key answers as itself: a body naming another carrier is refused, a body naming none is its own.
+        if (ApiCaller.Of(http) is { Scac: { } caller })
+        {
+            if (response!.Scac is { } named && !string.Equals(named, caller, StringComparison.OrdinalIgnoreCase))
+            {
+                return HttpJson.Problem(StatusCodes.Status403Forbidden, "wrong-carrier", "Another carrier's key",
+                    $"The key is {caller}'s; it cannot answer for {named}.");
+            }
+
+            response = response with { Scac = caller };
         }
 
         TenderResponseOutcome outcome;

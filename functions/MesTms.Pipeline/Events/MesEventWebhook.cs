@@ -40,7 +40,7 @@ public sealed class MesEventWebhook(IMesEventStore events, PendingRoutes pending
     /// <summary>The CloudEvents webhook abuse-protection handshake (OPTIONS).</summary>
     public static IReadOnlyList<ApiRoute> Routes { get; } =
     [
-        new("MesEvents", "events/mes", [HttpMethods.Post, HttpMethods.Options], ApiAccess.FunctionKey, call => HttpMethods.IsOptions(call.Http.Request.Method)
+        new("MesEvents", "events/mes", [HttpMethods.Post, HttpMethods.Options], ApiAccess.Mes, call => HttpMethods.IsOptions(call.Http.Request.Method)
             ? Task.FromResult(HandleOptions(call.Http))
             : call.Service<MesEventWebhook>().HandleAsync(call.Http, call.RequireDurable())),
     ];

@@ -3,6 +3,7 @@ using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Events;
+using MesTms.Pipeline.Http;
 using MesTms.Pipeline.Loads;
 using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Shipments;
@@ -53,6 +54,15 @@ public static class PipelineServices
             throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
         }
 
+        var keys = new ApiKeyOptions();
+        configuration.GetSection(ApiKeyOptions.Section).Bind(keys);
+        if (keys.Validate() is { Count: > 0 } keyProblems)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, keyProblems));
+        }
+
+        services.AddSingleton(keys);
+        services.AddSingleton<ApiKeys>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(consolidation);
         services.AddSingleton<ILoadStore, CosmosLoadStore>();

@@ -5,11 +5,20 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace MesTms.Pipeline.Http;
 
-/// <summary>Who may call a route: anyone (handshakes, published schemas), or a caller with the function key in Azure.</summary>
+/// <summary>Who may call a route (<see cref="ApiKeys"/>): anyone, the MES, planners, or a carrier about its own tenders.</summary>
 public enum ApiAccess
 {
+    /// <summary>Handshakes, published schemas, the API document and the dashboard page itself.</summary>
     Anonymous,
-    FunctionKey,
+
+    /// <summary>The MES webhook: the MES key (Event Grid sends it as a delivery header).</summary>
+    Mes,
+
+    /// <summary>The planner API and the dashboard's data and actions: the planner key.</summary>
+    Planner,
+
+    /// <summary>Tender answers: a carrier's own key, which names its SCAC.</summary>
+    Carrier,
 }
 
 /// <summary>What a handler gets: the request, its route values and the host's Durable client.</summary>
@@ -38,9 +47,18 @@ public sealed record ApiRoute(string Name, string Template, IReadOnlyList<string
 
     public string Path => Prefix + Template;
 
-    /// <summary>Runs the handler; a state store that cannot be reached is a 503 (the caller retries), never a 500.</summary>
+    /// <summary>
+    /// Checks the caller's key, then runs the handler; a state store that cannot be reached is a 503 (the caller retries),
+    /// never a 500. An OPTIONS handshake needs no key: it reveals nothing.
+    /// </summary>
     public async Task<IResult> InvokeAsync(ApiCall call)
     {
+        ApiKeys keys = call.Http.RequestServices.GetService<ApiKeys>() ?? ApiKeys.Open;
+        if (!HttpMethods.IsOptions(call.Http.Request.Method) && keys.Authorize(call.Http, Access) is { } refused)
+        {
+            return refused;
+        }
+
         try
         {
             return await Handle(call);
@@ -54,9 +72,9 @@ public sealed record ApiRoute(string Name, string Template, IReadOnlyList<string
     /// <summary>Runs the handler and writes its result (hosts whose triggers do not execute results themselves).</summary>
     public async Task ExecuteAsync(ApiCall call) => await (await InvokeAsync(call)).ExecuteAsync(call.Http);
 
-    public static ApiRoute Get(string name, string template, Func<ApiCall, Task<IResult>> handle, ApiAccess access = ApiAccess.FunctionKey) =>
+    public static ApiRoute Get(string name, string template, Func<ApiCall, Task<IResult>> handle, ApiAccess access = ApiAccess.Planner) =>
         new(name, template, [HttpMethods.Get], access, handle);
 
-    public static ApiRoute Post(string name, string template, Func<ApiCall, Task<IResult>> handle, ApiAccess access = ApiAccess.FunctionKey) =>
+    public static ApiRoute Post(string name, string template, Func<ApiCall, Task<IResult>> handle, ApiAccess access = ApiAccess.Planner) =>
         new(name, template, [HttpMethods.Post], access, handle);
 }

@@ -37,7 +37,12 @@ public sealed class ArmTemplateTests
         JsonNode properties = subscription["properties"]!;
         Assert.Equal("CloudEventSchemaV1_0", properties["eventDeliverySchema"]!.GetValue<string>());
         Assert.Equal("WebHook", properties["destination"]!["endpointType"]!.GetValue<string>());
-        Assert.Contains("/api/events/mes?code=", properties["destination"]!["properties"]!["endpointUrl"]!.ToString());
+        // The MES key goes with every delivery as a secret header; no key sits in the URL.
+        Assert.DoesNotContain("code=", properties["destination"]!["properties"]!["endpointUrl"]!.ToString());
+        Assert.Contains("/api/events/mes'", properties["destination"]!["properties"]!["endpointUrl"]!.ToString());
+        JsonNode header = Assert.Single(properties["destination"]!["properties"]!["deliveryAttributeMappings"]!.AsArray())!;
+        Assert.Equal("x-api-key", header["name"]!.GetValue<string>());
+        Assert.True(header["properties"]!["isSecret"]!.GetValue<bool>());
 
         JsonNode deadLetter = properties["deadLetterWithResourceIdentity"]!;
         Assert.Equal("SystemAssigned", deadLetter["identity"]!["type"]!.GetValue<string>());
@@ -103,6 +108,19 @@ public sealed class ArmTemplateTests
             Assert.DoesNotContain("AccountKey", text, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("primaryMasterKey", text, StringComparison.OrdinalIgnoreCase);
         }
+
+        // The bridge's own keys are required and read from Key Vault with the app identity (Key Vault Secrets User).
+        Assert.Contains("\"MesTms__Security__RequireKeys\"", settings);
+        Assert.Contains("@Microsoft.KeyVault(SecretUri=", settings);
+        Assert.Contains("mesKeyUri", settings);
+        Assert.Contains("plannerKeyUri", settings);
+        JsonObject vault = Assert.Single(Template.OfType("Microsoft.KeyVault/vaults"));
+        Assert.True(vault["properties"]!["enableRbacAuthorization"]!.GetValue<bool>());
+        Assert.False(string.IsNullOrEmpty(site["properties"]!["keyVaultReferenceIdentity"]!.ToString()));
+        string roles = string.Join("\n", Template.Resources
+            .Where(r => r.Resource["type"]!.GetValue<string>() == "Microsoft.Authorization/roleAssignments")
+            .Select(r => Template.ResolveVariables(r.Module, r.Resource["properties"]!["roleDefinitionId"]!.ToString())));
+        Assert.Contains("4633458b-17de-408a-b874-0445c86b69e6", roles); // Key Vault Secrets User
 
         Assert.Contains("\"AzureWebJobsStorage__credential\"", settings);
         Assert.DoesNotContain("\"AzureWebJobsStorage\"", settings);

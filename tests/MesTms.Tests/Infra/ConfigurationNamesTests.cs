@@ -22,6 +22,7 @@ public sealed class ConfigurationNamesTests
         [MesTms.Pipeline.Docks.DockOptions.Section.Replace(":", "__")] = typeof(MesTms.Pipeline.Docks.DockOptions),
         [CarrierOptions.Section.Replace(":", "__")] = typeof(CarrierOptions),
         [CarrierOptions.Section.Replace(":", "__") + "__Simulation"] = typeof(SimulatedCarrierOptions),
+        [MesTms.Pipeline.Http.ApiKeyOptions.Section.Replace(":", "__")] = typeof(MesTms.Pipeline.Http.ApiKeyOptions),
     };
 
     [Fact]
