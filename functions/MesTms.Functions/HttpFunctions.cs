@@ -58,6 +58,10 @@ public sealed class HttpFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenders/{tenderId}/response")] HttpRequest request, string tenderId,
         [DurableClient] DurableTaskClient durable) => Run("PostTenderResponse", request, durable, ("tenderId", tenderId));
 
+    [Function("GetOpenApiDocument")]
+    public Task<IActionResult> GetOpenApiDocument(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi/v1.json")] HttpRequest request) => Run("GetOpenApiDocument", request);
+
     static async Task<IActionResult> Run(string route, HttpRequest request, DurableTaskClient? durable = null, params (string Name, string Value)[] values)
     {
         var call = new ApiCall(request.HttpContext, values.ToDictionary(v => v.Name, v => (string?)v.Value), durable);

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
+using Scalar.AspNetCore;
 
 namespace MesTms.LocalHost;
 
@@ -195,6 +196,18 @@ public sealed class LocalApp : IAsyncDisposable
     static void MapRoutes(WebApplication app, LocalHostOptions options)
     {
         app.UseRouting();
+        // The API document at its usual place too, and its reference UI (Scalar, served from the package: nothing fetched).
+        app.MapGet("/openapi/v1.json", (HttpContext http) => OpenApiDocument.Serve(http)).ExcludeFromDescription();
+        app.MapScalarApiReference("/docs", o => o
+            .WithTitle("MES → TMS bridge API")
+            // Relative to /docs/: the document at /openapi/v1.json.
+            .AddDocument("v1", "MES → TMS bridge API", "../openapi/{documentName}.json")
+            .DisableDefaultFonts()
+            .DisableTelemetry()
+            .DisableAgent()
+            .DisableMcp()
+            .HideDeveloperTools());
+
         // The one route table, as the Functions app binds it.
         foreach (ApiRoute route in ApiRoutes.All)
         {

@@ -18,7 +18,19 @@ public sealed class TenderApi(TenderResponseService responses)
     public static IReadOnlyList<ApiRoute> Routes { get; } =
     [
         ApiRoute.Post("PostTenderResponse", "tenders/{tenderId}/response",
-            call => call.Service<TenderApi>().PostResponseAsync(call.Http, call.Route("tenderId"), call.RequireDurable()), ApiAccess.Carrier),
+            call => call.Service<TenderApi>().PostResponseAsync(call.Http, call.Route("tenderId"), call.RequireDurable()), ApiAccess.Carrier)
+            .Documented(new ApiDoc("Tenders", "Answer a tender", "A carrier accepts or declines its tender (EDI 990 as JSON). The first answer counts; the same answer again is a duplicate.",
+                [new ApiAnswer(200, "Recorded, or a duplicate of the answer already recorded.", typeof(TenderResponseReceipt))])
+            {
+                Request = typeof(TenderResponse),
+                Errors =
+                [
+                    (400, "Bad tender id, or decision is not accept / decline."),
+                    (403, "The tender was sent to another carrier."),
+                    (404, "No such tender."),
+                    (409, "A different answer was recorded first, or the tender was withdrawn."),
+                ],
+            }),
     ];
 
     public async Task<IResult> PostResponseAsync(HttpContext http, string tenderId, DurableTaskClient durable)

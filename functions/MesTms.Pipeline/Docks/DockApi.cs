@@ -31,7 +31,13 @@ public sealed class DockApi(IDockStore docks, DockCatalog catalog, TimeProvider 
 {
     public static IReadOnlyList<ApiRoute> Routes { get; } =
     [
-        ApiRoute.Get("GetDockSchedule", "plants/{plantId}/docks", call => call.Service<DockApi>().GetScheduleAsync(call.Http, call.Route("plantId"))),
+        ApiRoute.Get("GetDockSchedule", "plants/{plantId}/docks", call => call.Service<DockApi>().GetScheduleAsync(call.Http, call.Route("plantId")))
+            .Documented(new ApiDoc("Docks", "Get a plant-day's door schedule", "Doors with their capabilities and appointments, released appointments and the day's dock KPIs.",
+                [new ApiAnswer(200, "The door schedule.", typeof(DockDayView))])
+            {
+                Query = [new ApiQuery("date", "yyyy-MM-dd; default: today (UTC).", Format: "date")],
+                Errors = [(400, "Bad plant id or date."), (404, "The plant has no dock model.")],
+            }),
     ];
 
     public async Task<IResult> GetScheduleAsync(HttpContext http, string plantId)

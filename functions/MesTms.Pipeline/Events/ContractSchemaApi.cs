@@ -18,7 +18,13 @@ public static class ContractSchemaApi
 
     public static IReadOnlyList<ApiRoute> Routes { get; } =
     [
-        ApiRoute.Get("GetContractSchema", "schemas/{name}", call => Task.FromResult(Get(call.Route("name"))), ApiAccess.Anonymous),
+        ApiRoute.Get("GetContractSchema", "schemas/{name}", call => Task.FromResult(Get(call.Route("name"))), ApiAccess.Anonymous)
+            .Documented(new ApiDoc("Documentation", "Get a published JSON Schema",
+                "mes-events.v1.json (the MES events in) or planner-notifications.v1.json (the notifications out).",
+                [new ApiAnswer(200, "The JSON Schema (2020-12).", typeof(System.Text.Json.Nodes.JsonObject), "application/schema+json")])
+            {
+                Errors = [(404, "No schema of that name.")],
+            }),
     ];
 
     public static IResult Get(string name) => Published.TryGetValue(name, out string? file)

@@ -21,7 +21,14 @@ public sealed class HoldApi(IShipmentStore shipments, IQualityHoldStore holds, M
     public static IReadOnlyList<ApiRoute> Routes { get; } =
     [
         ApiRoute.Post("ReleaseQualityHold", "shipments/{orderId}/holds/{holdId}/release",
-            call => call.Service<HoldApi>().ReleaseAsync(call.Http, call.Route("orderId"), call.Route("holdId"), call.RequireDurable())),
+            call => call.Service<HoldApi>().ReleaseAsync(call.Http, call.Route("orderId"), call.Route("holdId"), call.RequireDurable()))
+            .Documented(new ApiDoc("Quality holds", "Release a quality hold",
+                "A planner releases an active hold; who and why are required and recorded. The order moves on as if the MES had released it.",
+                [new ApiAnswer(200, "The release was recorded and routed to the order.", typeof(HoldReleaseReceipt))])
+            {
+                Request = typeof(PlannerHoldRelease),
+                Errors = [(400, "Bad ids, or releasedBy / reason missing."), (404, "No shipment for the order."), (409, "The hold is not active, or the order id is used by several plants (add plantId).")],
+            }),
     ];
 
     public async Task<IResult> ReleaseAsync(HttpContext http, string orderId, string holdId, DurableTaskClient durable)

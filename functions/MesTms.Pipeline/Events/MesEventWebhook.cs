@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Collections.Concurrent;
 using MesTms.Domain.Events;
 using MesTms.Pipeline.Http;
@@ -42,7 +43,25 @@ public sealed class MesEventWebhook(IMesEventStore events, PendingRoutes pending
     [
         new("MesEvents", "events/mes", [HttpMethods.Post, HttpMethods.Options], ApiAccess.Mes, call => HttpMethods.IsOptions(call.Http.Request.Method)
             ? Task.FromResult(HandleOptions(call.Http))
-            : call.Service<MesEventWebhook>().HandleAsync(call.Http, call.RequireDurable())),
+            : call.Service<MesEventWebhook>().HandleAsync(call.Http, call.RequireDurable()))
+        {
+            Doc = new ApiDoc("MES events", "Receive MES CloudEvents",
+                "A CloudEvent or a JSON array of them (Event Grid CloudEvents schema, application/cloudevents-batch+json), or an Event Grid " +
+                "subscription-validation event. Each event is checked against /api/schemas/mes-events.v1.json, recorded once by its id and routed; " +
+                "refused events are stored with their reasons (GET /api/events/rejected). Valid events never wait on invalid ones.",
+                [
+                    new ApiAnswer(200, "What became of each event: accepted, duplicate (changes nothing) or rejected with its reasons.", typeof(WebhookResponse)),
+                ])
+            {
+                Request = typeof(JsonElement[]),
+                RequestContentType = "application/cloudevents-batch+json",
+                Errors =
+                [
+                    (400, "Malformed JSON, or no event in the request was valid (the problem lists every event with its reasons)."),
+                    (413, "The body is over 4 MiB or holds too many events."),
+                ],
+            },
+        },
     ];
 
     public static IResult HandleOptions(HttpContext http)

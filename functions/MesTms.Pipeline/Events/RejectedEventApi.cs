@@ -41,7 +41,13 @@ public sealed class RejectedEventApi(IMesEventStore events, TimeProvider clock)
 
     public static IReadOnlyList<ApiRoute> Routes { get; } =
     [
-        ApiRoute.Get("ListRejectedEvents", "events/rejected", call => call.Service<RejectedEventApi>().ListAsync(call.Http)),
+        ApiRoute.Get("ListRejectedEvents", "events/rejected", call => call.Service<RejectedEventApi>().ListAsync(call.Http))
+            .Documented(new ApiDoc("MES events", "List rejected events", "Events the webhook refused, newest first, with their raw text and reasons.",
+                [new ApiAnswer(200, "The rejected events since the given time.", typeof(RejectedEventList))])
+            {
+                Query = [new ApiQuery("since", "RFC 3339 time; default: 7 days ago.", Format: "date-time"), new ApiQuery("limit", "1-1000; default 100.", "integer")],
+                Errors = [(400, "since or limit is invalid (errors[] names each).")],
+            }),
     ];
 
     public async Task<IResult> ListAsync(HttpContext http)

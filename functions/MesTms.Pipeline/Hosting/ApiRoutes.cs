@@ -25,6 +25,7 @@ public static class ApiRoutes
         .. DockApi.Routes,
         .. TenderApi.Routes,
         .. NotificationApi.Routes,
+        .. OpenApiDocument.Routes,
     ];
 
     public static ApiRoute Named(string name) =>

@@ -45,6 +45,11 @@ public sealed record ApiRoute(string Name, string Template, IReadOnlyList<string
 {
     public const string Prefix = "/api/";
 
+    /// <summary>What the API document (<c>/openapi/v1.json</c>) says about this route; a test fails for a route without it.</summary>
+    public ApiDoc? Doc { get; init; }
+
+    public ApiRoute Documented(ApiDoc doc) => this with { Doc = doc };
+
     public string Path => Prefix + Template;
 
     /// <summary>
@@ -77,4 +82,27 @@ public sealed record ApiRoute(string Name, string Template, IReadOnlyList<string
 
     public static ApiRoute Post(string name, string template, Func<ApiCall, Task<IResult>> handle, ApiAccess access = ApiAccess.Planner) =>
         new(name, template, [HttpMethods.Post], access, handle);
+}
+
+/// <summary>A query parameter of a route (path parameters come from the template).</summary>
+public sealed record ApiQuery(string Name, string Description, string Type = "string", string? Format = null);
+
+/// <summary>A documented answer: status, what it means and its body type (null: no body; problems use <see cref="Problem"/>).</summary>
+public sealed record ApiAnswer(int Status, string Description, Type? Body = null, string ContentType = "application/json");
+
+/// <summary>
+/// The API document's entry for a route: summary, description, feature tag, request body, query parameters, the success
+/// answers and the errors it can answer with (each an <c>application/problem+json</c> <see cref="Problem"/>). A missing
+/// or wrong key (401, unless anonymous) and an unreachable state store (503) are added to every route.
+/// </summary>
+public sealed record ApiDoc(string Tag, string Summary, string Description, IReadOnlyList<ApiAnswer> Answers)
+{
+    public Type? Request { get; init; }
+
+    public string RequestContentType { get; init; } = "application/json";
+
+    public IReadOnlyList<ApiQuery> Query { get; init; } = [];
+
+    /// <summary>Error statuses with what each means here (400, 403, 404, 409, 413...).</summary>
+    public IReadOnlyList<(int Status, string Description)> Errors { get; init; } = [];
 }

@@ -58,7 +58,12 @@ public sealed class LoadApi(ILoadStore loads, IShipmentStore shipments)
 {
     public static IReadOnlyList<ApiRoute> Routes { get; } =
     [
-        ApiRoute.Get("GetLoad", "loads/{loadId}", call => call.Service<LoadApi>().GetLoadAsync(call.Route("loadId"), call.Aborted)),
+        ApiRoute.Get("GetLoad", "loads/{loadId}", call => call.Service<LoadApi>().GetLoadAsync(call.Route("loadId"), call.Aborted))
+            .Documented(new ApiDoc("Loads", "Get a load", "A load with its orders, weights, cube, pallets, fill per dimension, decisions and carrier plan.",
+                [new ApiAnswer(200, "The load and its shipment (carrier plan), once closed.", typeof(LoadView))])
+            {
+                Errors = [(400, "Not a load id."), (404, "No such load.")],
+            }),
     ];
 
     public const string LoadIdRule = "1-200 characters: letters, digits, '.', '_', '-' or '|', starting with a letter or digit";

@@ -29,7 +29,20 @@ public sealed class NotificationApi(CosmosStore store)
 
     public static IReadOnlyList<ApiRoute> Routes { get; } =
     [
-        ApiRoute.Get("ListNotifications", "notifications", call => call.Service<NotificationApi>().ListAsync(call.Http)),
+        ApiRoute.Get("ListNotifications", "notifications", call => call.Service<NotificationApi>().ListAsync(call.Http))
+            .Documented(new ApiDoc("Notifications", "List planner notifications",
+                "The notifications in the outbox, newest first, with each subscriber's delivery (pending, delivered, dead-lettered). Schema: /api/schemas/planner-notifications.v1.json.",
+                [new ApiAnswer(200, "The notifications.", typeof(NotificationList))])
+            {
+                Query =
+                [
+                    new ApiQuery("type", "A notification type, e.g. mestms.shipment.booked.v1."),
+                    new ApiQuery("orderId", "Notifications about this order."),
+                    new ApiQuery("loadId", "Notifications about this load."),
+                    new ApiQuery("limit", "1-1000; default 100.", "integer"),
+                ],
+                Errors = [(400, "A bad filter or limit.")],
+            }),
     ];
 
     public async Task<IResult> ListAsync(HttpContext http)

@@ -12,7 +12,14 @@ public sealed class ShipmentApi(IShipmentStore shipments)
 {
     public static IReadOnlyList<ApiRoute> Routes { get; } =
     [
-        ApiRoute.Get("GetShipment", "shipments/{orderId}", call => call.Service<ShipmentApi>().GetShipmentAsync(call.Http, call.Route("orderId"))),
+        ApiRoute.Get("GetShipment", "shipments/{orderId}", call => call.Service<ShipmentApi>().GetShipmentAsync(call.Http, call.Route("orderId")))
+            .Documented(new ApiDoc("Shipments", "Get a shipment",
+                "Status, carrier, rate, load, dock door, appointment window, tenders, holds and the full history of decisions with reasons.",
+                [new ApiAnswer(200, "The shipment.", typeof(Storage.ShipmentView))])
+            {
+                Query = [new ApiQuery("plantId", "The plant, when the order id is used by several plants.")],
+                Errors = [(400, "Bad order or plant id."), (404, "No shipment for the order."), (409, "The order id is used by several plants: add plantId.")],
+            }),
     ];
 
     /// <summary>Status, order, holds and decision history of one order's shipment.</summary>
