@@ -58,6 +58,20 @@ public sealed class HttpFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenders/{tenderId}/response")] HttpRequest request, string tenderId,
         [DurableClient] DurableTaskClient durable) => Run("PostTenderResponse", request, durable, ("tenderId", tenderId));
 
+    [Function("GetPlantBoard")]
+    public Task<IActionResult> GetPlantBoard(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "plants/{plantId}/board")] HttpRequest request, string plantId) =>
+        Run("GetPlantBoard", request, null, ("plantId", plantId));
+
+    [Function("StreamPlantBoard")]
+    public Task<IActionResult> StreamPlantBoard(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "plants/{plantId}/board/stream")] HttpRequest request, string plantId) =>
+        Run("StreamPlantBoard", request, null, ("plantId", plantId));
+
+    [Function("GetDashboard")]
+    public Task<IActionResult> GetDashboard(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard")] HttpRequest request) => Run("GetDashboard", request);
+
     [Function("GetOpenApiDocument")]
     public Task<IActionResult> GetOpenApiDocument(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi/v1.json")] HttpRequest request) => Run("GetOpenApiDocument", request);

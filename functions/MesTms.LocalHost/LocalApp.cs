@@ -2,6 +2,7 @@ using DurableTask.Core;
 using MesTms.LocalHost.Carriers;
 using MesTms.LocalHost.Durable;
 using MesTms.LocalHost.Emulators;
+using MesTms.Pipeline.Dashboard;
 using MesTms.Pipeline.Http;
 using MesTms.Pipeline.Hosting;
 using MesTms.Pipeline.Storage;
@@ -196,6 +197,9 @@ public sealed class LocalApp : IAsyncDisposable
     static void MapRoutes(WebApplication app, LocalHostOptions options)
     {
         app.UseRouting();
+        // The planners' dashboard at the root (also at /api/dashboard, as in Azure).
+        app.MapGet("/", (HttpContext http) => DashboardPage.Serve(http)).ExcludeFromDescription();
+
         // The API document at its usual place too, and its reference UI (Scalar, served from the package: nothing fetched).
         app.MapGet("/openapi/v1.json", (HttpContext http) => OpenApiDocument.Serve(http)).ExcludeFromDescription();
         app.MapScalarApiReference("/docs", o => o

@@ -59,20 +59,28 @@ public sealed class DockApi(IDockStore docks, DockCatalog catalog, TimeProvider 
             return HttpJson.Problem(StatusCodes.Status400BadRequest, "invalid-query", "Invalid request", "See errors.", errors);
         }
 
+        return await ViewAsync(plantId, day, http.RequestAborted) is { } view
+            ? HttpJson.Ok(view)
+            : HttpJson.Problem(StatusCodes.Status404NotFound, "plant-not-found", "No dock model for this plant",
+                $"Plant '{plantId}' has no dock model ({DockOptions.Section}:ModelPath).");
+    }
+
+    /// <summary>The door schedule of a plant-day, or null when the plant has no dock model.</summary>
+    public async Task<DockDayView?> ViewAsync(string plantId, DateOnly day, CancellationToken cancellationToken)
+    {
         if (catalog.For(plantId) is not { } model)
         {
-            return HttpJson.Problem(StatusCodes.Status404NotFound, "plant-not-found", "No dock model for this plant",
-                $"Plant '{plantId}' has no dock model ({DockOptions.Section}:ModelPath).");
+            return null;
         }
 
-        DockScheduleDocument? schedule = await docks.GetScheduleAsync(plantId, day, http.RequestAborted);
+        DockScheduleDocument? schedule = await docks.GetScheduleAsync(plantId, day, cancellationToken);
 
         IReadOnlyList<DockAppointment> appointments = schedule?.Appointments ?? [];
         List<DockAppointmentView> views = appointments.OrderBy(a => a.Start).ThenBy(a => a.DoorId, StringComparer.Ordinal)
             .Select(a => new DockAppointmentView(a.DoorId, a.Start, a.End, a.AppointmentId, a.Scac, a.Status, a.Pallets, a.ReadyAt)).ToList();
         bool open = model.IsOpen(day);
-        return HttpJson.Ok(new DockDayView(plantId, day, open, open ? model.OpensOn(day) : null, open ? model.ClosesOn(day) : null,
+        return new DockDayView(plantId, day, open, open ? model.OpensOn(day) : null, open ? model.ClosesOn(day) : null,
             model.SlotMinutes, model.Doors.Select(d => new DoorSchedule(d.DoorId, d.Capabilities, views.Where(v => v.DoorId == d.DoorId).ToList())).ToList(),
-            views, schedule?.Released ?? [], DockKpis.For(model, day, appointments)));
+            views, schedule?.Released ?? [], DockKpis.For(model, day, appointments));
     }
 }

@@ -1,4 +1,5 @@
 using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Dashboard;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Events;
 using MesTms.Pipeline.Http;
@@ -25,6 +26,8 @@ public static class ApiRoutes
         .. DockApi.Routes,
         .. TenderApi.Routes,
         .. NotificationApi.Routes,
+        .. PlannerBoard.Routes,
+        .. DashboardPage.Routes,
         .. OpenApiDocument.Routes,
     ];
 

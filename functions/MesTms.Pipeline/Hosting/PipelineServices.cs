@@ -1,6 +1,7 @@
 using MesTms.Domain.Loads;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Dashboard;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Events;
 using MesTms.Pipeline.Http;
@@ -147,6 +148,15 @@ public static class PipelineServices
         services.AddSingleton<LoadApi>();
         services.AddSingleton<RejectedEventApi>();
         services.AddSingleton<HoldApi>();
+        var dashboard = new DashboardOptions();
+        configuration.GetSection(DashboardOptions.Section).Bind(dashboard);
+        if (dashboard.Validate() is { Count: > 0 } dashboardProblems)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, dashboardProblems));
+        }
+
+        services.AddSingleton(dashboard);
+        services.AddSingleton<PlannerBoard>();
         return services;
     }
 

@@ -69,6 +69,21 @@ public sealed class NotificationApi(CosmosStore store)
             return HttpJson.Problem(StatusCodes.Status400BadRequest, "invalid-query", "Invalid query", "See errors.", errors);
         }
 
+        List<NotificationView> views = (await FindAsync(type, http.RequestAborted))
+            .Where(n => order is null || Mentions(n, "orders", order, "orderId", "orders"))
+            .Where(n => load is null || Mentions(n, "loads", load, "loadId", null))
+            .OrderByDescending(n => n.Time).ThenByDescending(n => n.Id, StringComparer.Ordinal).Take(limit)
+            .Select(NotificationView.From).ToList();
+        return HttpJson.Ok(new NotificationList(views.Count, views));
+    }
+
+    /// <summary>The newest notifications, newest first (the dashboard's feed).</summary>
+    public async Task<IReadOnlyList<NotificationView>> LatestAsync(int limit, CancellationToken cancellationToken) =>
+        (await FindAsync(null, cancellationToken)).OrderByDescending(n => n.Time).ThenByDescending(n => n.Id, StringComparer.Ordinal)
+            .Take(limit).Select(NotificationView.From).ToList();
+
+    async Task<List<PlannerNotification>> FindAsync(string? type, CancellationToken cancellationToken)
+    {
         var sql = "SELECT * FROM c WHERE IS_DEFINED(c.type)";
         var parameters = new List<(string, object)>();
         if (type is not null)
@@ -88,16 +103,11 @@ public sealed class NotificationApi(CosmosStore store)
         {
             while (iterator.HasMoreResults)
             {
-                found.AddRange(await iterator.ReadNextAsync(http.RequestAborted));
+                found.AddRange(await iterator.ReadNextAsync(cancellationToken));
             }
         }
 
-        List<NotificationView> views = found
-            .Where(n => order is null || Mentions(n, "orders", order, "orderId", "orders"))
-            .Where(n => load is null || Mentions(n, "loads", load, "loadId", null))
-            .OrderByDescending(n => n.Time).ThenByDescending(n => n.Id, StringComparer.Ordinal).Take(limit)
-            .Select(NotificationView.From).ToList();
-        return HttpJson.Ok(new NotificationList(views.Count, views));
+        return found;
     }
 
     static string? Text(HttpContext http, string name) => http.Request.Query[name].ToString() is { Length: > 0 } value ? value : null;
