@@ -58,6 +58,16 @@ public sealed class HttpFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenders/{tenderId}/response")] HttpRequest request, string tenderId,
         [DurableClient] DurableTaskClient durable) => Run("PostTenderResponse", request, durable, ("tenderId", tenderId));
 
+    [Function("RetenderOrder")]
+    public Task<IActionResult> RetenderOrder(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "shipments/{orderId}/retender")] HttpRequest request, string orderId,
+        [DurableClient] DurableTaskClient durable) => Run("RetenderOrder", request, durable, ("orderId", orderId));
+
+    [Function("RetenderLoad")]
+    public Task<IActionResult> RetenderLoad(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "loads/{loadId}/retender")] HttpRequest request, string loadId,
+        [DurableClient] DurableTaskClient durable) => Run("RetenderLoad", request, durable, ("loadId", loadId));
+
     [Function("GetPlantBoard")]
     public Task<IActionResult> GetPlantBoard(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "plants/{plantId}/board")] HttpRequest request, string plantId) =>

@@ -22,6 +22,7 @@ public sealed class ShipmentWorkflowFunctions(
     RecordTenderOutcome recordTenderOutcome,
     BookShipment bookShipment,
     ReportTenderExhausted reportTenderExhausted,
+    RetenderShipment retenderShipment,
     MarkReadyToShip markReadyToShip,
     ScheduleDock scheduleDock,
     SuspendBookingForHold suspendBookingForHold,
@@ -65,6 +66,10 @@ public sealed class ShipmentWorkflowFunctions(
     [Function(nameof(BookShipment))]
     public Task<bool> RunBookShipment([ActivityTrigger] BookShipmentRequest input, FunctionContext context) =>
         bookShipment.RunAsync(new FunctionActivityContext(nameof(BookShipment), context), input);
+
+    [Function(nameof(RetenderShipment))]
+    public Task<bool> RunRetenderShipment([ActivityTrigger] RetenderShipmentRequest input, FunctionContext context) =>
+        retenderShipment.RunAsync(new FunctionActivityContext(nameof(RetenderShipment), context), input);
 
     [Function(nameof(ReportTenderExhausted))]
     public Task<bool> RunReportTenderExhausted([ActivityTrigger] TenderExhaustedRequest input, FunctionContext context) =>

@@ -283,6 +283,19 @@ public sealed record Load
             UpdatedAt = now,
         };
 
+    /// <summary>
+    /// A planner re-tenders this closed load: a new revision, so its workflow withdraws the current plan (the carrier is
+    /// told, the door released) and rate shops and tenders it afresh with new tender ids.
+    /// </summary>
+    public Load Retender(string requestedBy, string reason, DateTimeOffset now) => Kind != LoadKind
+        ? throw new InvalidOperationException($"Only a closed load is re-tendered, not {Id}.")
+        : this with
+        {
+            Revision = Revision + 1,
+            Decisions = [.. Decisions, new LoadDecision($"retender-r{Revision + 1}", now, Status, "Re-tender requested", $"{requestedBy}: {reason}")],
+            UpdatedAt = now,
+        };
+
     /// <summary>Every order was taken off: the load is cancelled (once).</summary>
     public Load Cancel(string reason, DateTimeOffset at, DateTimeOffset now) => Status == nameof(ShipmentStatus.Cancelled)
         ? this

@@ -35,6 +35,15 @@ public sealed record RateShopResult(IReadOnlyList<CarrierQuote> Candidates, IRea
 {
     public CarrierQuote? Best => Candidates.Count > 0 ? Candidates[0] : null;
 
+    /// <summary>The same result without the carriers a planner set aside (listed as excluded, with the reason).</summary>
+    public RateShopResult SetAside(IReadOnlyCollection<string> scacs) => scacs.Count == 0
+        ? this
+        : new RateShopResult(
+            Candidates.Where(q => !scacs.Contains(q.Scac)).ToList(),
+            [.. Excluded, .. scacs.Where(s => Candidates.Concat(Expedited ?? []).Any(q => q.Scac == s)).Distinct()
+                .Select(s => new ExcludedCarrier(s, null, "set aside by a planner when re-tendering"))],
+            Expedited?.Where(q => !scacs.Contains(q.Scac)).ToList());
+
     /// <summary>The quote of a carrier and mode, on time or (when expediting) late.</summary>
     public CarrierQuote? Find(string scac, ServiceMode mode) =>
         Candidates.Concat(Expedited ?? []).FirstOrDefault(q => q.Scac == scac && q.Mode == mode);

@@ -92,6 +92,17 @@ public sealed record Shipment
     /// <summary>The dock door and window (Tentative from a forecast, Booked once a carrier is booked).</summary>
     public DockAppointment? DockAppointment { get; init; }
 
+    /// <summary>A planner may re-tender a shipment that is booked or whose waterfall ran out, with no active hold (never while tendering).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool MayRetender => ActiveHolds.Count == 0 && Status is ShipmentStatus.Booked or ShipmentStatus.TenderExhausted;
+
+    /// <summary>The planner's re-tender of the current plan revision was recorded already (a repeated request changes nothing).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool RetenderRequested => Decisions.Any(d => d.Key == $"retender-requested-r{PlanRevision}");
+
+    /// <summary>Carriers a planner set aside when re-tendering: rate shopping excludes them for this shipment.</summary>
+    public IReadOnlyList<string> SetAsideCarriers { get; init; } = [];
+
     /// <summary>Set when the shipment is booked to arrive after its required delivery (expedited late freight).</summary>
     public LateDelivery? Late { get; init; }
 
@@ -271,6 +282,33 @@ public sealed record Shipment
         : Decide($"withdrawn-{booking.TenderId}", at, "Tender withdrawn", detail, now,
             s => s.WithTenderOutcome(booking.TenderId, TenderOutcomes.Withdrawn, reason, null) with { Booking = null, Late = null, PlanRevision = s.PlanRevision + 1 },
             ShipmentStatus.OnQualityHold);
+
+    /// <summary>
+    /// A planner asked to re-tender (booked, or the waterfall ran out): the booked carrier is set aside so the new rate shop
+    /// skips it; recorded once per plan revision. Returns this very shipment when it may not be re-tendered now.
+    /// </summary>
+    public Shipment RequestRetender(string requestedBy, string reason, DateTimeOffset at, DateTimeOffset now)
+    {
+        if (!MayRetender)
+        {
+            return this;
+        }
+
+        string? setAside = Booking?.Scac;
+        return Decide($"retender-requested-r{PlanRevision}", at, "Re-tender requested",
+            $"{requestedBy}: {reason}" + (setAside is null ? "; every contracted carrier is rate shopped again" : $"; {setAside} is set aside and the booking withdrawn"), now,
+            s => s with { SetAsideCarriers = setAside is null || s.SetAsideCarriers.Contains(setAside) ? s.SetAsideCarriers : [.. s.SetAsideCarriers, setAside] });
+    }
+
+    /// <summary>
+    /// An order shipped alone is re-tendered: its booking (if any) is withdrawn and its door given back, and it is ready for
+    /// a new rate shop under the next plan revision (fresh tender ids). Once per revision.
+    /// </summary>
+    public Shipment Retender(string detail, DateTimeOffset at, DateTimeOffset now) =>
+        Decide($"retendered-r{PlanRevision}", at, "Re-tendered", detail, now,
+            s => (s.Booking is { } booking ? s.WithTenderOutcome(booking.TenderId, TenderOutcomes.Withdrawn, "re-tendered by a planner", at) : s)
+                with { Booking = null, Late = null, DockAppointment = null, PlanRevision = s.PlanRevision + 1 },
+            ShipmentStatus.ReadyToShip);
 
     /// <summary>
     /// Sets the dock appointment (null: none) and records the decision once per key; an appointment that moved under an

@@ -113,6 +113,9 @@ public abstract record ShipmentEvent
 
     /// <summary>Rate shopping and the tender waterfall ended.</summary>
     public sealed record CarrierPlanned(CarrierPlanOutcome Outcome) : ShipmentEvent;
+
+    /// <summary>A planner asked to re-tender the order (booked, or its waterfall ran out).</summary>
+    public sealed record RetenderRequested(string RequestedBy, string Reason) : ShipmentEvent;
 }
 
 /// <summary>What the lifecycle asks its driver to carry out, in order. Commands marked "answers" produce the next event.</summary>
@@ -154,6 +157,9 @@ public abstract record ShipmentCommand
     /// <summary>Rate shop and run the tender waterfall (stopped by a hold). Answers <see cref="ShipmentEvent.CarrierPlanned"/>.</summary>
     public sealed record PlanCarrier(int Revision) : ShipmentCommand;
 
+    /// <summary>Withdraws the order's booking (if any; the carrier is told, the door given back) for a planner's re-tender.</summary>
+    public sealed record Retender(string RequestedBy, string Reason) : ShipmentCommand;
+
     /// <summary>Show where the workflow stands (the orchestration's custom status).</summary>
     public sealed record ShowStatus(ShipmentStatus Status, IReadOnlyList<string> ActiveHoldIds) : ShipmentCommand;
 
@@ -194,6 +200,7 @@ public static class ShipmentLifecycle
         ShipmentEvent.BookingSuspended suspended => OnBookingSuspended(Expect(state, happened, ShipmentPhase.BookedHeld), suspended, policy, now),
         ShipmentEvent.ConsolidationReviewed reviewed => OnConsolidation(Expect(state, happened, ShipmentPhase.Ready), reviewed, now),
         ShipmentEvent.CarrierPlanned planned => OnCarrierPlanned(Expect(state, happened, ShipmentPhase.Tendering), planned.Outcome),
+        ShipmentEvent.RetenderRequested retender => OnRetender(state, retender),
         _ => throw new ArgumentOutOfRangeException(nameof(happened), happened, "Unknown shipment event."),
     };
 
@@ -370,6 +377,23 @@ public static class ShipmentLifecycle
         };
         // A booking reserved its door in the same activity.
         return Step(state with { Plan = plan, Phase = PhaseOf(plan) }, new ShipmentCommand.ShowStatus(outcome.Status()!.Value, []), new ShipmentCommand.Wait(null));
+    }
+
+    /// <summary>
+    /// A planner's re-tender of an order shipped alone: only once booked or exhausted (never while tendering, held or on a
+    /// load, where it changes nothing); the booking is withdrawn and the order rate shopped and tendered under the next
+    /// plan revision, with fresh tender ids.
+    /// </summary>
+    static ShipmentStep OnRetender(ShipmentLifecycleState state, ShipmentEvent.RetenderRequested retender)
+    {
+        if (state.Phase is not (ShipmentPhase.Booked or ShipmentPhase.Exhausted))
+        {
+            return Step(state, Look(state));
+        }
+
+        int revision = state.PlanRevision + 1;
+        return Step(state with { Phase = ShipmentPhase.Tendering, Plan = ShipmentPlan.None, PlanRevision = revision, WithdrawBy = null },
+            new ShipmentCommand.Retender(retender.RequestedBy, retender.Reason), new ShipmentCommand.PlanCarrier(revision));
     }
 
     /// <summary>Every wake-up looks at the hold ledger; before the shipment is recorded, registering reads it too.</summary>

@@ -54,7 +54,7 @@ public sealed class SuspendBookingForHold(IShipmentStore shipments, DockScheduli
 /// Withdraws a held shipment's accepted tender before the carrier's cancellation-fee window (TONU avoided): the carrier
 /// is told through its gateway, the booking is released, and the order is re-tendered after the hold is released.
 /// </summary>
-public sealed class WithdrawTenderForHold(IShipmentStore shipments, ICarrierGateway gateway, TimeProvider clock) : TaskActivity<WithdrawTenderRequest, bool>
+public sealed class WithdrawTenderForHold(IShipmentStore shipments, ICarrierGateway gateway, Notifications.IPlannerNotifier notifier, TimeProvider clock) : TaskActivity<WithdrawTenderRequest, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, WithdrawTenderRequest input)
     {
@@ -69,6 +69,8 @@ public sealed class WithdrawTenderForHold(IShipmentStore shipments, ICarrierGate
         string reason = $"{input.Reason}; tender {booking.TenderId} to {booking.Scac} withdrawn before the cancellation-fee window (TONU avoided)" +
             (untold is null ? "" : $"; {untold}");
         await shipments.UpdateAsync(input.Order, current => current!.WithdrawBooking(input.Reason, reason, input.At, clock.GetUtcNow()));
+        await TenderNotices.WithdrawnAsync(notifier, input.Order, false, booking.TenderId, booking.Scac,
+            $"{input.Reason}; withdrawn before the cancellation-fee window (TONU avoided)", untold, input.At);
         return true;
     }
 }

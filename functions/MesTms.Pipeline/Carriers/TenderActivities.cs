@@ -39,7 +39,8 @@ public sealed class ShipmentRating(
             Shipment shipment = current ?? throw new InvalidOperationException($"Shipment {input.Order} does not exist.");
             RateShopResult result = !catalog.Plants.TryGetValue(input.Order.PlantId, out PlantOptions? plant) || string.IsNullOrWhiteSpace(plant.PostalCode)
                 ? new RateShopResult([], [new ExcludedCarrier("*", null, $"plant {input.Order.PlantId} has no shipping address ({PlantOptions.Section}:{input.Order.PlantId}:PostalCode)")])
-                : shopper.Shop(RatingRequest.ForShipment(shipment, plant.PostalCode, plant.Country, clock.GetUtcNow()), docks.PickupCalendar(input.Order.PlantId), observed);
+                : shopper.Shop(RatingRequest.ForShipment(shipment, plant.PostalCode, plant.Country, clock.GetUtcNow()), docks.PickupCalendar(input.Order.PlantId), observed)
+                    .SetAside(shipment.SetAsideCarriers);
             return shipment.RecordRateShop(input.Revision, result, shopper.Version, result.Describe(shipment.RequiredDeliveryBy!.Value), input.At, clock.GetUtcNow());
         });
 
@@ -135,7 +136,7 @@ public sealed class SendTender(IShipmentStore shipments, ITenderStore tenders, I
 /// Withdraws a tender still waiting for the carrier's answer because the order went on quality hold while it was being
 /// tendered: the tender is marked withdrawn (a later answer is refused), the carrier is told, and the shipment records it.
 /// </summary>
-public sealed class WithdrawOpenTender(IShipmentStore shipments, ITenderStore tenders, ICarrierGateway gateway, TimeProvider clock)
+public sealed class WithdrawOpenTender(IShipmentStore shipments, ITenderStore tenders, ICarrierGateway gateway, IPlannerNotifier notifier, TimeProvider clock)
     : TaskActivity<TenderOutcomeRequest, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, TenderOutcomeRequest input)
@@ -151,7 +152,8 @@ public sealed class WithdrawOpenTender(IShipmentStore shipments, ITenderStore te
         string reason = $"{input.Reason}: tender {input.TenderId} to {input.Scac} withdrawn while waiting for the answer" +
             (tender.Response is { } late ? $" (the carrier's '{late.Decision}' crossed the withdrawal)" : "") +
             (untold is null ? "" : $"; {untold}");
-        await shipments.UpdateAsync(input.Order, current => current!.WithdrawOpenTender(input.TenderId, input.Reason, reason, input.At, clock.GetUtcNow()));
+        Shipment after = await shipments.UpdateAsync(input.Order, current => current!.WithdrawOpenTender(input.TenderId, input.Reason, reason, input.At, clock.GetUtcNow()));
+        await TenderNotices.WithdrawnAsync(notifier, input.Order, after.IsLoad, input.TenderId, input.Scac, input.Reason, untold, input.At);
         return true;
     }
 }

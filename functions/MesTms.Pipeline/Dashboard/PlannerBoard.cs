@@ -228,9 +228,7 @@ public sealed class PlannerBoard(CosmosStore store, DockApi docks, NotificationA
             rejected.Result.Select(RejectedEventView.From).ToList(), feed.Result);
     }
 
-    /// <summary>A planner may re-tender a shipment that is booked or whose waterfall ran out (never one being tendered or held).</summary>
-    public static bool MayRetender(Shipment shipment) =>
-        shipment.ActiveHolds.Count == 0 && shipment.Status is ShipmentStatus.Booked or ShipmentStatus.TenderExhausted;
+    static bool MayRetender(Shipment shipment) => shipment.MayRetender && !shipment.RetenderRequested;
 
     static async Task<List<T>> QueryAsync<T>(Container container, string plantId, CancellationToken cancellationToken)
     {

@@ -34,6 +34,7 @@ public static class WorkflowTasks
         Activity<RecordTenderOutcome>(),
         Activity<BookShipment>(),
         Activity<ReportTenderExhausted>(),
+        Activity<RetenderShipment>(),
         Activity<WithdrawOpenTender>(),
         Orchestrator<LoadOrchestration>(),
         Activity<ConsolidateOrder>(),

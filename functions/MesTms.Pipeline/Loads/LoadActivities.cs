@@ -4,6 +4,7 @@ using MesTms.Domain.Shipments;
 using MesTms.Domain;
 using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Docks;
+using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Storage;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask;
@@ -100,7 +101,8 @@ public sealed class ApplyLoadOutcome(ILoadStore loads, IShipmentStore shipments,
 /// Withdraws the load's current carrier plan before re-planning (material change) or cancelling (empty load): the
 /// booking is released, an open or accepted tender is marked withdrawn, and the decision is recorded.
 /// </summary>
-public sealed class WithdrawLoadPlan(ILoadStore loads, IShipmentStore shipments, DockScheduling docks, ITenderStore tenders, ICarrierGateway gateway, TimeProvider clock)
+public sealed class WithdrawLoadPlan(ILoadStore loads, IShipmentStore shipments, DockScheduling docks, ITenderStore tenders, ICarrierGateway gateway,
+    IPlannerNotifier notifier, TimeProvider clock)
     : TaskActivity<WithdrawLoadPlanRequest, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, WithdrawLoadPlanRequest input)
@@ -118,11 +120,14 @@ public sealed class WithdrawLoadPlan(ILoadStore loads, IShipmentStore shipments,
         foreach (TenderRecord tender in planned?.Tenders.Where(t => t.Outcome is null or TenderOutcomes.Accepted) ?? [])
         {
             await tenders.WithdrawAsync(tender.TenderId, input.Reason, input.At);
-            if (await CarrierWithdrawals.TellAsync(gateway, tender.TenderId, tender.Scac, input.At,
-                new { tenderId = tender.TenderId, plantId = input.PlantId, loadId = input.LoadId, reason = input.Reason }) is { } notTold)
+            string? notTold = await CarrierWithdrawals.TellAsync(gateway, tender.TenderId, tender.Scac, input.At,
+                new { tenderId = tender.TenderId, plantId = input.PlantId, loadId = input.LoadId, reason = input.Reason });
+            if (notTold is not null)
             {
                 untold.Add(notTold);
             }
+
+            await TenderNotices.WithdrawnAsync(notifier, key, true, tender.TenderId, tender.Scac, input.Reason, notTold, input.At);
         }
 
         await shipments.UpdateAsync(key, current =>

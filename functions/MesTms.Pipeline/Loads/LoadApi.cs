@@ -3,9 +3,12 @@ using MesTms.Domain.Loads;
 using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
 using MesTms.Domain;
+using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Http;
+using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
 
 namespace MesTms.Pipeline.Loads;
 
@@ -54,7 +57,7 @@ public sealed record LoadDocumentView(
 public sealed record LoadView(LoadDocumentView Load, ShipmentView? Shipment);
 
 /// <summary>The planner API of loads: <c>GET /api/loads/{loadId}</c>.</summary>
-public sealed class LoadApi(ILoadStore loads, IShipmentStore shipments)
+public sealed class LoadApi(ILoadStore loads, IShipmentStore shipments, IPlannerNotifier notifier, TimeProvider clock)
 {
     public static IReadOnlyList<ApiRoute> Routes { get; } =
     [
@@ -63,6 +66,17 @@ public sealed class LoadApi(ILoadStore loads, IShipmentStore shipments)
                 [new ApiAnswer(200, "The load and its shipment (carrier plan), once closed.", typeof(LoadView))])
             {
                 Errors = [(400, "Not a load id."), (404, "No such load.")],
+            }),
+        ApiRoute.Post("RetenderLoad", "loads/{loadId}/retender",
+            call => call.Service<LoadApi>().RetenderAsync(call.Http, call.Route("loadId"), call.RequireDurable()))
+            .Documented(new ApiDoc("Loads", "Re-tender a load",
+                "A planner re-tenders a closed load that is booked or whose waterfall ran out: the booked carrier is set aside and told its " +
+                "tender is withdrawn, the door released, and the load rate shopped and tendered afresh (new tender ids). Planners get " +
+                "mestms.tender.withdrawn.v1 and mestms.shipment.retendered.v1. Repeating the request changes nothing.",
+                [new ApiAnswer(202, "Accepted: the load's workflow re-plans it.", typeof(RetenderReceipt))])
+            {
+                Request = typeof(PlannerRetender),
+                Errors = [(400, "Bad load id, or requestedBy / reason missing."), (404, "No such load."), (409, "An open load, or a load being tendered, held or cancelled.")],
             }),
     ];
 
@@ -76,6 +90,55 @@ public sealed class LoadApi(ILoadStore loads, IShipmentStore shipments)
     /// A closed load with its carrier plan (status, tenders, booking) under <c>shipment</c>. An open load answers to its id
     /// too (<c>open|{plant}|{group}|{equipment}</c>, URL-encoded).
     /// </summary>
+    public async Task<IResult> RetenderAsync(HttpContext http, string loadId, DurableTaskClient durable)
+    {
+        (PlannerRetender? body, IResult? refusal) = await HttpJson.ReadAsync<PlannerRetender>(http, "re-tender");
+        if ((refusal ?? PlannerRetender.Refuse(body, loadId, "loadId", IsLoadId, LoadIdRule)) is { } bad)
+        {
+            return bad;
+        }
+
+        if (await loads.GetAsync(loadId, http.RequestAborted) is not { } load)
+        {
+            return HttpJson.Problem(StatusCodes.Status404NotFound, "load-not-found", "Load not found", $"No load '{loadId}'.");
+        }
+
+        return await RetenderAsync(load, body!, durable, http.RequestAborted);
+    }
+
+    /// <summary>Re-tenders a closed load (also for an order on it, from the shipment API).</summary>
+    public async Task<IResult> RetenderAsync(Load load, PlannerRetender body, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var key = new OrderKey(load.PlantId, load.Id);
+        Shipment? plan = load.Kind == Load.LoadKind ? await shipments.GetAsync(key, cancellationToken) : null;
+        if (plan is null)
+        {
+            return HttpJson.Problem(StatusCodes.Status409Conflict, "not-retenderable", "Cannot re-tender now",
+                $"Load '{load.Id}' is an open load with no carrier yet: it is tendered when it closes.");
+        }
+
+        string requestedBy = body.RequestedBy!, reason = body.Reason!;
+        if (plan.RetenderRequested)
+        {
+            return new HttpJson.WithHeader(HttpJson.Json(StatusCodes.Status202Accepted,
+                new RetenderReceipt(load.Id, load.PlantId, "load", requestedBy, plan.SetAsideCarriers.LastOrDefault(), "already requested: the load is being re-planned")), "Location", $"/api/loads/{load.Id}");
+        }
+
+        if (!plan.MayRetender)
+        {
+            return PlannerRetender.NotNow($"Load '{load.Id}'", plan.Status);
+        }
+
+        DateTimeOffset now = clock.GetUtcNow();
+        Shipment requested = await shipments.UpdateAsync(key, current => current!.RequestRetender(requestedBy, reason, now, now), cancellationToken);
+        Load retendered = await loads.UpdateAsync(load.Id, current => current!.Retender(requestedBy, reason, now), cancellationToken);
+        await durable.RaiseEventAsync(LoadConsolidation.LoadInstanceId(load.Id), LoadOrchestration.MembershipChangedEvent, "retender", cancellationToken);
+        string? setAside = plan.Booking?.Scac;
+        await TenderNotices.RetenderedAsync(notifier, key, true, requestedBy, reason, setAside, retendered.Revision, now);
+        return new HttpJson.WithHeader(HttpJson.Json(StatusCodes.Status202Accepted,
+            new RetenderReceipt(load.Id, load.PlantId, "load", requestedBy, setAside, $"re-planning revision {retendered.Revision}")), "Location", $"/api/loads/{load.Id}");
+    }
+
     public async Task<IResult> GetLoadAsync(string loadId, CancellationToken cancellationToken)
     {
         if (!IsLoadId(loadId))

@@ -19,6 +19,8 @@ public static class PlannerNotificationTypes
     public const string LoadBuilt = "mestms.load.built.v1";
     public const string QualityHoldEscalated = "mestms.quality.hold.escalated.v1";
     public const string TenderExhausted = "mestms.tender.exhausted.v1";
+    public const string TenderWithdrawn = "mestms.tender.withdrawn.v1";
+    public const string ShipmentRetendered = "mestms.shipment.retendered.v1";
     public const string ShipmentLate = "mestms.shipment.late.v1";
 }
 

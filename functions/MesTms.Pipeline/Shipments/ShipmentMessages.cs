@@ -25,6 +25,9 @@ public sealed record ShipmentWorkflowInput(
 
     public ShipmentWake? Pending { get; init; }
 
+    /// <summary>The planner's re-tender that woke the last episode (with <see cref="ShipmentWake.RetenderRequested"/>).</summary>
+    public PlannerRetender? PendingRetender { get; init; }
+
     /// <summary>
     /// The completion as validated by the webhook, so registering does not read the event back (null in instances started
     /// before it travelled here: then it is read from the events container). Dropped once the shipment is registered.
@@ -44,10 +47,10 @@ public sealed record ShipmentWorkflowInput(
         : (Progress ?? ShipmentWorkflowProgress.Start).Migrate();
 
     /// <summary>The input of the next episode: the current shape, the old progress dropped.</summary>
-    public ShipmentWorkflowInput Continue(ShipmentLifecycleState state, ShipmentWake wake) =>
+    public ShipmentWorkflowInput Continue(ShipmentLifecycleState state, ShipmentWake wake, PlannerRetender? retender = null) =>
         this with
         {
-            Progress = null, StateVersion = ShipmentLifecycleState.CurrentVersion, State = state, Pending = wake,
+            Progress = null, StateVersion = ShipmentLifecycleState.CurrentVersion, State = state, Pending = wake, PendingRetender = retender,
             Completed = state.Phase == ShipmentPhase.Registering ? Completed : null,
         };
 }
@@ -59,6 +62,7 @@ public enum ShipmentWake
     Resumed,
     HoldChanged,
     DeadlinePassed,
+    RetenderRequested,
 }
 
 /// <summary>The state of shipment workflows started before <see cref="ShipmentLifecycle"/> (state version 0): ten flags.</summary>

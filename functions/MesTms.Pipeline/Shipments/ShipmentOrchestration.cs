@@ -19,6 +19,9 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
 {
     public const string QualityHoldChangedEvent = "QualityHoldChanged";
 
+    /// <summary>A planner's re-tender (<see cref="PlannerRetender"/>), raised by the re-tender API.</summary>
+    public const string RetenderRequestedEvent = "RetenderRequested";
+
     static readonly TaskOptions Retry = CarrierPlanning.Retry;
 
     public override async Task<ShipmentPhase> RunAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input)
@@ -28,6 +31,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
         {
             ShipmentWake.HoldChanged => new ShipmentEvent.HoldChanged(),
             ShipmentWake.DeadlinePassed => new ShipmentEvent.DeadlinePassed(),
+            ShipmentWake.RetenderRequested when input.PendingRetender is { } retender => new ShipmentEvent.RetenderRequested(retender.RequestedBy ?? "planner", retender.Reason ?? ""),
             _ when state.Phase == ShipmentPhase.Registering => new ShipmentEvent.Started(),
             _ => new ShipmentEvent.Resumed(),
         };
@@ -56,8 +60,9 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
                 {
                     ShipmentEvent.HoldChanged => ShipmentWake.HoldChanged,
                     ShipmentEvent.DeadlinePassed => ShipmentWake.DeadlinePassed,
+                    ShipmentEvent.RetenderRequested => ShipmentWake.RetenderRequested,
                     _ => ShipmentWake.Resumed,
-                }));
+                }, answer is ShipmentEvent.RetenderRequested r ? new PlannerRetender(input.Order.PlantId, r.RequestedBy, r.Reason) : null));
                 return state.Phase;
             }
 
@@ -82,6 +87,8 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
             new ScheduleDockRequest(input.Order, c.Why, context.CurrentUtcDateTime), Retry)),
         ShipmentCommand.Consolidate => ConsolidateAsync(context, input),
         ShipmentCommand.PlanCarrier c => PlanCarrierAsync(context, input, c),
+        ShipmentCommand.Retender c => Done(context.CallActivityAsync<bool>(nameof(RetenderShipment),
+            new RetenderShipmentRequest(input.Order, c.RequestedBy, c.Reason, context.CurrentUtcDateTime), Retry)),
         ShipmentCommand.ShowStatus c => ShowStatus(context, c),
         ShipmentCommand.Wait c => WaitAsync(context, c),
         ShipmentCommand.Restart => Task.FromResult<ShipmentEvent?>(new ShipmentEvent.Resumed()),
@@ -172,26 +179,23 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
         return Task.FromResult<ShipmentEvent?>(null);
     }
 
-    /// <summary>A hold change, or the deadline (if any) passing first; the timer that loses is cancelled.</summary>
+    /// <summary>A hold change, a planner's re-tender, or the deadline (if any) passing first; the waits that lose are cancelled.</summary>
     static async Task<ShipmentEvent?> WaitAsync(TaskOrchestrationContext context, ShipmentCommand.Wait command)
     {
-        if (command.Until is not { } deadline)
-        {
-            await context.WaitForExternalEvent<QualityHoldSignal>(QualityHoldChangedEvent);
-            return new ShipmentEvent.HoldChanged();
-        }
-
-        if (deadline <= context.CurrentUtcDateTime)
+        if (command.Until is { } passed && passed <= context.CurrentUtcDateTime)
         {
             return new ShipmentEvent.DeadlinePassed();
         }
 
         using var cancel = new CancellationTokenSource();
         Task<QualityHoldSignal> signal = context.WaitForExternalEvent<QualityHoldSignal>(QualityHoldChangedEvent, cancel.Token);
-        Task timer = context.CreateTimer(deadline.UtcDateTime, cancel.Token);
-        Task winner = await Task.WhenAny(signal, timer);
+        Task<PlannerRetender> retender = context.WaitForExternalEvent<PlannerRetender>(RetenderRequestedEvent, cancel.Token);
+        Task? timer = command.Until is { } deadline ? context.CreateTimer(deadline.UtcDateTime, cancel.Token) : null;
+        Task winner = timer is null ? await Task.WhenAny(signal, retender) : await Task.WhenAny(signal, retender, timer);
         cancel.Cancel();
-        return winner == signal ? new ShipmentEvent.HoldChanged() : new ShipmentEvent.DeadlinePassed();
+        return winner == signal ? new ShipmentEvent.HoldChanged()
+            : winner == retender ? new ShipmentEvent.RetenderRequested(retender.Result.RequestedBy ?? "planner", retender.Result.Reason ?? "")
+            : new ShipmentEvent.DeadlinePassed();
     }
 
     static async Task<ShipmentEvent?> Done<T>(Task<T> activity)
