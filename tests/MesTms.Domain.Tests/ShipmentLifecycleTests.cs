@@ -49,6 +49,7 @@ public sealed class ShipmentLifecycleTests
         "Exhausted" => new ShipmentEvent.CarrierPlanned(CarrierPlanOutcome.Exhausted),
         "PlanningOff" => new ShipmentEvent.CarrierPlanned(CarrierPlanOutcome.PlanningOff),
         "Interrupted" => new ShipmentEvent.CarrierPlanned(CarrierPlanOutcome.Interrupted),
+        "Retender" => new ShipmentEvent.RetenderRequested("Dana", "carrier cannot make the window"),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
@@ -244,5 +245,34 @@ public sealed class ShipmentLifecycleTests
         ShipmentStep review = ShipmentLifecycle.Next(joined.State, new ShipmentEvent.DeadlinePassed(), Consolidating, T0.AddMinutes(30));
         ShipmentStep again = ShipmentLifecycle.Next(review.State, new ShipmentEvent.HoldsRead(ReleasedV0), Consolidating, T0.AddMinutes(30));
         Assert.Equal(["Consolidate"], again.Commands.Select(c => c.GetType().Name));
+    }
+
+    [Theory]
+    [InlineData(ShipmentPhase.Booked)]
+    [InlineData(ShipmentPhase.Exhausted)]
+    public void A_planners_re_tender_of_a_booked_or_exhausted_order_withdraws_it_and_plans_the_next_revision(ShipmentPhase phase)
+    {
+        ShipmentStep step = ShipmentLifecycle.Next(In(phase) with { PlanRevision = 2 }, Input("Retender"), Alone, T0);
+
+        Assert.Equal(ShipmentPhase.Tendering, step.State.Phase);
+        Assert.Equal(ShipmentPlan.None, step.State.Plan);
+        Assert.Equal(3, step.State.PlanRevision);
+        Assert.Equal([new ShipmentCommand.Retender("Dana", "carrier cannot make the window"), new ShipmentCommand.PlanCarrier(3)], step.Commands);
+    }
+
+    [Theory]
+    [InlineData(ShipmentPhase.Tendering)]
+    [InlineData(ShipmentPhase.Held)]
+    [InlineData(ShipmentPhase.BookedHeld)]
+    [InlineData(ShipmentPhase.OnLoad)]
+    [InlineData(ShipmentPhase.Consolidating)]
+    [InlineData(ShipmentPhase.Unplanned)]
+    public void A_re_tender_at_any_other_moment_changes_nothing_but_a_look_at_the_holds(ShipmentPhase phase)
+    {
+        ShipmentLifecycleState state = In(phase);
+        ShipmentStep step = ShipmentLifecycle.Next(state, Input("Retender"), Alone, T0);
+
+        Assert.Equal(state, step.State);
+        Assert.Equal([new ShipmentCommand.ReadHolds()], step.Commands);
     }
 }
