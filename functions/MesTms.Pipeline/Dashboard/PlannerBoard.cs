@@ -97,31 +97,12 @@ public sealed class PlannerBoard(CosmosStore store, DockApi docks, NotificationA
     ];
 
     public async Task<IResult> GetAsync(HttpContext http, string plantId) =>
-        Parse(http, plantId) is (null, { } day) ? HttpJson.Ok(await BuildAsync(plantId, day, http.RequestAborted)) : Parse(http, plantId).Refusal!;
+        PlantDayQuery.Parse(http, plantId, clock) is (var day, null) ? HttpJson.Ok(await BuildAsync(plantId, day, http.RequestAborted)) : PlantDayQuery.Parse(http, plantId, clock).Refusal!;
 
     public Task<IResult> StreamAsync(HttpContext http, string plantId)
     {
-        (IResult? refusal, DateOnly? day) = Parse(http, plantId);
-        return Task.FromResult(refusal ?? TypedResults.ServerSentEvents(Changes(plantId, day!.Value, http.RequestAborted)));
-    }
-
-    (IResult? Refusal, DateOnly? Day) Parse(HttpContext http, string plantId)
-    {
-        var errors = new List<FieldError>();
-        if (!OrderKey.IsValidIdentifier(plantId))
-        {
-            errors.Add(new FieldError("plantId", OrderKey.IdentifierRule));
-        }
-
-        DateOnly day = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        if (http.Request.Query["date"].ToString() is { Length: > 0 } text && !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
-        {
-            errors.Add(new FieldError("date", $"{MesEventValidator.Quote(text)} is not a date (yyyy-MM-dd)"));
-        }
-
-        return errors.Count > 0
-            ? (HttpJson.Problem(StatusCodes.Status400BadRequest, "invalid-query", "Invalid request", "See errors.", errors), null)
-            : (null, day);
+        (DateOnly day, IResult? refusal) = PlantDayQuery.Parse(http, plantId, clock);
+        return Task.FromResult(refusal ?? TypedResults.ServerSentEvents(Changes(plantId, day, http.RequestAborted)));
     }
 
     /// <summary>The board now, then again each time it differs (its content, not its timestamp); a comment when idle.</summary>

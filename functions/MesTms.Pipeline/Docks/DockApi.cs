@@ -42,21 +42,10 @@ public sealed class DockApi(IDockStore docks, DockCatalog catalog, TimeProvider 
 
     public async Task<IResult> GetScheduleAsync(HttpContext http, string plantId)
     {
-        var errors = new List<FieldError>();
-        if (!OrderKey.IsValidIdentifier(plantId))
+        (DateOnly day, IResult? refusal) = PlantDayQuery.Parse(http, plantId, clock);
+        if (refusal is not null)
         {
-            errors.Add(new FieldError("plantId", OrderKey.IdentifierRule));
-        }
-
-        DateOnly day = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        if (http.Request.Query["date"].ToString() is { Length: > 0 } text && !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
-        {
-            errors.Add(new FieldError("date", $"{MesEventValidator.Quote(text)} is not a date (yyyy-MM-dd)"));
-        }
-
-        if (errors.Count > 0)
-        {
-            return HttpJson.Problem(StatusCodes.Status400BadRequest, "invalid-query", "Invalid request", "See errors.", errors);
+            return refusal;
         }
 
         return await ViewAsync(plantId, day, http.RequestAborted) is { } view
