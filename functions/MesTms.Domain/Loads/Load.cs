@@ -296,6 +296,14 @@ public sealed record Load
             UpdatedAt = now,
         };
 
+    /// <summary>The current revision's carrier plan has an outcome (booked, exhausted…); false while it is being (re-)planned.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HasOutcomeForRevision => Decisions.Any(d => d.Key.StartsWith($"outcome-r{Revision}-", StringComparison.Ordinal));
+
+    /// <summary>The current revision comes from a planner's re-tender.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool RetenderPending => Decisions.Any(d => d.Key == $"retender-r{Revision}");
+
     /// <summary>Every order was taken off: the load is cancelled (once).</summary>
     public Load Cancel(string reason, DateTimeOffset at, DateTimeOffset now) => Status == nameof(ShipmentStatus.Cancelled)
         ? this

@@ -118,10 +118,14 @@ public sealed class LoadApi(ILoadStore loads, IShipmentStore shipments, IPlanner
         }
 
         string requestedBy = body.RequestedBy!, reason = body.Reason!;
-        if (plan.RetenderRequested)
+        IResult Already() => new HttpJson.WithHeader(HttpJson.Json(StatusCodes.Status202Accepted,
+            new RetenderReceipt(load.Id, load.PlantId, "load", requestedBy, plan.SetAsideCarriers.LastOrDefault(), "already requested: the load is being re-planned")),
+            "Location", $"/api/loads/{load.Id}");
+
+        // The load's current revision has no carrier outcome yet: it is being re-planned (after a re-tender: a repeat).
+        if (!load.HasOutcomeForRevision)
         {
-            return new HttpJson.WithHeader(HttpJson.Json(StatusCodes.Status202Accepted,
-                new RetenderReceipt(load.Id, load.PlantId, "load", requestedBy, plan.SetAsideCarriers.LastOrDefault(), "already requested: the load is being re-planned")), "Location", $"/api/loads/{load.Id}");
+            return load.RetenderPending ? Already() : PlannerRetender.NotNow($"Load '{load.Id}' (being re-planned)", plan.Status);
         }
 
         if (!plan.MayRetender)
@@ -129,9 +133,20 @@ public sealed class LoadApi(ILoadStore loads, IShipmentStore shipments, IPlanner
             return PlannerRetender.NotNow($"Load '{load.Id}'", plan.Status);
         }
 
+        // Only the request that moves the load from the revision read here re-tenders it (a concurrent repeat does not).
         DateTimeOffset now = clock.GetUtcNow();
-        Shipment requested = await shipments.UpdateAsync(key, current => current!.RequestRetender(requestedBy, reason, now, now), cancellationToken);
-        Load retendered = await loads.UpdateAsync(load.Id, current => current!.Retender(requestedBy, reason, now), cancellationToken);
+        bool moved = false;
+        Load retendered = await loads.UpdateAsync(load.Id, current =>
+        {
+            moved = current!.Revision == load.Revision;
+            return moved ? current.Retender(requestedBy, reason, now) : current;
+        }, cancellationToken);
+        if (!moved)
+        {
+            return Already();
+        }
+
+        await shipments.UpdateAsync(key, current => current!.RequestRetender(requestedBy, reason, now, now), cancellationToken);
         await durable.RaiseEventAsync(LoadConsolidation.LoadInstanceId(load.Id), LoadOrchestration.MembershipChangedEvent, "retender", cancellationToken);
         string? setAside = plan.Booking?.Scac;
         await TenderNotices.RetenderedAsync(notifier, key, true, requestedBy, reason, setAside, retendered.Revision, now);

@@ -77,7 +77,19 @@ public sealed class ShipmentApi(IShipmentStore shipments, ILoadStore loads, Load
             return PlannerRetender.NotNow($"Order '{orderId}'", shipment.Status);
         }
 
-        await shipments.UpdateAsync(order, current => current!.RequestRetender(body!.RequestedBy!, body.Reason!, clock.GetUtcNow(), clock.GetUtcNow()), http.RequestAborted);
+        // Only the request that records the re-tender raises it (a concurrent repeat finds it recorded and changes nothing).
+        bool recorded = false;
+        await shipments.UpdateAsync(order, current =>
+        {
+            Shipment next = current!.RequestRetender(body!.RequestedBy!, body.Reason!, clock.GetUtcNow(), clock.GetUtcNow());
+            recorded = !ReferenceEquals(next, current);
+            return next;
+        }, http.RequestAborted);
+        if (!recorded)
+        {
+            return receipt("already requested: the order is being re-planned");
+        }
+
         await durable.RaiseEventAsync(order.ShipmentInstanceId, ShipmentOrchestration.RetenderRequestedEvent,
             new PlannerRetender(shipment.PlantId, body!.RequestedBy, body.Reason), http.RequestAborted);
         return receipt("re-planning");

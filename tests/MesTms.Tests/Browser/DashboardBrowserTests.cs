@@ -8,8 +8,8 @@ namespace MesTms.Tests.Browser;
 /// <summary>
 /// The planners' dashboard driven in headless Chromium against the local host, with events replayed through the webhook:
 /// the door timeline shows the booked load, a quality hold appears live, releasing it from the page (who and why) moves
-/// the order on, and a shipment's history opens from the page. Nothing is fetched from outside the bridge; a screenshot
-/// is saved under TestResults/screenshots.
+/// the order on, a shipment's history opens from the page, and re-tendering the load from the page books another
+/// carrier. Nothing is fetched from outside the bridge; screenshots are saved under TestResults/screenshots.
 /// </summary>
 [Collection(EmulatorCollection.Name)]
 public sealed class DashboardBrowserTests(EmulatorFixture emulators)
@@ -83,6 +83,22 @@ public sealed class DashboardBrowserTests(EmulatorFixture emulators)
         await Assertions.Expect(history).ToContainTextAsync("Held for quality");
         await Assertions.Expect(history).ToContainTextAsync(held);
         await page.Keyboard.PressAsync("Escape");
+
+        // Re-tender the booked load from the page: its carrier is set aside and another one books it.
+        string firstCarrier = booked.Booking!.Scac;
+        await page.Locator($"#loads tr[data-load='{loadId}'] button[data-retender-load]").ClickAsync();
+        ILocator retender = page.Locator("#retender-dialog");
+        await Assertions.Expect(retender).ToBeVisibleAsync();
+        await retender.Locator("button[type=submit]").ClickAsync();
+        // Who and why are required: the browser keeps the dialog open until both are given.
+        await Assertions.Expect(retender).ToBeVisibleAsync();
+        await retender.Locator("input[name=requestedBy]").FillAsync("Dana (planner)");
+        await retender.Locator("textarea[name=reason]").FillAsync("carrier cannot make the window");
+        await retender.Locator("button[type=submit]").ClickAsync();
+        await Assertions.Expect(retender).ToBeHiddenAsync();
+        Shipment rebooked = await app.WaitForShipmentAsync(full[0], ShipmentStatus.Booked, s => s.Booking!.Scac != firstCarrier, TimeSpan.FromSeconds(60));
+        await Assertions.Expect(page.Locator($"#loads tr[data-load='{loadId}']")).ToContainTextAsync(rebooked.Booking!.Scac, new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#notifications-body")).ToContainTextAsync("shipment.retendered");
 
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Chromium.ArtifactsDirectory, "dashboard.png"), FullPage = true });
         Assert.Empty(Chromium.Outside(requests, app.App.BaseAddress));

@@ -39,13 +39,17 @@ public sealed class RetenderTests(EmulatorFixture emulators)
         Assert.Equal(["requestedBy", "reason"], problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()));
         Assert.Equal(HttpStatusCode.NotFound, (await app.Http.PostAsJsonAsync($"api/shipments/{NewOrder()}/retender", Request())).StatusCode);
 
-        HttpResponseMessage accepted = await app.Http.PostAsJsonAsync($"api/shipments/{order}/retender", Request());
-        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        JsonElement receipt = await accepted.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(firstCarrier, receipt.GetProperty("setAside").GetString());
+        // Twice at once (a double click): one re-tender.
+        HttpResponseMessage[] answers = await Task.WhenAll(
+            app.Http.PostAsJsonAsync($"api/shipments/{order}/retender", Request()), app.Http.PostAsJsonAsync($"api/shipments/{order}/retender", Request()));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a.StatusCode));
+        JsonElement[] receipts = await Task.WhenAll(answers.Select(a => a.Content.ReadFromJsonAsync<JsonElement>()));
+        Assert.All(receipts, r => Assert.Equal(firstCarrier, r.GetProperty("setAside").GetString()));
+        Assert.Single(receipts, r => r.GetProperty("result").GetString() == "re-planning");
 
         Shipment second = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.Booking!.Scac != firstCarrier);
-        Assert.Contains(second.Decisions, d => d.Decision == "Re-tender requested" && d.Reason.Contains("Dana (planner)"));
+        Assert.Single(second.Decisions, d => d.Decision == "Re-tender requested" && d.Reason.Contains("Dana (planner)"));
+        Assert.Single(second.Decisions, d => d.Decision == "Re-tendered");
         Assert.Contains(second.Decisions, d => d.Decision == "Re-tendered");
         Assert.Equal(TenderOutcomes.Withdrawn, second.Tenders.Single(t => t.TenderId == first.Booking.TenderId).Outcome);
         Assert.Contains(".R1.T", second.Booking!.TenderId);
@@ -86,12 +90,16 @@ public sealed class RetenderTests(EmulatorFixture emulators)
         string loadId = booked.LoadId!;
         string firstCarrier = booked.Booking!.Scac;
 
-        // Through the order: it travels with its load, so the load is re-tendered; the load id answers too, and a repeat changes nothing.
-        HttpResponseMessage accepted = await app.Http.PostAsJsonAsync($"api/shipments/{orders[1]}/retender", Request());
-        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        JsonElement receipt = await accepted.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("load", receipt.GetProperty("kind").GetString());
-        Assert.Equal(loadId, receipt.GetProperty("id").GetString());
+        // Through an order (it travels with its load, so the load is re-tendered) and through the load id, three at once
+        // (a double click, a retry): exactly one re-tenders, the others are told it is already requested.
+        HttpResponseMessage[] answers = await Task.WhenAll(
+            app.Http.PostAsJsonAsync($"api/shipments/{orders[1]}/retender", Request()),
+            app.Http.PostAsJsonAsync($"api/loads/{Uri.EscapeDataString(loadId)}/retender", Request()),
+            app.Http.PostAsJsonAsync($"api/loads/{Uri.EscapeDataString(loadId)}/retender", Request()));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a.StatusCode));
+        JsonElement[] receipts = await Task.WhenAll(answers.Select(a => a.Content.ReadFromJsonAsync<JsonElement>()));
+        Assert.All(receipts, r => Assert.Equal(("load", loadId), (r.GetProperty("kind").GetString(), r.GetProperty("id").GetString())));
+        Assert.Single(receipts, r => r.GetProperty("result").GetString()!.StartsWith("re-planning", StringComparison.Ordinal));
         HttpResponseMessage again = await app.Http.PostAsJsonAsync($"api/loads/{Uri.EscapeDataString(loadId)}/retender", Request());
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
 
