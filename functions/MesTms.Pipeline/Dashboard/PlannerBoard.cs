@@ -178,8 +178,11 @@ public sealed class PlannerBoard(CosmosStore store, DockApi docks, NotificationA
                 since + policy.HoldEscalationAfter);
         }).OrderBy(h => h.EscalatesAt).ToList();
 
+        // The day's freight: what is still in play, what changed since the day before, and what has its door that day.
+        bool DoorThatDay(Shipment? s) => s?.DockAppointment is { } door && DateOnly.FromDateTime(door.Start.UtcDateTime) == day;
         List<BoardLoad> loads = loadsRead.Result
-            .Where(l => l.Kind == Load.OpenKind ? l.Orders.Count > 0 : l.UpdatedAt >= dayStart.AddDays(-1) || l.Status is not (nameof(ShipmentStatus.Booked) or nameof(ShipmentStatus.Cancelled)))
+            .Where(l => l.Kind == Load.OpenKind ? l.Orders.Count > 0 : l.UpdatedAt >= dayStart.AddDays(-1) || DoorThatDay(loadShipments.GetValueOrDefault(l.Id))
+                || l.Status is not (nameof(ShipmentStatus.Booked) or nameof(ShipmentStatus.Cancelled)))
             .Select(l =>
             {
                 Shipment? plan = loadShipments.GetValueOrDefault(l.Id);
@@ -190,7 +193,8 @@ public sealed class PlannerBoard(CosmosStore store, DockApi docks, NotificationA
             })
             .OrderBy(l => l.Kind == "open" ? 0 : 1).ThenByDescending(l => l.UpdatedAt).ToList();
 
-        List<Shipment> recent = orders.Where(s => s.UpdatedAt >= dayStart || s.ActiveHolds.Count > 0 || s.Status is not ShipmentStatus.Booked)
+        List<Shipment> recent = orders.Where(s => s.UpdatedAt >= dayStart || s.ActiveHolds.Count > 0 || s.Status is not ShipmentStatus.Booked
+                || DoorThatDay(s) || DoorThatDay(s.LoadId is { } onLoad ? loadShipments.GetValueOrDefault(onLoad) : null))
             .OrderByDescending(s => s.UpdatedAt).Take(ShipmentLimit).ToList();
         List<BoardShipment> shipments = recent.Select(s =>
         {

@@ -43,6 +43,16 @@ public sealed class DashboardBrowserTests(EmulatorFixture emulators)
         await app.PostEventsAsync(MesEvents.Batch(full.Select((o, i) => MesEvents.Completed(o, lineId: $"L{i + 1}").WithPallets(8)).ToArray()));
         Shipment booked = await app.WaitForShipmentAsync(full[0], ShipmentStatus.Booked, s => s.LoadId is not null);
         string loadId = booked.LoadId!;
+        // After the 16:00 cut-off, on a weekend or a holiday eve the truck comes another day: the planner picks that day.
+        System.Text.Json.JsonElement plan = await app.Http.GetFromJsonAsync<System.Text.Json.JsonElement>($"api/loads/{Uri.EscapeDataString(loadId)}");
+        string doorDay = plan.GetProperty("shipment").GetProperty("dockAppointment").GetProperty("start").GetDateTimeOffset().UtcDateTime
+            .ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        if (doorDay != day)
+        {
+            await page.Locator("#day").FillAsync(doorDay);
+            await Assertions.Expect(page.Locator("#timeline-day")).ToContainTextAsync(doorDay, new() { Timeout = 15_000 });
+        }
+
         ILocator bar = page.Locator($".appt.Booked[data-history='{loadId}']");
         await Assertions.Expect(bar).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator($"#loads tr[data-load='{loadId}']")).ToContainTextAsync("Booked");
