@@ -386,9 +386,7 @@ public sealed class PlantDayReplay
         // Keyed by shipment and carrier (not by the tender's place in the waterfall): a carrier answers an order's tender the same
         // way under both policies, whatever the ranking put before it.
         string draw = $"{truck.Id}|{waterfall.Revision}|{quote.Scac}";
-        string tenderId = waterfall.Revision == 0
-            ? $"{truck.PlantId}.{truck.ShipmentId}.T{attempt}"
-            : $"{truck.PlantId}.{truck.ShipmentId}.R{waterfall.Revision}.T{attempt}";
+        string tenderId = TenderIds.For(truck.PlantId, truck.ShipmentId, waterfall.Revision, attempt);
         bool accepts = settings.Carriers.Accepts is { } answer
             ? answer(tenderId, quote.Scac)
             : SeededDraw.Draw(settings.Seed, draw + "|accept") < acceptance;

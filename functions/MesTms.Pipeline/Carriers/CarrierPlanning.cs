@@ -1,3 +1,4 @@
+using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
 using MesTms.Domain;
 using MesTms.Pipeline.Storage;
@@ -63,8 +64,7 @@ public static class CarrierPlanning
     public static string TenderResponseEvent(string tenderId) => $"TenderResponse:{tenderId}";
 
     /// <summary>Tender ids are business keys: plant, shipment, plan revision (after a material load change) and attempt.</summary>
-    public static string TenderId(OrderKey shipment, int revision, int attempt) =>
-        revision == 0 ? $"{shipment.PlantId}.{shipment.OrderId}.T{attempt}" : $"{shipment.PlantId}.{shipment.OrderId}.R{revision}.T{attempt}";
+    public static string TenderId(OrderKey shipment, int revision, int attempt) => TenderIds.For(shipment.PlantId, shipment.OrderId, revision, attempt);
 
     /// <returns>How planning ended: booked, exhausted, off (no contracts), or interrupted from outside.</returns>
     /// <param name="interruption">
