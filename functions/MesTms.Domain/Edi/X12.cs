@@ -178,23 +178,7 @@ public static class X12Reader
             groups.Add(group);
         }
 
-        if (at >= segments.Count || segments[at].Id != "IEA")
-        {
-            string found = at < segments.Count ? segments[at].Id : "the end";
-            throw new X12Exception($"expected GS or IEA, found {found}", at < segments.Count ? segments[at].Id : "IEA", at + 1, code: "023");
-        }
-
-        X12Segment iea = segments[at];
-        if (Count(iea, at + 1, 1) != groups.Count)
-        {
-            throw new X12Exception($"IEA01 counts {iea[1]} functional group(s), the interchange has {groups.Count}", "IEA", at + 1, 1, "5");
-        }
-
-        if (iea[2] != isa[13])
-        {
-            throw new X12Exception($"IEA02 '{iea[2]}' does not match ISA13 '{isa[13]}'", "IEA", at + 1, 2, "4");
-        }
-
+        Trailer(segments, at, "IEA", "GS", groups.Count, "functional group(s)", "interchange", isa, 13);
         if (at + 1 < segments.Count)
         {
             throw new X12Exception($"{segments[at + 1].Id} after IEA: one interchange per document", segments[at + 1].Id, at + 2, code: "023");
@@ -250,24 +234,33 @@ public static class X12Reader
             at++;
         }
 
-        if (at >= segments.Count || segments[at].Id != "GE")
+        Trailer(segments, at, "GE", "ST", transactions.Count, "transaction set(s)", "group", gs, 6);
+        return (new X12Group(gs[1], gs[2], gs[3], date, control, gs[8], transactions), at + 1);
+    }
+
+    /// <summary>
+    /// The trailer that closes an envelope (IEA, GE): it must come next, count what the envelope holds and repeat the control
+    /// number of its header.
+    /// </summary>
+    static void Trailer(List<X12Segment> segments, int at, string id, string orNext, int count, string counted, string holder, X12Segment header, int headerControl)
+    {
+        if (at >= segments.Count || segments[at].Id != id)
         {
             string found = at < segments.Count ? segments[at].Id : "the end";
-            throw new X12Exception($"expected ST or GE, found {found}", at < segments.Count ? segments[at].Id : "GE", at + 1, code: "023");
+            throw new X12Exception($"expected {orNext} or {id}, found {found}", at < segments.Count ? segments[at].Id : id, at + 1, code: "023");
         }
 
-        X12Segment ge = segments[at];
-        if (Count(ge, at + 1, 1) != transactions.Count)
+        X12Segment trailer = segments[at];
+        if (Count(trailer, at + 1, 1) != count)
         {
-            throw new X12Exception($"GE01 counts {ge[1]} transaction set(s), the group has {transactions.Count}", "GE", at + 1, 1, "5");
+            throw new X12Exception($"{id}01 counts {trailer[1]} {counted}, the {holder} has {count}", id, at + 1, 1, "5");
         }
 
-        if (ge[2] != gs[6])
+        string control = header[headerControl];
+        if (trailer[2] != control)
         {
-            throw new X12Exception($"GE02 '{ge[2]}' does not match GS06 '{gs[6]}'", "GE", at + 1, 2, "4");
+            throw new X12Exception($"{id}02 '{trailer[2]}' does not match {header.Id}{headerControl:00} '{control}'", id, at + 1, 2, "4");
         }
-
-        return (new X12Group(gs[1], gs[2], gs[3], date, control, gs[8], transactions), at + 1);
     }
 
     static void Require(X12Segment segment, int position, int element, string expected, string message)
