@@ -27,6 +27,7 @@ public sealed class ShipmentLifecycleTests
         ShipmentPhase.Booked => Planned(phase, ShipmentPlan.Booked),
         ShipmentPhase.Exhausted => Planned(phase, ShipmentPlan.Exhausted),
         ShipmentPhase.Unplanned => Planned(phase, ShipmentPlan.PlanningOff),
+        ShipmentPhase.Departed => Planned(phase, ShipmentPlan.Booked),
         _ => Planned(phase, ShipmentPlan.None),
     };
 
@@ -50,6 +51,7 @@ public sealed class ShipmentLifecycleTests
         "PlanningOff" => new ShipmentEvent.CarrierPlanned(CarrierPlanOutcome.PlanningOff),
         "Interrupted" => new ShipmentEvent.CarrierPlanned(CarrierPlanOutcome.Interrupted),
         "Retender" => new ShipmentEvent.RetenderRequested("Dana", "carrier cannot make the window"),
+        "Departed" => new ShipmentEvent.CarrierDeparted(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
@@ -137,6 +139,17 @@ public sealed class ShipmentLifecycleTests
         { ShipmentPhase.Unplanned, "HoldChanged", "ReadHolds → Unplanned", "ReadHolds → Unplanned" },
         { ShipmentPhase.Unplanned, "NewHold", HoldAlone, HoldOnLoad },
         { ShipmentPhase.Unplanned, "Released", "ShowStatus, Wait → Unplanned", "ShowStatus, Wait → Unplanned" },
+
+        // The carrier reports the freight gone: a booked order (or one on a booked load) is done with planning.
+        { ShipmentPhase.Booked, "Departed", "ShowStatus, Wait → Departed", "ShowStatus, Wait → Departed" },
+        { ShipmentPhase.OnLoad, "Departed", "ShowStatus, Wait → Departed", "ShowStatus, Wait → Departed" },
+        { ShipmentPhase.Held, "Departed", "ReadHolds → Held", "ReadHolds → Held" },
+        { ShipmentPhase.Departed, "HoldChanged", "Wait → Departed", "Wait → Departed" },
+        { ShipmentPhase.Departed, "NewHold", "Wait → Departed", "Wait → Departed" },
+        { ShipmentPhase.Departed, "Released", "Wait → Departed", "Wait → Departed" },
+        { ShipmentPhase.Departed, "DeadlinePassed", "Wait → Departed", "Wait → Departed" },
+        { ShipmentPhase.Departed, "Retender", "Wait → Departed", "Wait → Departed" },
+        { ShipmentPhase.Departed, "Departed", "Wait → Departed", "Wait → Departed" },
     };
 
     [Theory]
@@ -148,6 +161,9 @@ public sealed class ShipmentLifecycleTests
     }
 
     public static TheoryData<ShipmentPhase> AllPhases() => new(Enum.GetValues<ShipmentPhase>());
+
+    /// <summary>Every phase in which the freight is still at the plant (after departure a hold changes nothing: see the table).</summary>
+    public static TheoryData<ShipmentPhase> PhasesAtThePlant() => new(Enum.GetValues<ShipmentPhase>().Where(p => p != ShipmentPhase.Departed));
 
     [Theory]
     [MemberData(nameof(AllPhases))]
@@ -167,7 +183,7 @@ public sealed class ShipmentLifecycleTests
     }
 
     [Theory]
-    [MemberData(nameof(AllPhases))]
+    [MemberData(nameof(PhasesAtThePlant))]
     public void A_hold_in_any_phase_stops_planning_and_is_recorded_once(ShipmentPhase phase)
     {
         ShipmentStep held = ShipmentLifecycle.Next(In(phase), Input("NewHold"), Alone, T0.AddHours(1));

@@ -122,7 +122,8 @@ public static class CarrierContractValidator
                 problems.Add($"{at}: reefer equipment needs its temperature range");
             }
 
-            if (carrier.Performance is null || carrier.Performance.OnTimeRate is < 0 or > 1 || carrier.Performance.TenderAcceptanceRate is < 0 or > 1)
+            if (carrier.Performance is null || carrier.Performance.OnTimeRate is < 0 or > 1 || carrier.Performance.TenderAcceptanceRate is < 0 or > 1
+                || carrier.Performance.OnTimePickupRate is < 0 or > 1)
             {
                 problems.Add($"{at}: performance rates must be between 0 and 1");
             }

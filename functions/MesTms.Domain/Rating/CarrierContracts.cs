@@ -93,16 +93,30 @@ public sealed record CancellationTerms(int FreeUntilHoursBeforePickup, decimal T
 /// <summary>The temperatures a carrier's reefers can hold, in °C.</summary>
 public sealed record TemperatureCapability(decimal MinCelsius, decimal MaxCelsius);
 
-/// <summary>Observed service: share of deliveries on time and share of tenders accepted (0-1).</summary>
-public sealed record CarrierPerformance(decimal OnTimeRate, decimal TenderAcceptanceRate, int Observations)
+/// <summary>
+/// Service performance (0-1): share of deliveries on time, share of tenders accepted, and share of pick-ups on time. The
+/// contract gives the starting figures; observed outcomes (carrier status reports, tender answers) move them.
+/// A contract without a pick-up figure starts it at the on-time delivery rate.
+/// </summary>
+public sealed record CarrierPerformance(decimal OnTimeRate, decimal TenderAcceptanceRate, int Observations, decimal? OnTimePickupRate = null)
 {
     public const decimal Smoothing = 0.1m;
 
-    /// <summary>Updates both rates from one observed outcome (exponentially weighted, 10 % weight).</summary>
-    public CarrierPerformance Observe(bool? deliveredOnTime, bool? tenderAccepted) => this with
+    /// <summary>The on-time pick-up rate, or the on-time delivery rate while none is known.</summary>
+    public decimal PickupRate => OnTimePickupRate ?? OnTimeRate;
+
+    /// <summary>
+    /// What ranking weighs as the chance of lateness: the mean of on-time delivery and on-time pick-up (a late truck costs
+    /// the door and the crew, and usually the delivery too).
+    /// </summary>
+    public decimal ServiceRate => (OnTimeRate + PickupRate) / 2;
+
+    /// <summary>Updates the rates from one observed outcome (exponentially weighted, 10 % weight); null: not observed this time.</summary>
+    public CarrierPerformance Observe(bool? deliveredOnTime, bool? tenderAccepted, bool? pickedUpOnTime = null) => this with
     {
         OnTimeRate = deliveredOnTime is { } onTime ? Blend(OnTimeRate, onTime) : OnTimeRate,
         TenderAcceptanceRate = tenderAccepted is { } accepted ? Blend(TenderAcceptanceRate, accepted) : TenderAcceptanceRate,
+        OnTimePickupRate = pickedUpOnTime is { } pickup ? Blend(PickupRate, pickup) : OnTimePickupRate,
         Observations = Observations + 1,
     };
 

@@ -225,7 +225,7 @@ public sealed class RateShopper
         linehaul = Money(linehaul);
         fuel = Money(fuel);
         decimal total = linehaul + stopOffs + fuel + accessorials.Sum(a => Money(a.Amount));
-        decimal lateRisk = Money((1 - performance.OnTimeRate) * contracts.Ranking.LatePenalty);
+        decimal lateRisk = Money((1 - performance.ServiceRate) * contracts.Ranking.LatePenalty);
         decimal rejectionRisk = Money((1 - performance.TenderAcceptanceRate) * contracts.Ranking.RetenderCost);
         var quote = new CarrierQuote(carrier.Scac, carrier.Name, lane.Mode, equipment, decimal.Round(miles, 1), freightClass,
             linehaul, stopOffs, fuel, accessorials.Select(a => a with { Amount = Money(a.Amount) }).ToList(), total, lane.TransitDays, pickup, eta,

@@ -106,6 +106,13 @@ public sealed record Shipment
     /// <summary>Set when the shipment is booked to arrive after its required delivery (expedited late freight).</summary>
     public LateDelivery? Late { get; init; }
 
+    /// <summary>What the booked carrier reported (arrival, departure, delivery) and what it means; see <see cref="CarrierProgressRules"/>.</summary>
+    public ShipmentProgress? Progress { get; init; }
+
+    /// <summary>The freight left the plant: it is not held, re-planned or re-tendered any more.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HasLeft => Status is ShipmentStatus.InTransit or ShipmentStatus.Delivered;
+
     /// <summary>True for the shipment of a closed load (its id is the load id; the orders on it are its members).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsLoad => LoadId is not null && LoadId == OrderId;
@@ -186,14 +193,18 @@ public sealed record Shipment
     /// <summary>
     /// The status transitions a shipment may make. Nothing returns to <see cref="ShipmentStatus.Received"/>, nothing leaves
     /// <see cref="ShipmentStatus.Cancelled"/>, and a shipment leaves <see cref="ShipmentStatus.Received"/> only by being
-    /// held or released for planning. Everything else may follow everything: holds arrive in every phase and a load that
-    /// changes materially is planned again.
+    /// held or released for planning. Freight that left the plant only goes on to delivered, and only a booked shipment
+    /// leaves. Everything else may follow everything: holds arrive in every phase and a load that changes materially is
+    /// planned again.
     /// </summary>
     public static bool MayBecome(ShipmentStatus from, ShipmentStatus to) => (from, to) switch
     {
         _ when from == to => true,
         (_, ShipmentStatus.Received) => false,
         (ShipmentStatus.Cancelled, _) => false,
+        (ShipmentStatus.Delivered, _) => false,
+        (ShipmentStatus.InTransit, _) => to == ShipmentStatus.Delivered,
+        (_, ShipmentStatus.InTransit or ShipmentStatus.Delivered) => from == ShipmentStatus.Booked,
         (ShipmentStatus.Received, _) => to is ShipmentStatus.OnQualityHold or ShipmentStatus.ReadyToShip,
         _ => true,
     };
@@ -205,7 +216,7 @@ public sealed record Shipment
             throw new InvalidOperationException($"Shipment {next.PlantId}/{next.OrderId} cannot go from {from} to {to}.");
         }
 
-        if (to == ShipmentStatus.Booked && next.Booking is null)
+        if (to is ShipmentStatus.Booked or ShipmentStatus.InTransit or ShipmentStatus.Delivered && next.Booking is null)
         {
             throw new InvalidOperationException($"Shipment {next.PlantId}/{next.OrderId} cannot be {to} without a booking.");
         }

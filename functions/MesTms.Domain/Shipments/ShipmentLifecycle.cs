@@ -36,6 +36,9 @@ public enum ShipmentPhase
 
     /// <summary>Carrier planning is off (no contracts): the order stays ready for planners.</summary>
     Unplanned,
+
+    /// <summary>The carrier loaded the freight and left the plant: nothing is held, planned or re-tendered any more.</summary>
+    Departed,
 }
 
 /// <summary>What carrier planning produced for the order so far.</summary>
@@ -116,6 +119,9 @@ public abstract record ShipmentEvent
 
     /// <summary>A planner asked to re-tender the order (booked, or its waterfall ran out).</summary>
     public sealed record RetenderRequested(string RequestedBy, string Reason) : ShipmentEvent;
+
+    /// <summary>The booked carrier reported the freight loaded and gone (its own or its load's truck).</summary>
+    public sealed record CarrierDeparted : ShipmentEvent;
 }
 
 /// <summary>What the lifecycle asks its driver to carry out, in order. Commands marked "answers" produce the next event.</summary>
@@ -193,6 +199,8 @@ public static class ShipmentLifecycle
 {
     public static ShipmentStep Next(ShipmentLifecycleState state, ShipmentEvent happened, ShipmentPolicy policy, DateTimeOffset now) => happened switch
     {
+        _ when state.Phase == ShipmentPhase.Departed => AfterDeparture(state, happened),
+        ShipmentEvent.CarrierDeparted => OnDeparted(state),
         ShipmentEvent.Started or ShipmentEvent.Resumed or ShipmentEvent.HoldChanged => Step(state, Look(state)),
         ShipmentEvent.DeadlinePassed => OnDeadline(state, policy, now),
         ShipmentEvent.HoldsRead read => read.Holds.Active.Count > 0 ? OnHold(state with { Holds = read.Holds }, read.Holds, policy, now)
@@ -395,6 +403,23 @@ public static class ShipmentLifecycle
         return Step(state with { Phase = ShipmentPhase.Tendering, Plan = ShipmentPlan.None, PlanRevision = revision, WithdrawBy = null },
             new ShipmentCommand.Retender(retender.RequestedBy, retender.Reason), new ShipmentCommand.PlanCarrier(revision));
     }
+
+    /// <summary>
+    /// The freight left on a booked truck (the order's own, or its load's): whatever the order was waiting for is over;
+    /// from now on holds, deadlines and re-tender requests change nothing (a hold stays in the ledger for planners).
+    /// A departure reported for an order that is not booked or on a load is noted by the status route, not here.
+    /// </summary>
+    static ShipmentStep OnDeparted(ShipmentLifecycleState state) => state.Phase is ShipmentPhase.Booked or ShipmentPhase.OnLoad
+        ? Step(state with { Phase = ShipmentPhase.Departed, WithdrawBy = null }, new ShipmentCommand.ShowStatus(ShipmentStatus.InTransit, []), new ShipmentCommand.Wait(null))
+        : Step(state, Look(state));
+
+    static ShipmentStep AfterDeparture(ShipmentLifecycleState state, ShipmentEvent happened) => happened switch
+    {
+        ShipmentEvent.BookingSuspended or ShipmentEvent.ConsolidationReviewed or ShipmentEvent.CarrierPlanned =>
+            throw new InvalidOperationException($"{happened.GetType().Name} answers a command never issued after departure."),
+        ShipmentEvent.HoldsRead read => Step(state with { HoldVersion = read.Holds.Version, Holds = read.Holds }, new ShipmentCommand.Wait(null)),
+        _ => Step(state, new ShipmentCommand.Wait(null)),
+    };
 
     /// <summary>Every wake-up looks at the hold ledger; before the shipment is recorded, registering reads it too.</summary>
     static ShipmentCommand Look(ShipmentLifecycleState state) =>

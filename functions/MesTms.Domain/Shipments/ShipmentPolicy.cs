@@ -30,6 +30,12 @@ public sealed record ShipmentPolicy
     /// </summary>
     public int TenderSendAttempts { get; init; } = 3;
 
+    /// <summary>A carrier arriving later than its dock appointment plus this is late: planners are alerted and its door moved.</summary>
+    public TimeSpan LatePickupGrace { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Time a truck may spend at the dock (arrival to departure) before the carrier may bill detention.</summary>
+    public TimeSpan DetentionFreeTime { get; init; } = TimeSpan.FromHours(2);
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -51,6 +57,11 @@ public sealed record ShipmentPolicy
         if (CancellationFeeWindow < TimeSpan.Zero || CancellationFeeWindow > TimeSpan.FromDays(14))
         {
             problems.Add("MesTms:Shipment:CancellationFeeWindow must be between 00:00:00 and 14.00:00:00");
+        }
+
+        if (LatePickupGrace < TimeSpan.Zero || LatePickupGrace > TimeSpan.FromHours(12) || DetentionFreeTime < TimeSpan.Zero || DetentionFreeTime > TimeSpan.FromDays(1))
+        {
+            problems.Add("MesTms:Shipment:LatePickupGrace must be 0-12 h and DetentionFreeTime 0-24 h");
         }
 
         if (MaxTenders is < 1 or > 20)

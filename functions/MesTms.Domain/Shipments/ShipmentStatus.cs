@@ -33,6 +33,12 @@ public enum ShipmentStatus
 
     /// <summary>Every feasible carrier declined or did not answer (or none was feasible): planners must act.</summary>
     TenderExhausted,
+
+    /// <summary>The carrier loaded the freight and left the plant (its status report): nothing is planned for it again.</summary>
+    InTransit,
+
+    /// <summary>The carrier reported the freight delivered.</summary>
+    Delivered,
 }
 
 /// <summary>
