@@ -58,6 +58,15 @@ public sealed class HttpFunctions
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenders/{tenderId}/response")] HttpRequest request, string tenderId,
         [DurableClient] DurableTaskClient durable) => Run("PostTenderResponse", request, durable, ("tenderId", tenderId));
 
+    [Function("PostCarrierStatus")]
+    public Task<IActionResult> PostCarrierStatus(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tenders/{tenderId}/status")] HttpRequest request, string tenderId,
+        [DurableClient] DurableTaskClient durable) => Run("PostCarrierStatus", request, durable, ("tenderId", tenderId));
+
+    [Function("ListCarriers")]
+    public Task<IActionResult> ListCarriers(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "carriers")] HttpRequest request) => Run("ListCarriers", request);
+
     [Function("RetenderOrder")]
     public Task<IActionResult> RetenderOrder(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "shipments/{orderId}/retender")] HttpRequest request, string orderId,

@@ -11,7 +11,10 @@ public sealed record DockRequest(
     DateTimeOffset PickupFrom,
     DateTimeOffset PickupTo);
 
-/// <summary>A door reserved for a window. Status: Tentative (planned from a forecast), Booked (carrier known).</summary>
+/// <summary>
+/// A door reserved for a window. Status: Tentative (planned from a forecast), Booked (carrier known). <see cref="ArrivedAt"/> and
+/// <see cref="DepartedAt"/>: when the truck really came and left, as its carrier reported.
+/// </summary>
 public sealed record DockAppointment(
     string AppointmentId,
     string DoorId,
@@ -20,7 +23,9 @@ public sealed record DockAppointment(
     DateTimeOffset ReadyAt,
     int Pallets,
     string? Scac,
-    string Status)
+    string Status,
+    DateTimeOffset? ArrivedAt = null,
+    DateTimeOffset? DepartedAt = null)
 {
     public const string Tentative = "Tentative";
     public const string Booked = "Booked";

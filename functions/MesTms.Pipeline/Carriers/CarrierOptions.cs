@@ -16,6 +16,9 @@ public sealed class CarrierOptions
     /// <summary>Tender endpoints of carriers answered through the HTTP adapter, by SCAC.</summary>
     public Dictionary<string, string> Endpoints { get; set; } = [];
 
+    /// <summary>Carriers that trade X12 EDI (204 out; 990, 214 and 997 in) instead of JSON, by SCAC (<c>MesTms:Carriers:Edi:{SCAC}</c>).</summary>
+    public Dictionary<string, EdiPartnerOptions> Edi { get; set; } = [];
+
 
     /// <summary>How the HTTP adapter calls carrier APIs (<c>MesTms:Carriers:Http</c>).</summary>
     public CarrierHttpOptions Http { get; set; } = new();

@@ -10,11 +10,14 @@ namespace MesTms.Pipeline.Carriers;
 /// </summary>
 public sealed record CarrierPerformanceDocument(string Id, decimal OnTimeRate, decimal TenderAcceptanceRate, int Observations, DateTimeOffset UpdatedAt)
 {
+    /// <summary>Observed on-time pick-ups (null until the first status report judged one).</summary>
+    public decimal? OnTimePickupRate { get; init; }
+
     public const int RecentKept = 2000;
 
     public IReadOnlyList<string> Recent { get; init; } = [];
 
-    public CarrierPerformance ToPerformance() => new(OnTimeRate, TenderAcceptanceRate, Observations);
+    public CarrierPerformance ToPerformance() => new(OnTimeRate, TenderAcceptanceRate, Observations, OnTimePickupRate);
 }
 
 public interface ICarrierPerformanceStore
@@ -25,7 +28,8 @@ public interface ICarrierPerformanceStore
     /// Blends one observed outcome into the carrier's figures (ETag-safe), once per <paramref name="observationId"/>
     /// (e.g. <c>{tenderId}|accepted</c>): reporting it again changes nothing.
     /// </summary>
-    Task<CarrierPerformance> ObserveAsync(string scac, CarrierPerformance initial, string observationId, bool? deliveredOnTime, bool? tenderAccepted, CancellationToken cancellationToken = default);
+    Task<CarrierPerformance> ObserveAsync(string scac, CarrierPerformance initial, string observationId, bool? deliveredOnTime, bool? tenderAccepted,
+        CancellationToken cancellationToken = default, bool? pickedUpOnTime = null);
 }
 
 public sealed class CosmosCarrierPerformanceStore(CosmosStore store, TimeProvider clock) : ICarrierPerformanceStore
@@ -65,7 +69,7 @@ public sealed class CosmosCarrierPerformanceStore(CosmosStore store, TimeProvide
     }
 
     public async Task<CarrierPerformance> ObserveAsync(string scac, CarrierPerformance initial, string observationId, bool? deliveredOnTime, bool? tenderAccepted,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, bool? pickedUpOnTime = null)
     {
         CarrierPerformanceDocument updated = await OptimisticUpdate.ApplyAsync<CarrierPerformanceDocument>(store.CarrierPerformance, scac, new PartitionKey(scac), current =>
         {
@@ -75,9 +79,10 @@ public sealed class CosmosCarrierPerformanceStore(CosmosStore store, TimeProvide
                 return current;
             }
 
-            CarrierPerformance next = (current?.ToPerformance() ?? initial).Observe(deliveredOnTime, tenderAccepted);
+            CarrierPerformance next = (current?.ToPerformance() ?? initial).Observe(deliveredOnTime, tenderAccepted, pickedUpOnTime);
             return new CarrierPerformanceDocument(scac, next.OnTimeRate, next.TenderAcceptanceRate, next.Observations, clock.GetUtcNow())
             {
+                OnTimePickupRate = next.OnTimePickupRate,
                 Recent = [.. (current?.Recent ?? []).TakeLast(CarrierPerformanceDocument.RecentKept - 1), observationId],
             };
         }, cancellationToken, versions);

@@ -35,7 +35,7 @@ public sealed class TenderApi(TenderResponseService responses)
 
     public async Task<IResult> PostResponseAsync(HttpContext http, string tenderId, DurableTaskClient durable)
     {
-        if (string.IsNullOrWhiteSpace(tenderId) || tenderId.Length > 200 || tenderId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')))
+        if (!TenderIdRules.IsValid(tenderId))
         {
             return HttpJson.Problem(StatusCodes.Status400BadRequest, "invalid-tender-id", "Invalid tender id", $"{MesEventValidator.Quote(tenderId)} is not a tender id.");
         }

@@ -51,7 +51,9 @@ public static class BookedDoor
 {
     public static readonly DockResult Off = new(false, "off", null, "dock scheduling is off (no dock model)");
 
-    public static async Task<DockResult> ReserveAsync(IShipmentStore shipments, DockScheduling scheduling, TimeProvider clock, Shipment shipment, string why, DateTimeOffset at)
+    /// <param name="notBefore">The door is wanted from this moment at the earliest (a late truck that arrived then).</param>
+    public static async Task<DockResult> ReserveAsync(IShipmentStore shipments, DockScheduling scheduling, TimeProvider clock, Shipment shipment, string why, DateTimeOffset at,
+        DateTimeOffset? notBefore = null)
     {
         if (!scheduling.Enabled)
         {
@@ -65,7 +67,7 @@ public static class BookedDoor
             replacing.Add(own);
         }
 
-        DateTimeOffset ready = shipment.ReadyAt ?? at;
+        DateTimeOffset ready = shipment.ReadyAt is { } readyAt && (notBefore is null || readyAt > notBefore) ? readyAt : notBefore ?? at;
         foreach (string member in shipment.MemberOrderIds)
         {
             Shipment? order = await shipments.GetAsync(new OrderKey(shipment.PlantId, member));

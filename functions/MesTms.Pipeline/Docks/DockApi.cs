@@ -11,7 +11,10 @@ namespace MesTms.Pipeline.Docks;
 public sealed record DoorSchedule(string DoorId, IReadOnlyList<DoorCapability> Capabilities, IReadOnlyList<DockAppointmentView> Appointments);
 
 /// <summary>An appointment as planners see it: door, window, the load or shipment, carrier and status.</summary>
-public sealed record DockAppointmentView(string DoorId, DateTimeOffset Start, DateTimeOffset End, string ShipmentId, string? Carrier, string Status, int Pallets, DateTimeOffset ReadyAt);
+/// <param name="ArrivedAt">When the truck really arrived (its carrier's status report), null until then.</param>
+/// <param name="DepartedAt">When it really left.</param>
+public sealed record DockAppointmentView(string DoorId, DateTimeOffset Start, DateTimeOffset End, string ShipmentId, string? Carrier, string Status, int Pallets, DateTimeOffset ReadyAt,
+    DateTimeOffset? ArrivedAt = null, DateTimeOffset? DepartedAt = null);
 
 /// <summary>The answer of <c>GET /api/plants/{plantId}/docks?date=</c>.</summary>
 public sealed record DockDayView(
@@ -66,7 +69,7 @@ public sealed class DockApi(IDockStore docks, DockCatalog catalog, TimeProvider 
 
         IReadOnlyList<DockAppointment> appointments = schedule?.Appointments ?? [];
         List<DockAppointmentView> views = appointments.OrderBy(a => a.Start).ThenBy(a => a.DoorId, StringComparer.Ordinal)
-            .Select(a => new DockAppointmentView(a.DoorId, a.Start, a.End, a.AppointmentId, a.Scac, a.Status, a.Pallets, a.ReadyAt)).ToList();
+            .Select(a => new DockAppointmentView(a.DoorId, a.Start, a.End, a.AppointmentId, a.Scac, a.Status, a.Pallets, a.ReadyAt, a.ArrivedAt, a.DepartedAt)).ToList();
         bool open = model.IsOpen(day);
         return new DockDayView(plantId, day, open, open ? model.OpensOn(day) : null, open ? model.ClosesOn(day) : null,
             model.SlotMinutes, model.Doors.Select(d => new DoorSchedule(d.DoorId, d.Capabilities, views.Where(v => v.DoorId == d.DoorId).ToList())).ToList(),

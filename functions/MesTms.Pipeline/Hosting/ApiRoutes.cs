@@ -25,6 +25,8 @@ public static class ApiRoutes
         .. LoadApi.Routes,
         .. DockApi.Routes,
         .. TenderApi.Routes,
+        .. CarrierStatusApi.Routes,
+        .. CarrierApi.Routes,
         .. NotificationApi.Routes,
         .. PlannerBoard.Routes,
         .. DashboardPage.Routes,

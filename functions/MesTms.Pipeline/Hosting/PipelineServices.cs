@@ -110,6 +110,9 @@ public static class PipelineServices
         services.AddSingleton<TenderResponseService>();
         services.AddSingleton<ShipmentRating>();
         services.AddSingleton<TenderApi>();
+        services.AddSingleton<CarrierStatusService>();
+        services.AddSingleton<CarrierStatusApi>();
+        services.AddSingleton<CarrierApi>();
         services.AddSingleton<ICarrierAppointmentNotices, CarrierAppointmentNotices>();
         if (services.Any(d => d.ServiceType == typeof(ICarrierGateway)))
         {

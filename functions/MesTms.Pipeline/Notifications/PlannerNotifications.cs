@@ -22,6 +22,9 @@ public static class PlannerNotificationTypes
     public const string TenderWithdrawn = "mestms.tender.withdrawn.v1";
     public const string ShipmentRetendered = "mestms.shipment.retendered.v1";
     public const string ShipmentLate = "mestms.shipment.late.v1";
+    public const string ShipmentDeparted = "mestms.shipment.departed.v1";
+    public const string ShipmentDelivered = "mestms.shipment.delivered.v1";
+    public const string PickupLate = "mestms.shipment.pickup.late.v1";
 }
 
 /// <summary>

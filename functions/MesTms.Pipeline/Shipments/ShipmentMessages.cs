@@ -63,6 +63,9 @@ public enum ShipmentWake
     HoldChanged,
     DeadlinePassed,
     RetenderRequested,
+
+    /// <summary>The carrier reported the freight gone (<see cref="Carriers.CarrierStatusService.DepartedEvent"/>).</summary>
+    CarrierDeparted,
 }
 
 /// <summary>The state of shipment workflows started before <see cref="ShipmentLifecycle"/> (state version 0): ten flags.</summary>

@@ -32,6 +32,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
             ShipmentWake.HoldChanged => new ShipmentEvent.HoldChanged(),
             ShipmentWake.DeadlinePassed => new ShipmentEvent.DeadlinePassed(),
             ShipmentWake.RetenderRequested when input.PendingRetender is { } retender => new ShipmentEvent.RetenderRequested(retender.RequestedBy ?? "planner", retender.Reason ?? ""),
+            ShipmentWake.CarrierDeparted => new ShipmentEvent.CarrierDeparted(),
             _ when state.Phase == ShipmentPhase.Registering => new ShipmentEvent.Started(),
             _ => new ShipmentEvent.Resumed(),
         };
@@ -61,6 +62,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
                     ShipmentEvent.HoldChanged => ShipmentWake.HoldChanged,
                     ShipmentEvent.DeadlinePassed => ShipmentWake.DeadlinePassed,
                     ShipmentEvent.RetenderRequested => ShipmentWake.RetenderRequested,
+                    ShipmentEvent.CarrierDeparted => ShipmentWake.CarrierDeparted,
                     _ => ShipmentWake.Resumed,
                 }, answer is ShipmentEvent.RetenderRequested r ? new PlannerRetender(input.Order.PlantId, r.RequestedBy, r.Reason) : null));
                 return state.Phase;
@@ -190,11 +192,13 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
         using var cancel = new CancellationTokenSource();
         Task<QualityHoldSignal> signal = context.WaitForExternalEvent<QualityHoldSignal>(QualityHoldChangedEvent, cancel.Token);
         Task<PlannerRetender> retender = context.WaitForExternalEvent<PlannerRetender>(RetenderRequestedEvent, cancel.Token);
+        Task<string> departed = context.WaitForExternalEvent<string>(CarrierStatusService.DepartedEvent, cancel.Token);
         Task? timer = command.Until is { } deadline ? context.CreateTimer(deadline.UtcDateTime, cancel.Token) : null;
-        Task winner = timer is null ? await Task.WhenAny(signal, retender) : await Task.WhenAny(signal, retender, timer);
+        Task winner = timer is null ? await Task.WhenAny(signal, retender, departed) : await Task.WhenAny(signal, retender, departed, timer);
         cancel.Cancel();
         return winner == signal ? new ShipmentEvent.HoldChanged()
             : winner == retender ? new ShipmentEvent.RetenderRequested(retender.Result.RequestedBy ?? "planner", retender.Result.Reason ?? "")
+            : winner == departed ? new ShipmentEvent.CarrierDeparted()
             : new ShipmentEvent.DeadlinePassed();
     }
 

@@ -47,11 +47,12 @@ public sealed record ShipmentView(
     int ConsolidationRound,
     DockAppointment? DockAppointment,
     LateDelivery? Late,
-    IReadOnlyList<string> SetAsideCarriers)
+    IReadOnlyList<string> SetAsideCarriers,
+    ShipmentProgress? Progress)
 {
     public static ShipmentView From(Shipment s) => new(
         s.Id, s.OrderId, s.PlantId, s.LineId, s.Status, s.SourceEventId, s.CompletedAt, s.AcceptedAt, s.RequiredDeliveryBy, s.Destination,
         s.HandlingUnits, s.Hazmat, s.Temperature, s.HandlingUnitCount, s.TotalWeightLb, s.TotalCubeFt3, s.ActiveHolds, s.Decisions,
         s.CreatedAt, s.UpdatedAt, s.ReadyAt, s.RateShop, s.ContractsVersion, s.Tenders, s.Booking, s.LoadId, s.OpenLoadId, s.MemberOrderIds,
-        s.Stops, s.PlanRevision, s.ConsolidationRound, s.DockAppointment, s.Late, s.SetAsideCarriers);
+        s.Stops, s.PlanRevision, s.ConsolidationRound, s.DockAppointment, s.Late, s.SetAsideCarriers, s.Progress);
 }
