@@ -67,6 +67,16 @@ public sealed class HttpFunctions
     public Task<IActionResult> ListCarriers(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "carriers")] HttpRequest request) => Run("ListCarriers", request);
 
+    [Function("PostCarrierEdi")]
+    public Task<IActionResult> PostCarrierEdi(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "carriers/{scac}/edi")] HttpRequest request, string scac,
+        [DurableClient] DurableTaskClient durable) => Run("PostCarrierEdi", request, durable, ("scac", scac));
+
+    [Function("ListCarrierEdi")]
+    public Task<IActionResult> ListCarrierEdi(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "carriers/{scac}/edi")] HttpRequest request, string scac) =>
+        Run("ListCarrierEdi", request, null, ("scac", scac));
+
     [Function("RetenderOrder")]
     public Task<IActionResult> RetenderOrder(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "shipments/{orderId}/retender")] HttpRequest request, string orderId,

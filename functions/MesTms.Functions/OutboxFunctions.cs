@@ -1,3 +1,4 @@
+using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Events;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -13,4 +14,17 @@ public sealed class OutboxFunctions(PendingRoutes pending)
     [Function("SweepEventOutbox")]
     public Task SweepAsync([TimerTrigger("0 */1 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken) =>
         pending.SweepAsync(durable, cancellationToken);
+}
+
+/// <summary>Reads the drop folders of EDI carriers that trade files every 30 seconds (<see cref="EdiDropFolders"/>).</summary>
+public sealed class EdiFunctions(EdiDropFolders folders)
+{
+    [Function("ReadEdiDropFolders")]
+    public async Task ReadAsync([TimerTrigger("*/30 * * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        if (folders.Enabled)
+        {
+            await folders.SweepAsync(durable, cancellationToken);
+        }
+    }
 }

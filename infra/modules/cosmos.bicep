@@ -31,6 +31,7 @@ var containers = [
   { name: 'carrierPerformance', partitionKey: '/id', defaultTtl: null }
   { name: 'loads', partitionKey: '/id', defaultTtl: null }
   { name: 'dockSchedules', partitionKey: '/id', defaultTtl: null }
+  { name: 'ediDocuments', partitionKey: '/id', defaultTtl: null }
 ]
 
 var dataContributorRoleId = '00000000-0000-0000-0000-000000000002'

@@ -16,6 +16,9 @@ public sealed record LoadTender204(
     string? HazmatUnNumber, string? HazmatClass, string? HazmatPackingGroup, decimal? MinTemperatureC, decimal? MaxTemperatureC, string? Note,
     IReadOnlyList<TenderStop> Stops)
 {
+    /// <summary>A change to a tender the carrier already has (B2A 04), e.g. a new dock appointment window.</summary>
+    public bool Change { get; init; }
+
     /// <summary>The 204's body segments (ST and SE come from the envelope).</summary>
     public IReadOnlyList<X12Segment> ToSegments()
     {
@@ -28,7 +31,7 @@ public sealed record LoadTender204(
         {
             // B2-02 SCAC, B2-04 shipment identification number, B2-06 PP (prepaid).
             X12Segment.Of("B2", null, Scac, null, ShipmentId, null, "PP"),
-            X12Segment.Of("B2A", Cancellation ? "01" : "00", "LT"),
+            X12Segment.Of("B2A", Cancellation ? "01" : Change ? "04" : "00", "LT"),
         };
         segments.AddRange(References.Select(r => X12Segment.Of("L11", r.Value, r.Qualifier)));
         // G62 64 (respond by), MS3 the carrier and mode, AT5 special handling.
@@ -101,6 +104,11 @@ public sealed record TenderResponse990(string Scac, string ShipmentId, bool Acce
         }
 
         X12Segment b1 = transaction.First("B1") ?? throw new X12Exception("a 990 needs its B1 segment", "B1", null, code: "3");
+        if (b1[1].Length == 0)
+        {
+            throw new X12Exception("B1-01 must name the carrier (SCAC)", "B1", null, 1);
+        }
+
         if (b1[2].Length == 0)
         {
             throw new X12Exception("B1-02 must name the shipment identification number the 204 sent in B2-04", "B1", null, 2);
@@ -112,8 +120,10 @@ public sealed record TenderResponse990(string Scac, string ShipmentId, bool Acce
             "D" => false,
             var other => throw new X12Exception($"B1-04 must be A (accept) or D (decline), not '{other}'", "B1", null, 4),
         };
-        // The reason a carrier gives travels in B1-05 (reservation action reason code) or a K1/NTE remark.
-        string? reason = new[] { b1[5], transaction.First("K1")?[1], transaction.First("NTE")?[2] }.FirstOrDefault(r => !string.IsNullOrWhiteSpace(r));
+        // The reason a carrier gives travels as a K1/NTE remark, a B1-05 reservation action reason code, or both ("words (code)").
+        string? remark = new[] { transaction.First("K1")?[1], transaction.First("NTE")?[2] }.FirstOrDefault(r => !string.IsNullOrWhiteSpace(r));
+        string? code = string.IsNullOrWhiteSpace(b1[5]) ? null : b1[5];
+        string? reason = remark is null ? code : code is null ? remark : $"{remark} ({code})";
         return new TenderResponse990(b1[1], b1[2], accepted, reason, transaction.All("N9").Select(n => (n[1], n[2])).ToList());
     }
 }

@@ -27,6 +27,7 @@ public static class ApiRoutes
         .. TenderApi.Routes,
         .. CarrierStatusApi.Routes,
         .. CarrierApi.Routes,
+        .. EdiApi.Routes,
         .. NotificationApi.Routes,
         .. PlannerBoard.Routes,
         .. DashboardPage.Routes,

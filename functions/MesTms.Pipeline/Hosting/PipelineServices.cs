@@ -135,6 +135,8 @@ public static class PipelineServices
             services.TryAddSingleton<ICarrierGateway>(sp => sp.GetRequiredService<HttpCarrierGateway>());
         }
 
+        AddEdi(services, carriers);
+
         var webhook = new WebhookOptions();
         configuration.GetSection(WebhookOptions.Section).Bind(webhook);
         if (webhook.Validate() is { Count: > 0 } webhookProblems)
@@ -190,5 +192,38 @@ public static class PipelineServices
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// X12 carriers (<c>MesTms:Carriers:Edi:{SCAC}</c>): their documents are stored, sent and read by the EDI adapter, which
+    /// wraps whatever gateway the host brought for the others.
+    /// </summary>
+    static void AddEdi(IServiceCollection services, CarrierOptions carriers)
+    {
+        if (carriers.Edi.SelectMany(p => p.Value.Validate(p.Key)).ToList() is { Count: > 0 } ediProblems)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, ediProblems));
+        }
+
+        services.AddSingleton<IEdiDocumentStore, CosmosEdiDocumentStore>();
+        services.AddHttpClient(EdiTransport.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<EdiTransport>();
+        services.AddSingleton<EdiInbound>();
+        services.AddSingleton<EdiApi>();
+        services.AddSingleton<EdiDropFolders>();
+        services.AddHostedService<EdiDropFolderWorker>();
+        if (carriers.Edi.Count == 0)
+        {
+            return;
+        }
+
+        ServiceDescriptor others = services.Last(d => d.ServiceType == typeof(ICarrierGateway));
+        services.Remove(others);
+        services.AddSingleton<ICarrierGateway>(sp => ActivatorUtilities.CreateInstance<EdiCarrierGateway>(sp, others switch
+        {
+            { ImplementationInstance: ICarrierGateway instance } => instance,
+            { ImplementationFactory: { } factory } => (ICarrierGateway)factory(sp),
+            _ => (ICarrierGateway)ActivatorUtilities.CreateInstance(sp, others.ImplementationType!),
+        }));
     }
 }

@@ -71,6 +71,9 @@ public static class CosmosContainers
     /// <summary>One door schedule per plant-day; id = {plantId}|{yyyy-MM-dd}. Partition key /id.</summary>
     public const string DockSchedules = "dockSchedules";
 
+    /// <summary>Every X12 interchange written to or read from EDI carriers, and their control-number counters. Partition key /id.</summary>
+    public const string EdiDocuments = "ediDocuments";
+
     /// <summary>
     /// Every container with its partition key and default TTL (-1: on, items set their own; null: off).
     /// Local runs create exactly these; infra/modules/cosmos.bicep declares the same (a test checks it).
@@ -85,6 +88,7 @@ public static class CosmosContainers
         new(CarrierPerformance, "/id", null),
         new(Loads, "/id", null),
         new(DockSchedules, "/id", null),
+        new(EdiDocuments, "/id", null),
     ];
 }
 

@@ -69,6 +69,7 @@ public sealed class CosmosStore : IDisposable
         CarrierPerformance = database.GetContainer(CosmosContainers.CarrierPerformance);
         Loads = database.GetContainer(CosmosContainers.Loads);
         DockSchedules = database.GetContainer(CosmosContainers.DockSchedules);
+        EdiDocuments = database.GetContainer(CosmosContainers.EdiDocuments);
     }
 
     public CosmosClient Client { get; }
@@ -88,6 +89,8 @@ public sealed class CosmosStore : IDisposable
     public Container Loads { get; }
 
     public Container DockSchedules { get; }
+
+    public Container EdiDocuments { get; }
 
     public int EventTimeToLiveSeconds => (int)options.EventRetention.TotalSeconds;
 
