@@ -28,6 +28,35 @@ public sealed class SimulatedCarrierOptions
     public int DelayMilliseconds { get; set; } = 300;
 
     public Dictionary<string, SimulatedCarrier> Carriers { get; set; } = [];
+
+    /// <summary>
+    /// Carriers simulated as X12 trading partners (e.g. <c>["SWFL"]</c>): the bridge sends them 204s through a drop folder,
+    /// and they answer with 997s, 990s and 214s there (<see cref="SimulatedEdiCarrier"/>).
+    /// </summary>
+    public List<string> EdiCarriers { get; set; } = [];
+
+    /// <summary>What the simulated carriers report after booking (<c>MesTms:Carriers:Simulation:Statuses</c>).</summary>
+    public SimulatedStatusOptions Statuses { get; set; } = new();
+}
+
+/// <summary>
+/// Simulated carrier statuses: after a booking, the carrier reports arrival at the door, loading and departure, and delivery,
+/// each dated at its planned moment (the dock appointment, its loading time, the estimated delivery) and sent when that
+/// moment comes on a clock running <see cref="Speed"/> times faster (3600: an hour a second). With
+/// <see cref="LateProbability"/> a truck comes <see cref="LateMinutes"/> late and delivers <see cref="LateDeliveryHours"/> late,
+/// drawn from the seed and the tender id; a carrier may override both.
+/// </summary>
+public sealed class SimulatedStatusOptions
+{
+    public bool Enabled { get; set; }
+
+    public double Speed { get; set; } = 3600;
+
+    public double LateProbability { get; set; } = 0.1;
+
+    public int LateMinutes { get; set; } = 90;
+
+    public int LateDeliveryHours { get; set; } = 20;
 }
 
 public sealed class SimulatedCarrier
@@ -37,6 +66,9 @@ public sealed class SimulatedCarrier
     public int? DelayMilliseconds { get; set; }
 
     public bool Silent { get; set; }
+
+    /// <summary>This carrier's chance of a late truck (default: <see cref="SimulatedStatusOptions.LateProbability"/>).</summary>
+    public double? LateProbability { get; set; }
 }
 
 /// <summary>
@@ -47,14 +79,24 @@ public sealed class SimulatedCarrierGateway(IServiceProvider services, Simulated
     : ICarrierGateway
 {
     /// <summary>With <c>MesTms:Carriers:Simulation:Enabled</c>, the simulated carriers take the place of the HTTP gateway.</summary>
-    public static void AddTo(IServiceCollection services, IConfiguration configuration)
+    public static void AddTo(IServiceCollection services, ConfigurationManager configuration)
     {
         var simulation = new SimulatedCarrierOptions();
         configuration.GetSection(SimulatedCarrierOptions.Section).Bind(simulation);
+        simulation.EdiCarriers.RemoveAll(string.IsNullOrWhiteSpace); // an empty entry turns the default list off
         if (simulation.Enabled)
         {
             services.AddSingleton(simulation);
             services.AddSingleton<ICarrierGateway, SimulatedCarrierGateway>();
+            services.AddSingleton<SimulatedCarrierStatuses>();
+            if (simulation.EdiCarriers.Count > 0)
+            {
+                // Each simulated EDI carrier trades files with the bridge in a folder of its own (per task hub: tests run side by side).
+                string root = Path.Combine(Path.GetTempPath(), "mestms-edi", configuration["LocalHost:TaskHub"] is { Length: > 0 } hub ? hub : "local");
+                configuration.AddInMemoryCollection(simulation.EdiCarriers.ToDictionary(
+                    scac => $"{CarrierOptions.Section}:Edi:{scac}:DropFolder", scac => (string?)Path.Combine(root, scac)));
+                services.AddHostedService<SimulatedEdiCarrier>();
+            }
         }
     }
 
@@ -75,6 +117,11 @@ public sealed class SimulatedCarrierGateway(IServiceProvider services, Simulated
 
         var delay = TimeSpan.FromMilliseconds(carrier?.DelayMilliseconds ?? simulation.DelayMilliseconds);
         TenderResponse response = Answer(tender, carrier);
+        if (response.Accepted)
+        {
+            services.GetRequiredService<SimulatedCarrierStatuses>().Follow(tender.TenderId, tender.Scac, edi: null);
+        }
+
         _ = Task.Run(async () =>
         {
             try
@@ -110,15 +157,24 @@ public sealed class SimulatedCarrierGateway(IServiceProvider services, Simulated
     public Task<TenderDelivery> DeliverAsync(LoadTender tender, CancellationToken cancellationToken = default)
     {
         simulation.Carriers.TryGetValue(tender.Scac, out SimulatedCarrier? carrier);
-        return carrier?.Silent != true && (carrier?.DelayMilliseconds ?? simulation.DelayMilliseconds) == 0
-            ? Task.FromResult(new TenderDelivery(null, Answer(tender, carrier)))
-            : SendAndAnswerLaterAsync(tender, cancellationToken);
+        if (carrier?.Silent != true && (carrier?.DelayMilliseconds ?? simulation.DelayMilliseconds) == 0)
+        {
+            TenderResponse answer = Answer(tender, carrier);
+            if (answer.Accepted)
+            {
+                services.GetRequiredService<SimulatedCarrierStatuses>().Follow(tender.TenderId, tender.Scac, edi: null);
+            }
+
+            return Task.FromResult(new TenderDelivery(null, answer));
+        }
+
+        return SendAndAnswerLaterAsync(tender, cancellationToken);
     }
 
     async Task<TenderDelivery> SendAndAnswerLaterAsync(LoadTender tender, CancellationToken cancellationToken) => new(await SendAsync(tender, cancellationToken));
 
     /// <summary>The carrier's answer: accepted with its probability, by the seeded draw on the tender id.</summary>
-    TenderResponse Answer(LoadTender tender, SimulatedCarrier? carrier) =>
+    internal TenderResponse Answer(LoadTender tender, SimulatedCarrier? carrier) =>
         Draw(simulation.Seed, tender.TenderId) < (carrier?.AcceptanceProbability ?? simulation.AcceptanceProbability)
             ? new TenderResponse(TenderResponse.Accept, null, tender.Scac,
                 new PickupConfirmation(PickupStart(tender), PickupStart(tender).AddHours(SimulatedPickupWindowHours), $"{tender.Scac}-{(int)(Draw(simulation.Seed + 1, tender.TenderId) * 1_000_000):000000}"))

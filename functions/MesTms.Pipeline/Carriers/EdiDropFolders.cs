@@ -35,7 +35,9 @@ public sealed class EdiDropFolders(CarrierOptions options, EdiInbound inbound, E
                 continue;
             }
 
-            foreach (string file in Directory.EnumerateFiles(folder).Where(f => !f.EndsWith(".part", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+            // In the order they arrived (a carrier's statuses of one shipment follow one another), names breaking ties.
+            foreach (string file in Directory.EnumerateFiles(folder).Where(f => !f.EndsWith(".part", StringComparison.Ordinal))
+                .OrderBy(File.GetLastWriteTimeUtc).ThenBy(f => f, StringComparer.Ordinal))
             {
                 string text = await File.ReadAllTextAsync(file, cancellationToken);
                 EdiInboundResult result = await inbound.ReceiveAsync(scac, text, durable, cancellationToken);

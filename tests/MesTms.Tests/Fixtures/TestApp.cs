@@ -46,6 +46,9 @@ public sealed class TestApp : IAsyncDisposable
             ["MesTms:Carriers:ContractsPath"] = "",
             // Orders are planned one by one unless a test turns consolidation on.
             ["MesTms:Shipment:Consolidate"] = "false",
+            // The local run's simulated X12 carrier and carrier statuses are off unless a test turns them on.
+            ["MesTms:Carriers:Simulation:EdiCarriers:0"] = "",
+            ["MesTms:Carriers:Simulation:Statuses:Enabled"] = "false",
         };
         if (TestClock.Shifted)
         {

@@ -1,0 +1,130 @@
+using MesTms.Domain.Docks;
+using MesTms.Domain.Shipments;
+using MesTms.Domain;
+using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Storage;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MesTms.LocalHost.Carriers;
+
+/// <summary>
+/// The statuses a simulated carrier reports once its tender is booked (<see cref="SimulatedStatusOptions"/>): arrival at the
+/// door, departure after loading, arrival at delivery and delivery, each dated at its planned moment (late for a late
+/// truck, drawn from the seed and the tender id) and sent when that moment comes on the simulation's faster clock —
+/// through the JSON status route's service, or as X12 214s by a simulated EDI carrier.
+/// </summary>
+public sealed class SimulatedCarrierStatuses(IServiceProvider services, SimulatedCarrierOptions simulation, TimeProvider clock, ILogger<SimulatedCarrierStatuses> logger)
+{
+    /// <summary>No single wait of the simulation is longer than this, however far ahead the moment is.</summary>
+    public static readonly TimeSpan LongestWait = TimeSpan.FromMinutes(10);
+
+    /// <param name="edi">How an EDI carrier sends a status (a 214 in its drop folder); null: through the status service.</param>
+    public void Follow(string tenderId, string scac, Func<CarrierStatusReport, Task>? edi)
+    {
+        if (!simulation.Statuses.Enabled)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await ReportAsync(tenderId, scac, edi);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Simulated carrier {Scac} stopped reporting tender {TenderId}", scac, tenderId);
+            }
+        });
+    }
+
+    async Task ReportAsync(string tenderId, string scac, Func<CarrierStatusReport, Task>? edi)
+    {
+        Shipment? booked = await WaitForBookingAsync(tenderId);
+        if (booked is not { Booking: { } booking, DockAppointment: { } door })
+        {
+            return; // declined, withdrawn or never given a door: nothing to drive to
+        }
+
+        simulation.Carriers.TryGetValue(scac, out SimulatedCarrier? carrier);
+        SimulatedStatusOptions options = simulation.Statuses;
+        bool late = SimulatedCarrierGateway.Draw(simulation.Seed + 3, tenderId) < (carrier?.LateProbability ?? options.LateProbability);
+        DateTimeOffset arrival = late
+            ? door.Start.AddMinutes(options.LateMinutes)
+            : door.Start.AddMinutes((SimulatedCarrierGateway.Draw(simulation.Seed + 4, tenderId) * 15) - 5);
+        DateTimeOffset departure = arrival + (door.End - door.Start) + TimeSpan.FromMinutes(5);
+        DateTimeOffset due = CarrierProgressRules.Start(booked, booking).DeliveryDue;
+        DateTimeOffset delivered = late ? due.AddHours(options.LateDeliveryHours) : due.AddHours(-2);
+        CarrierStatusReport[] plan =
+        [
+            new(CarrierStatusCodes.ArrivedAtPickup, arrival, late ? null : "NS", "Indianapolis", "IN"),
+            new(CarrierStatusCodes.DepartedPickup, departure, null, "Indianapolis", "IN"),
+            new(CarrierStatusCodes.ArrivedAtDelivery, delivered.AddMinutes(-30), null, booked.Destination?.LocationId, null),
+            new(CarrierStatusCodes.Delivered, delivered, late ? null : "NS", booked.Destination?.LocationId, null),
+        ];
+
+        DateTimeOffset started = clock.GetUtcNow();
+        foreach (CarrierStatusReport report in plan)
+        {
+            // The simulation's clock runs Speed times faster from the booking on.
+            DateTimeOffset simulatedNow = started + ((clock.GetUtcNow() - started) * options.Speed);
+            TimeSpan wait = (report.At - simulatedNow) / options.Speed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait < LongestWait ? wait : LongestWait, clock);
+            }
+
+            await SendAsync(tenderId, scac, report, edi);
+        }
+    }
+
+    async Task<Shipment?> WaitForBookingAsync(string tenderId)
+    {
+        ITenderStore tenders = services.GetRequiredService<ITenderStore>();
+        IShipmentStore shipments = services.GetRequiredService<IShipmentStore>();
+        for (int look = 0; look < 600; look++)
+        {
+            if (await tenders.GetAsync(tenderId) is { } tender && await shipments.GetAsync(new OrderKey(tender.PlantId, tender.OrderId)) is { } shipment)
+            {
+                if (shipment.Booking?.TenderId == tenderId && shipment.DockAppointment is { Status: DockAppointment.Booked })
+                {
+                    return shipment;
+                }
+
+                if (tender.WithdrawnAt is not null || shipment.Booking is { } other && other.TenderId != tenderId)
+                {
+                    return null;
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), clock);
+        }
+
+        return null;
+    }
+
+    async Task SendAsync(string tenderId, string scac, CarrierStatusReport report, Func<CarrierStatusReport, Task>? edi)
+    {
+        if (edi is not null)
+        {
+            await edi(report);
+            return;
+        }
+
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await services.GetRequiredService<CarrierStatusService>().RecordAsync(tenderId, scac, report, services.GetRequiredService<DurableTaskClient>());
+                return;
+            }
+            catch (Exception e) when (CosmosStore.IsTransient(e) && attempt < 20)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt * attempt)), clock);
+            }
+        }
+    }
+}
