@@ -56,8 +56,9 @@ public sealed class SimulatedCarrierStatuses(IServiceProvider services, Simulate
             ? door.Start.AddMinutes(options.LateMinutes)
             : door.Start.AddMinutes((SimulatedCarrierGateway.Draw(simulation.Seed + 4, tenderId) * 15) - 5);
         DateTimeOffset departure = arrival + (door.End - door.Start) + TimeSpan.FromMinutes(5);
-        DateTimeOffset due = CarrierProgressRules.Start(booked, booking).DeliveryDue;
-        DateTimeOffset delivered = late ? due.AddHours(options.LateDeliveryHours) : due.AddHours(-2);
+        // Against the carrier's own estimate (pick-up day + transit): on time an hour early, or LateDeliveryHours behind it,
+        // which is late for the shipment when that passes the promised delivery.
+        DateTimeOffset delivered = late ? booking.EstimatedDelivery.AddHours(options.LateDeliveryHours) : booking.EstimatedDelivery.AddHours(-1);
         CarrierStatusReport[] plan =
         [
             new(CarrierStatusCodes.ArrivedAtPickup, arrival, late ? null : "NS", "Indianapolis", "IN"),

@@ -43,7 +43,8 @@ public sealed class SimulatedCarrierOptions
 /// Simulated carrier statuses: after a booking, the carrier reports arrival at the door, loading and departure, and delivery,
 /// each dated at its planned moment (the dock appointment, its loading time, the estimated delivery) and sent when that
 /// moment comes on a clock running <see cref="Speed"/> times faster (3600: an hour a second). With
-/// <see cref="LateProbability"/> a truck comes <see cref="LateMinutes"/> late and delivers <see cref="LateDeliveryHours"/> late,
+/// <see cref="LateProbability"/> a truck comes <see cref="LateMinutes"/> late and delivers <see cref="LateDeliveryHours"/> after its
+/// estimate (late for the shipment when that passes the promised delivery),
 /// drawn from the seed and the tender id; a carrier may override both.
 /// </summary>
 public sealed class SimulatedStatusOptions

@@ -193,7 +193,7 @@ public sealed class PlannerBoard(CosmosStore store, DockApi docks, NotificationA
             })
             .OrderBy(l => l.Kind == "open" ? 0 : 1).ThenByDescending(l => l.UpdatedAt).ToList();
 
-        List<Shipment> recent = orders.Where(s => s.UpdatedAt >= dayStart || s.ActiveHolds.Count > 0 || s.Status is not ShipmentStatus.Booked
+        List<Shipment> recent = orders.Where(s => s.UpdatedAt >= dayStart || s.ActiveHolds.Count > 0 || s.Status is not (ShipmentStatus.Booked or ShipmentStatus.InTransit or ShipmentStatus.Delivered)
                 || DoorThatDay(s) || DoorThatDay(s.LoadId is { } onLoad ? loadShipments.GetValueOrDefault(onLoad) : null))
             .OrderByDescending(s => s.UpdatedAt).Take(ShipmentLimit).ToList();
         List<BoardShipment> shipments = recent.Select(s =>

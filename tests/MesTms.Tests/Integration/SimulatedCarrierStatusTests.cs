@@ -23,6 +23,8 @@ public sealed class SimulatedCarrierStatusTests(EmulatorFixture emulators)
         // Days of a shipment's life pass in a few seconds.
         ["MesTms:Carriers:Simulation:Statuses:Speed"] = "1000000",
         ["MesTms:Carriers:Simulation:Statuses:LateProbability"] = late,
+        // A late truck delivers six weeks after its estimate: past any promise of the test orders (eight days).
+        ["MesTms:Carriers:Simulation:Statuses:LateDeliveryHours"] = "1000",
     }));
 
     [Fact]
