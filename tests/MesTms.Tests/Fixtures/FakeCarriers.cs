@@ -65,15 +65,13 @@ public sealed class FakeCarriers : IAsyncDisposable
 
     public static async Task<FakeCarriers> StartAsync()
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        WebApplication app = builder.Build();
         FakeCarriers? carriers = null;
-        app.MapPost("/carriers/{scac}", (HttpContext http, string scac) => carriers!.TenderAsync(http, scac));
-        app.MapPost("/carriers/{scac}/{kind}", (string scac, string kind) => Results.Ok());
-        await app.StartAsync();
-        carriers = new FakeCarriers(app, new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/"));
+        (WebApplication app, Uri address) = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapPost("/carriers/{scac}", (HttpContext http, string scac) => carriers!.TenderAsync(http, scac));
+            app.MapPost("/carriers/{scac}/{kind}", (string scac, string kind) => Results.Ok());
+        });
+        carriers = new FakeCarriers(app, address);
         return carriers;
     }
 

@@ -44,14 +44,9 @@ public sealed class FakeEdiCarriers : IAsyncDisposable
 
     public static async Task<FakeEdiCarriers> StartAsync()
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        WebApplication app = builder.Build();
         FakeEdiCarriers? carriers = null;
-        app.MapPost("/edi/{scac}", (HttpContext http, string scac) => carriers!.ReceiveAsync(http, scac));
-        await app.StartAsync();
-        carriers = new FakeEdiCarriers(app, new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/"));
+        (WebApplication app, Uri address) = await LoopbackServer.StartAsync(app => app.MapPost("/edi/{scac}", (HttpContext http, string scac) => carriers!.ReceiveAsync(http, scac)));
+        carriers = new FakeEdiCarriers(app, address);
         return carriers;
     }
 

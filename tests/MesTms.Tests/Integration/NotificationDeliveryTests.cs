@@ -202,15 +202,18 @@ public sealed class NotificationDeliveryTests(EmulatorFixture emulators)
 
         public static async Task<Subscribers> StartAsync()
         {
-            WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            WebApplication web = builder.Build();
-            var hooks = new Subscribers(web);
+            Subscribers? hooks = null;
+            (WebApplication web, Uri address) = await LoopbackServer.StartAsync(web => Map(web, () => hooks!));
+            hooks = new Subscribers(web) { BaseAddress = address };
+            return hooks;
+        }
+
+        static void Map(WebApplication web, Func<Subscribers> subscribers)
+        {
             web.MapMethods("/hooks/{name}", ["OPTIONS"], (HttpContext http, string name) =>
             {
-                hooks.handshakes.AddOrUpdate(name, 1, (_, n) => n + 1);
-                if (hooks.RefuseHandshake.Contains(name))
+                subscribers().handshakes.AddOrUpdate(name, 1, (_, n) => n + 1);
+                if (subscribers().RefuseHandshake.Contains(name))
                 {
                     return Results.StatusCode(StatusCodes.Status405MethodNotAllowed);
                 }
@@ -222,18 +225,15 @@ public sealed class NotificationDeliveryTests(EmulatorFixture emulators)
             {
                 string body = await new StreamReader(http.Request.Body).ReadToEndAsync();
                 string id = JsonNode.Parse(body)!["id"]!.GetValue<string>();
-                int n = hooks.posts.AddOrUpdate($"{name}|{id}", 1, (_, c) => c + 1);
-                if (hooks.AlwaysFail.Contains(name) || n <= hooks.FailFirst.GetValueOrDefault(name))
+                int n = subscribers().posts.AddOrUpdate($"{name}|{id}", 1, (_, c) => c + 1);
+                if (subscribers().AlwaysFail.Contains(name) || n <= subscribers().FailFirst.GetValueOrDefault(name))
                 {
                     return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
                 }
 
-                hooks.received.Enqueue(new Delivery(name, id, body, http.Request.Headers["X-MesTms-Secret"].FirstOrDefault(), http.Request.ContentType));
+                subscribers().received.Enqueue(new Delivery(name, id, body, http.Request.Headers["X-MesTms-Secret"].FirstOrDefault(), http.Request.ContentType));
                 return Results.Ok();
             });
-            await web.StartAsync();
-            hooks.BaseAddress = new Uri(web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
-            return hooks;
         }
 
         public async ValueTask DisposeAsync()
