@@ -38,7 +38,13 @@ public sealed class X12Exception(string message, string? segmentId = null, int? 
 {
     public string? SegmentId { get; } = segmentId;
 
-    /// <summary>The segment's position in the interchange, 1-based (ISA is 1).</summary>
+    /// <summary>What is wrong, without the segment and position in front (<see cref="Exception.Message"/> has them).</summary>
+    public string Reason { get; } = message;
+
+    /// <summary>The same error placed at a segment position (e.g. within its transaction set, ST being 1, as a 997's AK3-02 counts).</summary>
+    public X12Exception At(int position) => new(Reason, SegmentId, position, Element, Code);
+
+    /// <summary>The segment's position in the interchange, 1-based (ISA is 1), or within its transaction set where a reader of one says so.</summary>
     public int? Position { get; } = position;
 
     /// <summary>The element's position in its segment, 1-based (ISA01 is 1).</summary>

@@ -64,9 +64,9 @@ public sealed class EdiInbound(
             string ack = await AcknowledgeAsync(scac, partner, id, [reject], cancellationToken);
             EdiDocument rejected = await documents.UpdateAsync(id, d => d with
             {
-                Status = "rejected", Error = Describe(e), Acknowledgment = ack, UpdatedAt = clock.GetUtcNow(),
+                Status = "rejected", Error = e.Message, Acknowledgment = ack, UpdatedAt = clock.GetUtcNow(),
             }, cancellationToken);
-            logger.LogWarning("EDI from {Scac} rejected: {Error}", scac, Describe(e));
+            logger.LogWarning("EDI from {Scac} rejected: {Error}", scac, e.Message);
             return new EdiInboundResult(ack, rejected);
         }
 
@@ -91,8 +91,11 @@ public sealed class EdiInbound(
                 }
                 catch (X12Exception e)
                 {
-                    outcomes.Add($"{transaction.Code} {transaction.ControlNumber}: rejected: {Describe(e)}");
-                    answers.Add(new TransactionAcknowledgment(transaction.Code, transaction.ControlNumber, "R", e));
+                    // The 997 counts a bad segment's position within its transaction set (ST is 1).
+                    int index = e.SegmentId is { } bad ? transaction.Segments.ToList().FindIndex(s => s.Id == bad) : -1;
+                    X12Exception placed = e.Position is null && index >= 0 ? e.At(index + 2) : e;
+                    outcomes.Add($"{transaction.Code} {transaction.ControlNumber}: rejected: {placed.Message}");
+                    answers.Add(new TransactionAcknowledgment(transaction.Code, transaction.ControlNumber, "R", placed));
                 }
             }
 
@@ -232,10 +235,6 @@ public sealed class EdiInbound(
         }, cancellationToken);
         return stored.Text;
     }
-
-    static string Describe(X12Exception e) =>
-        (e.SegmentId is null ? "" : $"{e.SegmentId}{(e.Element is { } el ? el.ToString("00", CultureInfo.InvariantCulture) : "")}" +
-            (e.Position is { } p ? $" (segment {p})" : "") + ": ") + e.Message;
 
     static string Words(TenderResponseOutcome outcome) => outcome switch
     {

@@ -160,6 +160,12 @@ public sealed class EdiCarrierTests(EmulatorFixture emulators)
             Assert.Equal("SE", ack.First("AK3")![1]);
             Assert.Equal("R", ack.First("AK5")![1]);
 
+            // A readable envelope around a 990 without its B1-02: that set is rejected, AK3/AK4 at B1 (segment 2 of the set), element 2.
+            string noTender = CarrierX12.Interchange("SWFL", "GF", new X12Transaction("990", "0001", [X12Segment.Of("B1", "SWFL", "", "20261130", "A")]));
+            X12Transaction noTenderAck = Assert.Single(X12Reader.Read(await (await PostX12Async(app, "SWFL", noTender)).Content.ReadAsStringAsync()).Transactions);
+            Assert.Equal(("B1", "2"), (noTenderAck.First("AK3")![1], noTenderAck.First("AK3")![2]));
+            Assert.Equal("2", noTenderAck.First("AK4")![1]);
+
             // Not X12 at all: still a 997 rejection, never a 5xx.
             HttpResponseMessage garbage = await PostX12Async(app, "SWFL", "this is not an interchange");
             Assert.Equal(HttpStatusCode.OK, garbage.StatusCode);
@@ -170,7 +176,7 @@ public sealed class EdiCarrierTests(EmulatorFixture emulators)
             Assert.Equal("accepted", unknown.Headers.GetValues("X-MesTms-Edi-Status").Single());
 
             JsonElement[] inbound = (await DocumentsAsync(app, "SWFL")).Where(d => d.GetProperty("direction").GetString() == "inbound").ToArray();
-            Assert.Equal(3, inbound.Length);
+            Assert.Equal(4, inbound.Length);
             JsonElement kept = inbound.Single(d => d.GetProperty("text").GetString() == broken);
             Assert.Equal("rejected", kept.GetProperty("status").GetString());
             Assert.Contains("SE01", kept.GetProperty("error").GetString());
