@@ -114,3 +114,68 @@ public sealed class X12Tests
         Assert.Equal("NTE02: element 2 holds a separator character ('keep*dry')", Assert.Throws<X12Exception>(() => X12Writer.Write(withStar)).Message);
     }
 }
+
+/// <summary>Whatever a carrier sends, the reader and the document readers either read it or say what is wrong (never another exception).</summary>
+public sealed class X12HostileInputTests
+{
+    static readonly string Valid = string.Join("~\n",
+        "ISA*00*          *00*          *ZZ*SWFL           *ZZ*MESTMS         *261130*0900*^*00401*000000101*0*P*>",
+        "GS*QM*SWFL*MESTMS*20261130*0900*101*X*004010", "ST*214*0001", "B10*SWFLPRO1*P100.PO-1.T1*SWFL", "L11*P100.PO-1.T1*BM",
+        "LX*1", "AT7*X3*NS***20261130*0905*UT", "MS1*Indianapolis*IN*US", "SE*7*0001", "GE*1*101", "IEA*1*000000101") + "~\n";
+
+    static void ReadAll(string text)
+    {
+        try
+        {
+            X12Interchange interchange = X12Reader.Read(text);
+            foreach (X12Transaction t in interchange.Transactions)
+            {
+                _ = t.Code switch
+                {
+                    "214" => (object)ShipmentStatus214.From(t),
+                    "990" => TenderResponse990.From(t),
+                    _ => FunctionalAcknowledgment997.From(t),
+                };
+            }
+        }
+        catch (X12Exception)
+        {
+        }
+    }
+
+    [Fact]
+    public void Every_truncation_is_read_or_refused_with_an_X12_error()
+    {
+        ReadAll(Valid); // the whole document reads
+        Assert.Equal("X3", ShipmentStatus214.From(X12Reader.Read(Valid).Transactions.Single()).Statuses.Single().Code);
+        for (int length = 0; length < Valid.Length; length++)
+        {
+            ReadAll(Valid[..length]);
+        }
+    }
+
+    [Fact]
+    public void Thousands_of_mutations_are_read_or_refused_with_an_X12_error()
+    {
+        var random = new Random(13);
+        char[] alphabet = ['*', '~', '>', '^', '\n', '\r', ' ', 'A', 'Z', '0', '9', '|', ':', '\0', 'é'];
+        for (int round = 0; round < 5000; round++)
+        {
+            var text = new System.Text.StringBuilder(Valid);
+            for (int edits = random.Next(1, 4); edits > 0; edits--)
+            {
+                int at = random.Next(text.Length);
+                switch (random.Next(3))
+                {
+                    case 0: text[at] = alphabet[random.Next(alphabet.Length)]; break;
+                    case 1: text.Remove(at, Math.Min(random.Next(1, 6), text.Length - at)); break;
+                    default: text.Insert(at, alphabet[random.Next(alphabet.Length)]); break;
+                }
+            }
+
+            string mutated = text.ToString();
+            Exception? other = Record.Exception(() => ReadAll(mutated));
+            Assert.True(other is null, $"{other?.GetType().Name}: {other?.Message}\n{mutated}");
+        }
+    }
+}

@@ -144,6 +144,12 @@ public static class X12Reader
             throw new X12Exception($"ISA has {isa.Length - 1} elements, not 16 (element separator '{element}')", "ISA", 1, code: "022");
         }
 
+        // The last piece of the fixed-width ISA is ISA16 (the component separator) followed by the segment terminator.
+        if (isa[16].Length != 2)
+        {
+            throw new X12Exception($"ISA16 must be one component separator character followed by the segment terminator, not '{isa[16]}'", "ISA", 1, 16, "022");
+        }
+
         char component = isa[16][0];
         char segment = trimmed[105];
         char? repetition = isa[11] is { Length: 1 } r && r != "U" ? r[0] : null;
