@@ -75,15 +75,10 @@ public sealed class CarrierStatusApi(CarrierStatusService statuses, TimeProvider
             return HttpJson.Problem(StatusCodes.Status400BadRequest, "invalid-carrier-status", "Invalid carrier status", "See errors.", errors);
         }
 
-        string? scac = update!.Scac;
-        if (ApiCaller.Of(http) is { Scac: { } caller })
+        (string? scac, IResult? wrongCarrier) = ApiCaller.CarrierFor(http, update!.Scac, "report");
+        if (wrongCarrier is not null)
         {
-            if (scac is not null && !string.Equals(scac, caller, StringComparison.OrdinalIgnoreCase))
-            {
-                return HttpJson.Problem(StatusCodes.Status403Forbidden, "wrong-carrier", "Another carrier's key", $"The key is {caller}'s; it cannot report for {scac}.");
-            }
-
-            scac = caller;
+            return wrongCarrier;
         }
 
         var report = new CarrierStatusReport(update.Status, update.At!.Value.ToUniversalTime(), update.Reason, update.City, update.State);

@@ -50,9 +50,9 @@ public sealed class EdiApi(EdiInbound inbound, IEdiDocumentStore documents, Carr
 
     public async Task<IResult> PostAsync(HttpContext http, string scac, DurableTaskClient durable)
     {
-        if (ApiCaller.Of(http) is { Scac: { } caller } && !string.Equals(caller, scac, StringComparison.OrdinalIgnoreCase))
+        if (ApiCaller.CarrierFor(http, scac, "send EDI").Refusal is { } wrongCarrier)
         {
-            return HttpJson.Problem(StatusCodes.Status403Forbidden, "wrong-carrier", "Another carrier's key", $"The key is {caller}'s; it cannot send {scac}'s EDI.");
+            return wrongCarrier;
         }
 
         string? known = options.Edi.Keys.FirstOrDefault(k => string.Equals(k, scac, StringComparison.OrdinalIgnoreCase));

@@ -62,17 +62,13 @@ public sealed class TenderApi(TenderResponseService responses)
             return HttpJson.Problem(StatusCodes.Status400BadRequest, "invalid-tender-response", "Invalid tender response", "See errors.", errors);
         }
 
-        // A carrier known by its key answers as itself: a body naming another carrier is refused, a body naming none is its own.
-        if (ApiCaller.Of(http) is { Scac: { } caller })
+        (string? scac, IResult? wrongCarrier) = ApiCaller.CarrierFor(http, response!.Scac, "answer");
+        if (wrongCarrier is not null)
         {
-            if (response!.Scac is { } named && !string.Equals(named, caller, StringComparison.OrdinalIgnoreCase))
-            {
-                return HttpJson.Problem(StatusCodes.Status403Forbidden, "wrong-carrier", "Another carrier's key",
-                    $"The key is {caller}'s; it cannot answer for {named}.");
-            }
-
-            response = response with { Scac = caller };
+            return wrongCarrier;
         }
+
+        response = response with { Scac = scac };
 
         TenderResponseOutcome outcome;
         try

@@ -79,6 +79,22 @@ public sealed record ApiCaller(ApiAccess Role, string? Scac)
     public const string ItemKey = "mestms.caller";
 
     public static ApiCaller? Of(HttpContext http) => http.Items.TryGetValue(ItemKey, out object? caller) ? caller as ApiCaller : null;
+
+    /// <summary>
+    /// The carrier a request speaks for: a carrier known by its key is itself (a request naming none is its own), and one
+    /// naming another carrier is refused with a 403 problem; without carrier keys, the carrier the request names.
+    /// </summary>
+    public static (string? Scac, IResult? Refusal) CarrierFor(HttpContext http, string? named, string what)
+    {
+        if (Of(http) is not { Scac: { } caller })
+        {
+            return (named, null);
+        }
+
+        return named is not null && !string.Equals(named, caller, StringComparison.OrdinalIgnoreCase)
+            ? (null, HttpJson.Problem(StatusCodes.Status403Forbidden, "wrong-carrier", "Another carrier's key", $"The key is {caller}'s; it cannot {what} for {named}."))
+            : (caller, null);
+    }
 }
 
 /// <summary>
