@@ -86,6 +86,21 @@ public sealed class CarrierProgressTests
     }
 
     [Fact]
+    public void A_late_truck_takes_its_door_along_until_it_left()
+    {
+        DockAppointment door = Booked().DockAppointment!;
+        (Shipment late, _) = Report(Booked(), CarrierStatusCodes.ArrivedAtPickup, DoorAt.AddMinutes(75));
+        Assert.Equal(DoorAt.AddMinutes(75), CarrierProgressRules.DoorFollowsTruckFrom(late.Progress!, door));
+
+        // Not once the door has seen the truck, nor after it left, nor for a truck on time.
+        Assert.Null(CarrierProgressRules.DoorFollowsTruckFrom(late.Progress!, door with { ArrivedAt = DoorAt.AddMinutes(75) }));
+        (Shipment gone, _) = Report(late, CarrierStatusCodes.DepartedPickup, DoorAt.AddHours(2));
+        Assert.Null(CarrierProgressRules.DoorFollowsTruckFrom(gone.Progress!, door));
+        (Shipment onTime, _) = Report(Booked(), CarrierStatusCodes.ArrivedAtPickup, DoorAt.AddMinutes(20));
+        Assert.Null(CarrierProgressRules.DoorFollowsTruckFrom(onTime.Progress!, door));
+    }
+
+    [Fact]
     public void Statuses_for_another_tender_or_an_unbooked_shipment_are_refused()
     {
         (Shipment s, CarrierStatusEffect other) = Report(Booked(), CarrierStatusCodes.ArrivedAtPickup, DoorAt, "P100.PO-1.T2");

@@ -149,6 +149,16 @@ public static class CarrierProgressRules
         return (updated, effect);
     }
 
+    /// <summary>
+    /// A late truck's door follows it: when the truck came late, after its appointment began, has not left yet and its door
+    /// has not yet seen it, the door is re-planned from the arrival (returned); otherwise null (the door stands).
+    /// </summary>
+    public static DateTimeOffset? DoorFollowsTruckFrom(ShipmentProgress progress, Docks.DockAppointment door) =>
+        progress.PickedUpOnTime == false && progress.ArrivedAtPickup is { } arrived && progress.DepartedPickup is null
+            && door.ArrivedAt is null && arrived > door.Start
+            ? arrived
+            : null;
+
     /// <summary>When pick-up and delivery were due for a booking, before any status.</summary>
     public static ShipmentProgress Start(Shipment shipment, Booking booking)
     {

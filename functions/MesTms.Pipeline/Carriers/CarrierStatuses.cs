@@ -129,8 +129,7 @@ public sealed class CarrierStatusService(
             return;
         }
 
-        if (progress.PickedUpOnTime == false && progress.ArrivedAtPickup is { } arrived && progress.DepartedPickup is null
-            && door.ArrivedAt is null && arrived > door.Start && scheduling.Enabled)
+        if (scheduling.Enabled && CarrierProgressRules.DoorFollowsTruckFrom(progress, door) is { } arrived)
         {
             DockResult moved = await BookedDoor.ReserveAsync(shipments, scheduling, clock, shipment,
                 $"{progress.Scac} arrived {ShipmentLifecycle.FormatDuration(progress.PickupLateBy!.Value)} late", arrived, notBefore: arrived);
@@ -167,7 +166,12 @@ public sealed class CarrierStatusService(
 
     async Task ObserveAsync(string scac, string tenderId, ShipmentProgress progress, CancellationToken cancellationToken)
     {
-        CarrierPerformance initial = catalog.Contract(scac)?.Performance ?? new CarrierPerformance(0.9m, 0.9m, 0);
+        // Observed figures start from the contract's; a carrier without one is not ranked, so nothing is kept for it.
+        if (catalog.Contract(scac)?.Performance is not { } initial)
+        {
+            return;
+        }
+
         if (progress.PickedUpOnTime is { } pickedUp)
         {
             await performance.ObserveAsync(scac, initial, $"{tenderId}|pickup", deliveredOnTime: null, tenderAccepted: null, cancellationToken, pickedUpOnTime: pickedUp);

@@ -4,12 +4,7 @@ using System.Text.Json;
 using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Storage;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MesTms.Tests.Fixtures;
 
