@@ -4,6 +4,7 @@ using MesTms.Domain.Holds;
 using MesTms.Domain.Loads;
 using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
+using MesTms.Domain.Tendering;
 
 namespace MesTms.Domain.Replay;
 
@@ -169,11 +170,8 @@ public sealed class PlantDayReplay
         }
         else if (run.State.Phase == ShipmentPhase.Tendering && change.Ledger.IsOnHold && run.Truck is { Waterfall: not null } truck)
         {
-            // A hold stops the waterfall: the open tender is withdrawn and the order re-planned after release.
-            truck.StopWaterfall();
-            truck.Cancelled = true;
-            run.Truck = null;
-            Deliver(run, new ShipmentEvent.CarrierPlanned(CarrierPlanOutcome.Interrupted));
+            // A hold stops the waterfall (the decider withdraws the open tender); the order is re-planned after release.
+            Drive(truck, new TenderWaterfallEvent.Stopped($"quality hold during tendering ({QualityHold.Describe(change.Ledger.Active)})"));
         }
     }
 
@@ -335,7 +333,8 @@ public sealed class PlantDayReplay
     void PlanAlone(OrderRun run, int revision)
     {
         run.FirstActionAt ??= now;
-        Shipment shipment = run.Shipment!;
+        // Ready (as the ready step leaves the live shipment document), so the aggregate takes its tenders and booking.
+        Shipment shipment = run.Shipment! with { Status = ShipmentStatus.ReadyToShip, ReadyAt = run.Shipment!.ReadyAt ?? now };
         var alone = new BuiltLoad(DestinationGroups.For(shipment.Destination!), shipment.Temperature is null ? Equipment.DryVan : Equipment.Reefer,
             [LoadLine.For(shipment).ToLoadable()], shipment.TotalWeightLb, shipment.TotalCubeFt3, FloorPositions.For(shipment.HandlingUnits ?? []),
             shipment.Temperature, shipment.RequiredDeliveryBy!.Value);
@@ -348,6 +347,7 @@ public sealed class PlantDayReplay
             truck.Outcome = outcome;
             if (run.Truck == truck)
             {
+                run.Truck = outcome == CarrierPlanOutcome.Interrupted ? null : truck;
                 Deliver(run, new ShipmentEvent.CarrierPlanned(outcome));
             }
         });
@@ -355,64 +355,128 @@ public sealed class PlantDayReplay
 
     void PlanTruck(TruckRun truck, int revision, Action<CarrierPlanOutcome> finished)
     {
-        PlantAddress origin = Address(truck.PlantId);
-        RateShopResult result = shopper.Shop(RatingRequest.ForShipment(truck.Shipment, origin.PostalCode, origin.Country, now), Calendar(truck.PlantId), observed);
-        truck.RateShop = result;
-        IReadOnlyList<CarrierQuote> plan = result.TenderPlan.Take(settings.Shipment.MaxTenders).ToList();
-        truck.Waterfall = new Waterfall(plan, revision, finished);
-        Tender(truck, 1);
+        truck.Waterfall = new WaterfallRun(TenderWaterfallState.For(new OrderKey(truck.PlantId, truck.ShipmentId), revision), finished);
+        Drive(truck, new TenderWaterfallEvent.Began());
     }
 
-    void Tender(TruckRun truck, int attempt)
+    /// <summary>
+    /// Interprets <see cref="TenderWaterfall"/> in virtual time, as <c>CarrierPlanning</c> does in real time: the decider
+    /// chooses, this carries out its commands on the truck's shipment and the simulated carriers, and an awaited answer
+    /// comes back through the agenda.
+    /// </summary>
+    void Drive(TruckRun truck, TenderWaterfallEvent happened)
     {
-        Waterfall waterfall = truck.Waterfall!;
-        if (attempt > waterfall.Plan.Count)
+        WaterfallRun waterfall = truck.Waterfall!;
+        TenderWaterfallEvent? next = happened;
+        while (next is not null)
         {
-            truck.Waterfall = null;
-            foreach (OrderRun member in truck.Members)
+            TenderWaterfallStep step = TenderWaterfall.Next(waterfall.State, next, settings.Shipment, now);
+            waterfall.State = step.State;
+            next = null;
+            foreach (TenderWaterfallCommand command in step.Commands)
             {
-                member.Record(new ShipmentDecision($"exhausted-{truck.Id}", now, ShipmentStatus.TenderExhausted, "Tender waterfall exhausted",
-                    waterfall.Plan.Count == 0 ? $"No carrier can take this shipment: {truck.RateShop!.Describe(truck.Shipment.RequiredDeliveryBy!.Value)}"
-                        : $"{waterfall.Plan.Count} tender(s) declined or unanswered"));
+                TenderWaterfallEvent? answer = CarryOut(truck, waterfall, command);
+                if (command.Answers)
+                {
+                    next = answer;
+                }
+            }
+        }
+    }
+
+    TenderWaterfallEvent? CarryOut(TruckRun truck, WaterfallRun waterfall, TenderWaterfallCommand command)
+    {
+        switch (command)
+        {
+            case TenderWaterfallCommand.RateShop rate:
+            {
+                PlantAddress origin = Address(truck.PlantId);
+                RateShopResult result = shopper.Shop(RatingRequest.ForShipment(truck.Shipment, origin.PostalCode, origin.Country, now), Calendar(truck.PlantId), observed);
+                truck.RateShop = result;
+                truck.Shipment = truck.Shipment.RecordRateShop(rate.Revision, result, shopper.Version, result.Describe(truck.Shipment.RequiredDeliveryBy!.Value), now, now);
+                List<TenderCandidate> candidates = result.TenderPlan.Select(q => new TenderCandidate(q.Scac, q.Mode, q.Equipment, q.Total)).ToList();
+                TenderSendResult? first = rate.First is { } tender && candidates.Count > 0
+                    ? SendToCarrier(truck, waterfall, tender.TenderId, 1, candidates[0], tender.RespondBy)
+                    : null;
+                return new TenderWaterfallEvent.Rated(false, candidates, result.Describe(truck.Shipment.RequiredDeliveryBy!.Value), first);
             }
 
-            waterfall.Finished(CarrierPlanOutcome.Exhausted);
-            return;
-        }
+            case TenderWaterfallCommand.SendTender send:
+                return new TenderWaterfallEvent.Sent(send.TenderId, SendToCarrier(truck, waterfall, send.TenderId, send.Attempt, send.Candidate, send.RespondBy));
+            case TenderWaterfallCommand.AwaitAnswer wait:
+                AwaitAnswer(truck, waterfall, wait);
+                return null;
+            case TenderWaterfallCommand.RecordOutcome outcome:
+                truck.Tenders.Add(new TenderAnswer(outcome.Scac, outcome.Outcome == TenderOutcomes.TimedOut ? TenderAnswer.TimedOut : TenderAnswer.Declined, now));
+                truck.Shipment = truck.Shipment.RecordTenderOutcome(outcome.TenderId, outcome.Scac, outcome.Outcome, outcome.Reason, now, now);
+                return null;
+            case TenderWaterfallCommand.WithdrawOpenTender withdraw:
+                truck.Shipment = truck.Shipment.WithdrawOpenTender(withdraw.TenderId, withdraw.Reason, $"{withdraw.Reason}: tender {withdraw.TenderId} to {withdraw.Scac} withdrawn while waiting for the answer", now, now);
+                Release(truck);
+                truck.Cancelled = true;
+                return null;
+            case TenderWaterfallCommand.Book book:
+                truck.Tenders.Add(new TenderAnswer(book.Candidate.Scac, TenderAnswer.Accepted, now));
+                Book(truck, book);
+                return null;
+            case TenderWaterfallCommand.Exhaust exhaust:
+                truck.Shipment = truck.Shipment.Exhaust(waterfall.State.Revision, exhaust.Reason, now, now);
+                foreach (OrderRun member in truck.Members)
+                {
+                    member.Record(new ShipmentDecision($"exhausted-{truck.Id}", now, ShipmentStatus.TenderExhausted, "Tender waterfall exhausted", exhaust.Reason));
+                }
 
-        CarrierQuote quote = waterfall.Plan[attempt - 1];
+                return null;
+            case TenderWaterfallCommand.Finish finish:
+                truck.Waterfall = null;
+                truck.WaterfallToken++;
+                waterfall.Finished(finish.Outcome);
+                return null;
+            default:
+                throw new InvalidOperationException($"The replay cannot carry out {command.GetType().Name}.");
+        }
+    }
+
+    /// <summary>
+    /// The simulated carrier receives a tender: whether and when it answers is drawn now, keyed by shipment and carrier (not
+    /// by the tender's place in the waterfall), so a carrier answers an order's tender the same way under both policies.
+    /// </summary>
+    TenderSendResult SendToCarrier(TruckRun truck, WaterfallRun waterfall, string tenderId, int attempt, TenderCandidate candidate, DateTimeOffset respondBy)
+    {
+        CarrierQuote quote = truck.RateShop!.Find(candidate.Scac, candidate.Mode)
+            ?? throw new InvalidOperationException($"Tender {tenderId}: no quote of {candidate.Scac} {candidate.Mode} for {truck.Id}.");
+        truck.Shipment = truck.Shipment.RecordTender(new TenderRecord(tenderId, quote.Scac, quote.Mode, quote.Equipment, quote.Total, now, respondBy), attempt, quote.CarrierName, now);
         double acceptance = settings.Carriers.AcceptanceRate
             ?? (double)(settings.Contracts.Carriers.FirstOrDefault(c => c.Scac == quote.Scac)?.Performance.TenderAcceptanceRate ?? 0.85m);
-        // Keyed by shipment and carrier (not by the tender's place in the waterfall): a carrier answers an order's tender the same
-        // way under both policies, whatever the ranking put before it.
-        string draw = $"{truck.Id}|{waterfall.Revision}|{quote.Scac}";
-        string tenderId = TenderIds.For(truck.PlantId, truck.ShipmentId, waterfall.Revision, attempt);
+        string draw = $"{truck.Id}|{waterfall.State.Revision}|{quote.Scac}";
         bool accepts = settings.Carriers.Accepts is { } answer
             ? answer(tenderId, quote.Scac)
             : SeededDraw.Draw(settings.Seed, draw + "|accept") < acceptance;
         TimeSpan answerIn = SeededDraw.Between(settings.Carriers.AnswerDelayMin, settings.Carriers.AnswerDelayMax, SeededDraw.Draw(settings.Seed, draw + "|answer"));
-        int token = ++truck.WaterfallToken;
         truck.TendersSent++;
-        bool answers = answerIn < settings.Shipment.TenderResponseTimeout;
-        At(now + (answers ? answerIn : settings.Shipment.TenderResponseTimeout), () =>
+        truck.Pending = new CarrierReply(tenderId, quote, draw, accepts, now + answerIn);
+        return TenderSendResult.Delivered;
+    }
+
+    /// <summary>The open tender's answer (or its deadline) comes back through the agenda, unless the waterfall moved on first.</summary>
+    void AwaitAnswer(TruckRun truck, WaterfallRun waterfall, TenderWaterfallCommand.AwaitAnswer wait)
+    {
+        CarrierReply reply = truck.Pending is { } pending && pending.TenderId == wait.TenderId
+            ? pending
+            : throw new InvalidOperationException($"Tender {wait.TenderId} is awaited but was never sent.");
+        int token = ++truck.WaterfallToken;
+        bool answers = reply.AnswersAt < wait.RespondBy;
+        At(answers ? reply.AnswersAt : wait.RespondBy, () =>
         {
             if (truck.WaterfallToken != token || truck.Waterfall != waterfall)
             {
                 return;
             }
 
-            truck.Tenders.Add(new TenderAnswer(quote.Scac, !answers ? TenderAnswer.TimedOut : accepts ? TenderAnswer.Accepted : TenderAnswer.Declined, now));
-            Observe(quote.Scac, answers && accepts);
-            if (answers && accepts)
-            {
-                truck.Waterfall = null;
-                Book(truck, quote, draw);
-                waterfall.Finished(CarrierPlanOutcome.Booked);
-            }
-            else
-            {
-                Tender(truck, attempt + 1);
-            }
+            Observe(reply.Quote.Scac, answers && reply.Accepts);
+            Drive(truck, answers
+                ? new TenderWaterfallEvent.Answered(wait.TenderId, new CarrierAnswer(reply.Accepts, reply.Accepts ? null : "No capacity on this lane"))
+                : new TenderWaterfallEvent.AnswerDue(wait.TenderId));
         });
     }
 
@@ -426,23 +490,33 @@ public sealed class PlantDayReplay
         }
     }
 
-    void Book(TruckRun truck, CarrierQuote quote, string draw)
+    /// <summary>The booking, through the shipment aggregate as the live bridge books; then the simulated truck's arrival and its door.</summary>
+    void Book(TruckRun truck, TenderWaterfallCommand.Book book)
     {
+        CarrierReply reply = truck.Pending!;
         RateShopResult rated = truck.RateShop!;
+        CarrierQuote quote = reply.Quote;
+        int before = truck.Shipment.Decisions.Count;
+        truck.Shipment = truck.Shipment.Book(book.TenderId, book.PickupConfirmation, now, now);
+        List<ShipmentDecision> booked = truck.Shipment.Decisions.Skip(before).ToList();
         truck.Quote = quote;
         truck.BookedAt = now;
         truck.Expedited = rated.IsExpedited;
         truck.Premium = rated.IsExpedited ? rated.LateDeliveryOf(quote)?.PremiumCost ?? rated.PremiumOf(quote) : 0;
-        TimeSpan lead = SeededDraw.Between(settings.Carriers.ArrivalAfterBookingMin, settings.Carriers.ArrivalAfterBookingMax, SeededDraw.Draw(settings.Seed, draw + "|arrival"));
+        TimeSpan lead = SeededDraw.Between(settings.Carriers.ArrivalAfterBookingMin, settings.Carriers.ArrivalAfterBookingMax, SeededDraw.Draw(settings.Seed, reply.Draw + "|arrival"));
         // Not before the quote's pickup day (freight tendered after the cut-off goes the next working day), and in dock hours.
         var pickupDay = new DateTimeOffset(quote.PickupDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         truck.ArrivesAt = IntoDockHours(truck.PlantId, now + lead > pickupDay ? now + lead : pickupDay);
         ReserveDoor(truck);
+        string on = truck.Members.Count > 1 ? $"load {truck.Id} ({truck.Members.Count} orders, {truck.Fill:P0} full: {truck.Why})" : "its own truck";
         foreach (OrderRun member in truck.Members)
         {
-            member.Record(new ShipmentDecision($"booked-{truck.Id}", now, ShipmentStatus.Booked, "Carrier booked",
-                $"{quote.Scac} {quote.Mode} ${quote.Total:0.00} on {(truck.Members.Count > 1 ? $"load {truck.Id} ({truck.Members.Count} orders, {truck.Fill:P0} full: {truck.Why})" : "its own truck")}; " +
-                $"truck on site {truck.ArrivesAt:u}; {truck.DoorReason}"));
+            foreach (ShipmentDecision decision in booked)
+            {
+                member.Record(decision with { Key = decision.Key == booked[0].Key ? $"booked-{truck.Id}" : decision.Key, Reason = decision == booked[0]
+                    ? $"{decision.Reason}; on {on}; truck on site {truck.ArrivesAt:u}; {truck.DoorReason}"
+                    : decision.Reason });
+            }
         }
     }
 
@@ -738,7 +812,16 @@ public sealed class PlantDayReplay
         }
     }
 
-    sealed record Waterfall(IReadOnlyList<CarrierQuote> Plan, int Revision, Action<CarrierPlanOutcome> Finished);
+    /// <summary>A waterfall in progress: the decider's state and what to do when it finishes.</summary>
+    sealed class WaterfallRun(TenderWaterfallState state, Action<CarrierPlanOutcome> finished)
+    {
+        public TenderWaterfallState State { get; set; } = state;
+
+        public Action<CarrierPlanOutcome> Finished { get; } = finished;
+    }
+
+    /// <summary>How the simulated carrier will answer the tender it holds (drawn when it was sent).</summary>
+    sealed record CarrierReply(string TenderId, CarrierQuote Quote, string Draw, bool Accepts, DateTimeOffset AnswersAt);
 
     sealed class TruckRun(string id, string plantId, List<OrderRun> members, decimal fill, Shipment shipment, string why)
     {
@@ -753,13 +836,15 @@ public sealed class PlantDayReplay
 
         public decimal Fill { get; } = fill;
 
-        public Shipment Shipment { get; } = shipment;
+        public Shipment Shipment { get; set; } = shipment;
 
         public string Why { get; } = why;
 
         public RateShopResult? RateShop { get; set; }
 
-        public Waterfall? Waterfall { get; set; }
+        public WaterfallRun? Waterfall { get; set; }
+
+        public CarrierReply? Pending { get; set; }
 
         public int WaterfallToken { get; set; }
 

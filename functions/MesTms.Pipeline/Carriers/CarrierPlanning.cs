@@ -1,5 +1,6 @@
 using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
+using MesTms.Domain.Tendering;
 using MesTms.Domain;
 using MesTms.Pipeline.Storage;
 using Microsoft.DurableTask;
@@ -8,10 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace MesTms.Pipeline.Carriers;
 
 /// <summary>
-/// Rate shopping and the tender waterfall for one shipment (an order shipped alone, or a consolidated load):
-/// tender to the best candidate, wait for its answer or the timeout, fall back to the next; book on acceptance;
-/// escalate when the list (or <see cref="ShipmentPolicy.MaxTenders"/>) runs out. Runs inside the calling
-/// orchestration (deterministic: context clock and timers only); carrier answers are raised on that orchestration.
+/// Rate shopping and the tender waterfall for one shipment (an order shipped alone, or a consolidated load), as the
+/// orchestrations carry them out: the rules are <see cref="TenderWaterfall"/>'s. Runs inside the calling orchestration
+/// (deterministic: context clock and timers only); carrier answers are raised on that orchestration.
 /// </summary>
 public static class CarrierPlanning
 {
@@ -20,187 +20,181 @@ public static class CarrierPlanning
     internal static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: RetryAttempts, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(5)));
 
-    /// <summary>
-    /// Sends one tender. A carrier API that keeps failing gets <see cref="ShipmentPolicy.TenderSendAttempts"/> attempts, 1 s
-    /// apart, doubling (its answer window is running), then the waterfall moves on. Our own store being busy or unavailable
-    /// is not the carrier's fault: those failures are retried as long as any activity, so they never make a carrier
-    /// undeliverable. Returns why the tender could not be delivered, or null.
-    /// </summary>
-    /// <param name="firstFailure">How the carrier's API failed the rating activity's first try of this tender, if it did.</param>
-    static async Task<string?> SendAsync(TaskOrchestrationContext context, SendTenderRequest request, ShipmentPolicy policy, string? firstFailure = null)
-    {
-        int carrierFailures = firstFailure is null ? 0 : 1;
-        if (carrierFailures >= Math.Max(1, policy.TenderSendAttempts))
-        {
-            return $"the tender could not be delivered after {carrierFailures} attempt(s): {firstFailure}";
-        }
-
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await context.CallActivityAsync<string?>(nameof(SendTender), request);
-            }
-            catch (TaskFailedException e)
-            {
-                bool ours = StoreFailures.IsStoreFailure(e.FailureDetails);
-                carrierFailures += ours ? 0 : 1;
-                if (carrierFailures >= Math.Max(1, policy.TenderSendAttempts))
-                {
-                    return $"the tender could not be delivered after {carrierFailures} attempt(s): {e.FailureDetails.ErrorMessage}";
-                }
-
-                if (ours && attempt >= RetryAttempts)
-                {
-                    throw;
-                }
-
-                await context.CreateTimer(TimeSpan.FromSeconds(Math.Min(10, Math.Pow(2, attempt - 1))), CancellationToken.None);
-            }
-        }
-    }
-
     /// <summary>Carrier answers arrive as <c>TenderResponse:{tenderId}</c>, so an answer to an old tender is never mistaken for the current one.</summary>
     public static string TenderResponseEvent(string tenderId) => $"TenderResponse:{tenderId}";
 
     /// <summary>Tender ids are business keys: plant, shipment, plan revision (after a material load change) and attempt.</summary>
     public static string TenderId(OrderKey shipment, int revision, int attempt) => TenderIds.For(shipment.PlantId, shipment.OrderId, revision, attempt);
 
+    /// <summary>
+    /// Interprets <see cref="TenderWaterfall"/> in real time: asks it what to do, carries out its commands through
+    /// activities, timers and external events, and feeds the answer back until it finishes.
+    /// </summary>
     /// <returns>How planning ended: booked, exhausted, off (no contracts), or interrupted from outside.</returns>
     /// <param name="interruption">
     /// Optional: while a tender waits for its answer, a signal that may stop the waterfall (checked when it arrives;
     /// a non-null reason withdraws the open tender and returns <see cref="CarrierPlanOutcome.Interrupted"/>).
     /// </param>
     /// <param name="reserveDoorBecause">On acceptance the booking activity also reserves the dock door, for this reason.</param>
-    /// <param name="rated">The rate shop when the caller had it done already, by <see cref="RateRequest"/> (in its own activity).</param>
+    /// <param name="rate">
+    /// Carries out the rating step when the caller merges it into an activity of its own (the ready step of an order shipped
+    /// alone); by default the <see cref="RateShipment"/> activity.
+    /// </param>
     public static async Task<CarrierPlanOutcome> PlanAsync(TaskOrchestrationContext context, OrderKey shipment, ShipmentPolicy policy, int revision,
         Action<ShipmentStatus> setStatus, string reserveDoorBecause, WaterfallInterruption? interruption = null,
-        (RateShipmentRequest Request, RateShipmentResult Result)? rated = null)
+        Func<RateShipmentRequest, Task<RateShipmentResult>>? rate = null)
     {
         ILogger log = context.CreateReplaySafeLogger(nameof(CarrierPlanning));
-        RateShipmentRequest request = rated?.Request ?? RateRequest(context, shipment, policy, revision, reserveDoorBecause);
-        FirstTender? first = request.FirstTender;
-        RateShipmentResult rateShop = rated?.Result ?? await context.CallActivityAsync<RateShipmentResult>(nameof(RateShipment), request, Retry);
-        return await TenderAsync(context, shipment, policy, revision, setStatus, reserveDoorBecause, interruption, first, rateShop, log);
+        TenderWaterfallState state = TenderWaterfallState.For(shipment, revision);
+        TenderWaterfallEvent happened = new TenderWaterfallEvent.Began();
+        while (true)
+        {
+            TenderWaterfallStep step = TenderWaterfall.Next(state, happened, policy, context.CurrentUtcDateTime);
+            state = step.State;
+            TenderWaterfallEvent? answer = null;
+            foreach (TenderWaterfallCommand command in step.Commands)
+            {
+                answer = command switch
+                {
+                    TenderWaterfallCommand.RateShop c => await RateAsync(context, shipment, c, reserveDoorBecause, setStatus, rate, log),
+                    TenderWaterfallCommand.SendTender c => await SendAsync(context, shipment, c, setStatus),
+                    TenderWaterfallCommand.AwaitAnswer c => await AwaitAnswerAsync(context, c, interruption),
+                    TenderWaterfallCommand.RecordOutcome c => await RecordOutcomeAsync(context, shipment, c),
+                    TenderWaterfallCommand.WithdrawOpenTender c => await WithdrawAsync(context, shipment, c, log),
+                    TenderWaterfallCommand.Book c => await BookAsync(context, shipment, c, reserveDoorBecause),
+                    TenderWaterfallCommand.Exhaust c => await ExhaustAsync(context, shipment, revision, c, log),
+                    TenderWaterfallCommand.Finish => null,
+                    _ => throw new ArgumentOutOfRangeException(nameof(command), command, "No handler for this waterfall command."),
+                };
+            }
+
+            if (state.Ended)
+            {
+                if (state.Phase == TenderWaterfallPhase.Booked)
+                {
+                    log.LogInformation("Shipment {Shipment}: booked with {Scac} at {Price}", shipment, state.Current!.Scac, state.Current.Total);
+                }
+
+                return state.Outcome;
+            }
+
+            happened = answer ?? throw new InvalidOperationException($"The waterfall's last command {step.Commands[^1]} gave no answer in phase {state.Phase}.");
+        }
+    }
+
+    /// <summary>What rating is asked: the merged first tender goes out from the rating activity itself, with the waterfall's id and deadline.</summary>
+    public static RateShipmentRequest RateRequest(TaskOrchestrationContext context, OrderKey shipment, TenderWaterfallCommand.RateShop command, string reserveDoorBecause) =>
+        new(shipment, context.CurrentUtcDateTime, command.Revision, command.First is { } first
+            ? new FirstTenderRequest(context.InstanceId, first.TenderId, first.RespondBy, first.BookIfAccepted ? reserveDoorBecause : null)
+            : null);
+
+    static async Task<TenderWaterfallEvent> RateAsync(TaskOrchestrationContext context, OrderKey shipment, TenderWaterfallCommand.RateShop command, string reserveDoorBecause,
+        Action<ShipmentStatus> setStatus, Func<RateShipmentRequest, Task<RateShipmentResult>>? rate, ILogger log)
+    {
+        RateShipmentRequest request = RateRequest(context, shipment, command, reserveDoorBecause);
+        if (request.FirstTender is not null)
+        {
+            setStatus(ShipmentStatus.Tendering);
+        }
+
+        RateShipmentResult rated = rate is null ? await context.CallActivityAsync<RateShipmentResult>(nameof(RateShipment), request, Retry) : await rate(request);
+        if (!rated.PlanningOff)
+        {
+            log.LogInformation("Shipment {Shipment}: rate shopped: {Summary}", shipment, rated.Summary);
+        }
+
+        return new TenderWaterfallEvent.Rated(rated.PlanningOff, rated.Candidates, rated.Summary, rated.FirstSent);
     }
 
     /// <summary>
-    /// What rating is asked: the first tender goes out from the rating activity itself, with the waterfall's id and deadline.
+    /// Sends one tender. Our own store being busy or unavailable is not the carrier's fault: those failures are retried here
+    /// as long as any activity, so they never make a carrier undeliverable; a failure of the carrier's API goes back to the
+    /// waterfall, which decides whether to try again.
     /// </summary>
-    /// <param name="bookBecause">A carrier that accepts in the tender call itself is booked by the rating activity, with the door reserved for this reason.</param>
-    public static RateShipmentRequest RateRequest(TaskOrchestrationContext context, OrderKey shipment, ShipmentPolicy policy, int revision, string? bookBecause = null) =>
-        new(shipment, context.CurrentUtcDateTime, revision, policy.MaxTenders >= 1
-            ? new FirstTender(context.InstanceId, TenderId(shipment, revision, 1), context.CurrentUtcDateTime + policy.TenderResponseTimeout, bookBecause)
-            : null);
-
-    static async Task<CarrierPlanOutcome> TenderAsync(TaskOrchestrationContext context, OrderKey shipment, ShipmentPolicy policy, int revision,
-        Action<ShipmentStatus> setStatus, string reserveDoorBecause, WaterfallInterruption? interruption, FirstTender? first, RateShipmentResult rated, ILogger log)
+    static async Task<TenderWaterfallEvent> SendAsync(TaskOrchestrationContext context, OrderKey shipment, TenderWaterfallCommand.SendTender command, Action<ShipmentStatus> setStatus)
     {
-        if (rated.PlanningOff)
+        if (command.After > TimeSpan.Zero)
         {
-            return CarrierPlanOutcome.PlanningOff;
+            await context.CreateTimer(command.After, CancellationToken.None);
         }
 
-        log.LogInformation("Shipment {Shipment}: rate shopped: {Summary}", shipment, rated.Summary);
-        int attempt = 0;
-        foreach (TenderCandidate candidate in rated.Candidates.Take(policy.MaxTenders))
+        setStatus(ShipmentStatus.Tendering);
+        var request = new SendTenderRequest(shipment, context.InstanceId, command.TenderId, command.Attempt, command.Candidate, context.CurrentUtcDateTime, command.RespondBy);
+        for (int attempt = 1; ; attempt++)
         {
-            attempt++;
-            string tenderId = TenderId(shipment, revision, attempt);
-            setStatus(ShipmentStatus.Tendering);
-            DateTimeOffset respondBy;
-            string? undeliverable;
-            if (attempt == 1 && first is not null && rated.FirstSent is { Failure: null, Answer: { } inline } answered)
+            try
             {
-                // Sent by the rating activity, and the carrier answered in the call: nothing to wait for.
-                if (inline.Accepted)
+                string? undeliverable = await context.CallActivityAsync<string?>(nameof(SendTender), request);
+                return new TenderWaterfallEvent.Sent(command.TenderId, new TenderSendResult(Undeliverable: undeliverable));
+            }
+            catch (TaskFailedException e) when (StoreFailures.IsStoreFailure(e.FailureDetails))
+            {
+                if (attempt >= RetryAttempts)
                 {
-                    if (!answered.Booked)
-                    {
-                        await context.CallActivityAsync(nameof(BookShipment), new BookShipmentRequest(shipment, tenderId, inline, context.CurrentUtcDateTime, reserveDoorBecause), Retry);
-                    }
-
-                    log.LogInformation("Shipment {Shipment}: booked with {Scac} at {Price} (answered in the tender call)", shipment, candidate.Scac, candidate.Total);
-                    return CarrierPlanOutcome.Booked;
+                    throw;
                 }
 
-                await RecordOutcomeAsync(context, shipment, tenderId, candidate, TenderOutcomes.Declined, inline.Reason ?? "no reason given");
-                continue;
+                await context.CreateTimer(TenderWaterfall.SendRetryDelay(attempt), CancellationToken.None);
             }
-
-            if (attempt == 1 && first is not null && rated.FirstSent is { Failure: null } sent)
+            catch (TaskFailedException e)
             {
-                // Sent by the rating activity.
-                respondBy = first.RespondBy;
-                undeliverable = sent.Undeliverable;
-            }
-            else
-            {
-                respondBy = attempt == 1 && first is not null ? first.RespondBy : context.CurrentUtcDateTime + policy.TenderResponseTimeout;
-                // A carrier API that keeps failing gets a few tries, not the long activity retry: the waterfall moves on.
-                undeliverable = await SendAsync(context,
-                    new SendTenderRequest(shipment, context.InstanceId, tenderId, attempt, candidate, context.CurrentUtcDateTime, respondBy), policy,
-                    firstFailure: attempt == 1 ? rated.FirstSent?.Failure : null);
-            }
-
-            if (undeliverable is not null)
-            {
-                await RecordOutcomeAsync(context, shipment, tenderId, candidate, TenderOutcomes.Undeliverable, undeliverable);
-                continue;
-            }
-
-            using var cancel = new CancellationTokenSource();
-            Task<TenderResponse> answer = context.WaitForExternalEvent<TenderResponse>(TenderResponseEvent(tenderId), cancel.Token);
-            Task timer = context.CreateTimer(respondBy.UtcDateTime, cancel.Token);
-            Task winner;
-            string? stop = null;
-            while (true)
-            {
-                Task? signal = interruption?.Signal(cancel.Token);
-                winner = signal is null ? await Task.WhenAny(answer, timer) : await Task.WhenAny(answer, timer, signal);
-                if (winner != signal || (stop = await interruption!.ReasonToStop()) is not null)
-                {
-                    break;
-                }
-            }
-
-            cancel.Cancel();
-            if (stop is not null)
-            {
-                await context.CallActivityAsync<bool>(nameof(WithdrawOpenTender),
-                    new TenderOutcomeRequest(shipment, tenderId, candidate.Scac, TenderOutcomes.Withdrawn, stop, context.CurrentUtcDateTime), Retry);
-                log.LogWarning("Shipment {Shipment}: tender {TenderId} withdrawn: {Reason}", shipment, tenderId, stop);
-                return CarrierPlanOutcome.Interrupted;
-            }
-
-            if (winner == answer && answer.Result.Accepted)
-            {
-                await context.CallActivityAsync(nameof(BookShipment), new BookShipmentRequest(shipment, tenderId, answer.Result, context.CurrentUtcDateTime, reserveDoorBecause), Retry);
-                log.LogInformation("Shipment {Shipment}: booked with {Scac} at {Price}", shipment, candidate.Scac, candidate.Total);
-                return CarrierPlanOutcome.Booked;
-            }
-
-            if (winner == answer)
-            {
-                await RecordOutcomeAsync(context, shipment, tenderId, candidate, TenderOutcomes.Declined, answer.Result.Reason ?? "no reason given");
-            }
-            else
-            {
-                await RecordOutcomeAsync(context, shipment, tenderId, candidate, TenderOutcomes.TimedOut, $"no answer by {respondBy:u}");
+                return new TenderWaterfallEvent.Sent(command.TenderId, new TenderSendResult(Failure: e.FailureDetails.ErrorMessage));
             }
         }
-
-        string reason = attempt == 0
-            ? $"No carrier can take this shipment: {rated.Summary}"
-            : $"{attempt} tender(s) declined, unanswered or undeliverable; {Math.Max(0, rated.Candidates.Count - attempt)} further candidate(s) beyond the limit of {policy.MaxTenders}";
-        await context.CallActivityAsync(nameof(ReportTenderExhausted), new TenderExhaustedRequest(shipment, attempt, reason, context.CurrentUtcDateTime, revision), Retry);
-        log.LogWarning("Shipment {Shipment}: tender waterfall exhausted: {Reason}", shipment, reason);
-        return CarrierPlanOutcome.Exhausted;
     }
 
-    static Task RecordOutcomeAsync(TaskOrchestrationContext context, OrderKey shipment, string tenderId, TenderCandidate candidate, string outcome, string reason) =>
-        context.CallActivityAsync(nameof(RecordTenderOutcome),
-            new TenderOutcomeRequest(shipment, tenderId, candidate.Scac, outcome, reason, context.CurrentUtcDateTime), Retry);
+    /// <summary>The carrier's answer, the deadline, or an interruption that gives a reason to stop, whichever comes first.</summary>
+    static async Task<TenderWaterfallEvent> AwaitAnswerAsync(TaskOrchestrationContext context, TenderWaterfallCommand.AwaitAnswer command, WaterfallInterruption? interruption)
+    {
+        using var cancel = new CancellationTokenSource();
+        Task<TenderResponse> answer = context.WaitForExternalEvent<TenderResponse>(TenderResponseEvent(command.TenderId), cancel.Token);
+        Task timer = context.CreateTimer(command.RespondBy.UtcDateTime, cancel.Token);
+        Task winner;
+        string? stop = null;
+        while (true)
+        {
+            Task? signal = interruption?.Signal(cancel.Token);
+            winner = signal is null ? await Task.WhenAny(answer, timer) : await Task.WhenAny(answer, timer, signal);
+            if (winner != signal || (stop = await interruption!.ReasonToStop()) is not null)
+            {
+                break;
+            }
+        }
+
+        cancel.Cancel();
+        return stop is not null ? new TenderWaterfallEvent.Stopped(stop)
+            : winner == answer ? new TenderWaterfallEvent.Answered(command.TenderId, answer.Result.ToCarrierAnswer())
+            : new TenderWaterfallEvent.AnswerDue(command.TenderId);
+    }
+
+    static async Task<TenderWaterfallEvent?> RecordOutcomeAsync(TaskOrchestrationContext context, OrderKey shipment, TenderWaterfallCommand.RecordOutcome command)
+    {
+        await context.CallActivityAsync(nameof(RecordTenderOutcome),
+            new TenderOutcomeRequest(shipment, command.TenderId, command.Scac, command.Outcome, command.Reason, context.CurrentUtcDateTime), Retry);
+        return null;
+    }
+
+    static async Task<TenderWaterfallEvent?> WithdrawAsync(TaskOrchestrationContext context, OrderKey shipment, TenderWaterfallCommand.WithdrawOpenTender command, ILogger log)
+    {
+        await context.CallActivityAsync<bool>(nameof(WithdrawOpenTender),
+            new TenderOutcomeRequest(shipment, command.TenderId, command.Scac, TenderOutcomes.Withdrawn, command.Reason, context.CurrentUtcDateTime), Retry);
+        log.LogWarning("Shipment {Shipment}: tender {TenderId} withdrawn: {Reason}", shipment, command.TenderId, command.Reason);
+        return null;
+    }
+
+    static async Task<TenderWaterfallEvent?> BookAsync(TaskOrchestrationContext context, OrderKey shipment, TenderWaterfallCommand.Book command, string reserveDoorBecause)
+    {
+        var response = new TenderResponse(TenderResponse.Accept, null, command.Candidate.Scac, command.PickupConfirmation);
+        await context.CallActivityAsync(nameof(BookShipment), new BookShipmentRequest(shipment, command.TenderId, response, context.CurrentUtcDateTime, reserveDoorBecause), Retry);
+        return null;
+    }
+
+    static async Task<TenderWaterfallEvent?> ExhaustAsync(TaskOrchestrationContext context, OrderKey shipment, int revision, TenderWaterfallCommand.Exhaust command, ILogger log)
+    {
+        await context.CallActivityAsync(nameof(ReportTenderExhausted), new TenderExhaustedRequest(shipment, command.Tendered, command.Reason, context.CurrentUtcDateTime, revision), Retry);
+        log.LogWarning("Shipment {Shipment}: tender waterfall exhausted: {Reason}", shipment, command.Reason);
+        return null;
+    }
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using MesTms.Domain.Events;
 using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
+using MesTms.Domain.Tendering;
 using MesTms.Domain;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Notifications;
@@ -47,7 +48,7 @@ public sealed class ShipmentRating(
         // What is tendered is what was recorded: a retried activity keeps the first rate shop of this revision.
         RateShopResult kept = rated.RateShop!;
         List<TenderCandidate> candidates = kept.TenderPlan.Select(q => new TenderCandidate(q.Scac, q.Mode, q.Equipment, q.Total)).ToList();
-        FirstTenderSent? sent = null;
+        TenderSendResult? sent = null;
         if (input.FirstTender is { } first && candidates.Count > 0)
         {
             try
@@ -56,12 +57,12 @@ public sealed class ShipmentRating(
                     new SendTenderRequest(input.Order, first.InstanceId, first.TenderId, 1, candidates[0], input.At, first.RespondBy), answerInline: true);
                 sent = delivery.Answer is { } answer
                     ? await AnsweredAsync(input, first, candidates[0], answer)
-                    : new FirstTenderSent(delivery.Undeliverable, null);
+                    : new TenderSendResult(Undeliverable: delivery.Undeliverable);
             }
             catch (HttpRequestException e)
             {
                 // The carrier's API failed: the waterfall sends this tender again with its own attempts.
-                sent = new FirstTenderSent(null, e.Message);
+                sent = new TenderSendResult(Failure: e.Message);
             }
         }
 
@@ -72,18 +73,18 @@ public sealed class ShipmentRating(
     /// The carrier answered the first tender in the call itself: the answer is recorded (the first one counts, so a retried
     /// activity keeps it), and an acceptance books the shipment and its door here, as <see cref="BookShipment"/> would.
     /// </summary>
-    async Task<FirstTenderSent> AnsweredAsync(RateShipmentRequest input, FirstTender first, TenderCandidate candidate, TenderResponse answer)
+    async Task<TenderSendResult> AnsweredAsync(RateShipmentRequest input, FirstTenderRequest first, TenderCandidate candidate, TenderResponse answer)
     {
         (TenderDocument? stored, _) = await tenders.RecordResponseAsync(first.TenderId, answer with { Scac = candidate.Scac }, clock.GetUtcNow());
         TenderResponse kept = stored?.Response ?? answer with { Scac = candidate.Scac };
         if (!kept.Accepted || first.BookBecause is not { } why)
         {
-            return new FirstTenderSent(null, null, kept);
+            return new TenderSendResult(Answer: kept.ToCarrierAnswer());
         }
 
         await new BookShipment(shipments, notifier, performance, catalog, dockScheduling, clock)
             .BookAsync(new BookShipmentRequest(input.Order, first.TenderId, kept, input.At, why));
-        return new FirstTenderSent(null, null, kept, Booked: true);
+        return new TenderSendResult(Answer: kept.ToCarrierAnswer(), Booked: true);
     }
 }
 

@@ -2,6 +2,7 @@ using System.Net;
 using MesTms.Domain.Events;
 using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
+using MesTms.Domain.Tendering;
 using MesTms.Domain;
 using MesTms.Pipeline.Storage;
 using Microsoft.Azure.Cosmos;
@@ -43,6 +44,9 @@ public sealed record TenderResponse(string Decision, string? Reason, string? Sca
     public const string Decline = "decline";
 
     public bool Accepted => Decision == Accept;
+
+    /// <summary>The answer as the tender waterfall decides on it.</summary>
+    public CarrierAnswer ToCarrierAnswer() => new(Accepted, Reason, PickupConfirmation);
 }
 
 /// <summary>The tender as stored: the lookup from a tender id to its workflow, and the first answer received.</summary>

@@ -152,17 +152,15 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
     /// <summary>Why a booked order's door is reserved.</summary>
     const string CarrierBooked = "carrier booked";
 
-    static async Task<ShipmentEvent?> MarkReadyAndPlanCarrierAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input,
-        ShipmentCommand.MarkReady ready, ShipmentCommand.PlanCarrier plan)
-    {
-        RateShipmentRequest rate = CarrierPlanning.RateRequest(context, input.Order, input.Policy, plan.Revision, CarrierBooked);
-        ReadyToShipResult done = await context.CallActivityAsync<ReadyToShipResult>(nameof(MarkReadyToShip),
-            new ShipmentDecisionRequest(input.Order, ready.Decision, ready.ActiveHolds, rate), Retry);
-        return await PlanCarrierAsync(context, input, plan, done.Rated is { } rated ? (rate, rated) : null);
-    }
+    static Task<ShipmentEvent?> MarkReadyAndPlanCarrierAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input,
+        ShipmentCommand.MarkReady ready, ShipmentCommand.PlanCarrier plan) =>
+        // The waterfall's rating step is merged into the ready activity: one activity records ready, rates and sends the first tender.
+        PlanCarrierAsync(context, input, plan, async rate => (await context.CallActivityAsync<ReadyToShipResult>(nameof(MarkReadyToShip),
+            new ShipmentDecisionRequest(input.Order, ready.Decision, ready.ActiveHolds, rate), Retry)).Rated
+            ?? throw new InvalidOperationException($"Shipment {input.Order}: the ready step was asked to rate and returned no rate shop."));
 
     static async Task<ShipmentEvent?> PlanCarrierAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.PlanCarrier command,
-        (RateShipmentRequest, RateShipmentResult)? rated = null)
+        Func<RateShipmentRequest, Task<RateShipmentResult>>? rate = null)
     {
         // A hold arriving while a tender waits for its answer stops the waterfall: the open tender is withdrawn.
         var holdDuringTendering = new WaterfallInterruption(
@@ -171,7 +169,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
                 ? $"quality hold during tendering ({QualityHold.Describe(held.Active)})"
                 : null);
         CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.Order, input.Policy, command.Revision,
-            s => context.SetCustomStatus(new ShipmentWorkflowStatus(s, [])), CarrierBooked, holdDuringTendering, rated);
+            s => context.SetCustomStatus(new ShipmentWorkflowStatus(s, [])), CarrierBooked, holdDuringTendering, rate);
         return new ShipmentEvent.CarrierPlanned(outcome);
     }
 
