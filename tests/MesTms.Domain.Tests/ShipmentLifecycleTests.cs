@@ -74,7 +74,8 @@ public sealed class ShipmentLifecycleTests
 
     const string HoldAlone = "ReleaseForecastDoor, RecordDecision, ShowStatus, Wait → Held";
     const string HoldOnLoad = "ReleaseForecastDoor, WithdrawFromLoad, RecordDecision, ShowStatus, Wait → Held";
-    const string ReadyAlone = "MarkReady, PlanCarrier → Tendering";
+    // Ready and rated alone in one merged step (the speed shortcut is the decider's choice).
+    const string ReadyAlone = "MarkReadyAndPlanCarrier → Tendering";
     const string ReadyToJoin = "MarkReady, Consolidate → Ready";
 
     public static TheoryData<ShipmentPhase, string, string, string> Table() => new()
@@ -209,10 +210,10 @@ public sealed class ShipmentLifecycleTests
         ShipmentStep registered = ShipmentLifecycle.Next(ShipmentLifecycleState.Start, new ShipmentEvent.Started(), Alone, T0);
         ShipmentStep read = ShipmentLifecycle.Next(registered.State, new ShipmentEvent.HoldsRead(new QualityHoldSnapshot(2, [])), Alone, T0);
 
-        var ready = Assert.IsType<ShipmentCommand.MarkReady>(read.Commands[0]);
+        var ready = Assert.IsType<ShipmentCommand.MarkReadyAndPlanCarrier>(Assert.Single(read.Commands));
         Assert.Equal("ready-2", ready.Decision.Key);
         Assert.Equal("Production completed, QA passed and packaged with no quality hold; ready for planning", ready.Decision.Reason);
-        Assert.IsType<ShipmentCommand.PlanCarrier>(read.Commands[^1]);
+        Assert.Equal(0, ready.Revision);
     }
 
     [Fact]
@@ -235,7 +236,7 @@ public sealed class ShipmentLifecycleTests
         Assert.IsType<ShipmentCommand.WithdrawTender>(withdrawn.Commands[0]);
         Assert.DoesNotContain(withdrawn.Commands, c => c is ShipmentCommand.Escalate);
         ShipmentStep released = ShipmentLifecycle.Next(withdrawn.State, new ShipmentEvent.HoldsRead(new QualityHoldSnapshot(3, [])), Alone, T0.AddHours(21));
-        Assert.Equal(1, Assert.IsType<ShipmentCommand.PlanCarrier>(released.Commands[^1]).Revision);
+        Assert.Equal(1, Assert.IsType<ShipmentCommand.MarkReadyAndPlanCarrier>(released.Commands[^1]).Revision);
     }
 
     [Fact]

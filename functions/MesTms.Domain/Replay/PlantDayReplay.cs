@@ -249,6 +249,10 @@ public sealed class PlantDayReplay
             case ShipmentCommand.PlanCarrier plan:
                 PlanAlone(run, plan.Revision);
                 return null;
+            case ShipmentCommand.MarkReadyAndPlanCarrier merged:
+                run.Record(merged.Decision);
+                PlanAlone(run, merged.Revision);
+                return null;
             case ShipmentCommand.ShowStatus:
                 return null;
             case ShipmentCommand.Wait wait:

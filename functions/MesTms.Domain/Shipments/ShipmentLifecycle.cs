@@ -163,6 +163,12 @@ public abstract record ShipmentCommand
     /// <summary>Rate shop and run the tender waterfall (stopped by a hold). Answers <see cref="ShipmentEvent.CarrierPlanned"/>.</summary>
     public sealed record PlanCarrier(int Revision) : ShipmentCommand;
 
+    /// <summary>
+    /// <see cref="MarkReady"/> and <see cref="PlanCarrier"/> merged into one step (an order shipped alone becomes ready and
+    /// is rated, with its first tender, at once). Answers <see cref="ShipmentEvent.CarrierPlanned"/>.
+    /// </summary>
+    public sealed record MarkReadyAndPlanCarrier(ShipmentDecision Decision, IReadOnlyList<QualityHold> ActiveHolds, int Revision) : ShipmentCommand;
+
     /// <summary>Withdraws the order's booking (if any; the carrier is told, the door given back) for a planner's re-tender.</summary>
     public sealed record Retender(string RequestedBy, string Reason) : ShipmentCommand;
 
@@ -179,7 +185,7 @@ public abstract record ShipmentCommand
     public sealed record Restart : ShipmentCommand;
 
     /// <summary>True for the commands whose answer is the next event (always the last command of a step).</summary>
-    public bool Answers => this is Register or ReadHolds or SuspendBooking or Consolidate or PlanCarrier or Wait or Restart;
+    public bool Answers => this is Register or ReadHolds or SuspendBooking or Consolidate or PlanCarrier or MarkReadyAndPlanCarrier or Wait or Restart;
 }
 
 /// <summary>The next state and the commands to carry out, in order; the last one answers with the next event.</summary>
@@ -345,6 +351,13 @@ public static class ShipmentLifecycle
 
         if (state.Plan == ShipmentPlan.None)
         {
+            if (!policy.Consolidate && commands is [ShipmentCommand.MarkReady markReady])
+            {
+                // The speed shortcut, chosen here: one step records the order ready and rates it (with the first tender).
+                return new ShipmentStep(state with { Phase = ShipmentPhase.Tendering },
+                    [new ShipmentCommand.MarkReadyAndPlanCarrier(markReady.Decision, markReady.ActiveHolds, state.PlanRevision)]);
+            }
+
             commands.Add(policy.Consolidate ? new ShipmentCommand.Consolidate() : new ShipmentCommand.PlanCarrier(state.PlanRevision));
             return new ShipmentStep(state with { Phase = policy.Consolidate ? ShipmentPhase.Ready : ShipmentPhase.Tendering }, commands);
         }

@@ -42,17 +42,9 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
             ShipmentStep step = ShipmentLifecycle.Next(state, happened, input.Policy, context.CurrentUtcDateTime);
             state = step.State;
             ShipmentEvent? answer = null;
-            for (int i = 0; i < step.Commands.Count; i++)
+            foreach (ShipmentCommand command in step.Commands)
             {
-                if (step.Commands[i] is ShipmentCommand.MarkReady ready && i + 1 < step.Commands.Count && step.Commands[i + 1] is ShipmentCommand.PlanCarrier plan)
-                {
-                    // Ready, then rated and tendered alone: one activity records ready and rates (and sends the first tender).
-                    answer = await MarkReadyAndPlanCarrierAsync(context, input, ready, plan);
-                    i++;
-                    continue;
-                }
-
-                answer = await CarryOutAsync(context, input, step.Commands[i]);
+                answer = await CarryOutAsync(context, input, command);
             }
 
             if (step.Commands[^1] is ShipmentCommand.Wait or ShipmentCommand.Restart)
@@ -88,7 +80,8 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
         ShipmentCommand.ScheduleDock c => Done(context.CallActivityAsync<DockResult>(nameof(ScheduleDock),
             new ScheduleDockRequest(input.Order, c.Why, context.CurrentUtcDateTime), Retry)),
         ShipmentCommand.Consolidate => ConsolidateAsync(context, input),
-        ShipmentCommand.PlanCarrier c => PlanCarrierAsync(context, input, c),
+        ShipmentCommand.PlanCarrier c => PlanCarrierAsync(context, input, c.Revision),
+        ShipmentCommand.MarkReadyAndPlanCarrier c => MarkReadyAndPlanCarrierAsync(context, input, c),
         ShipmentCommand.Retender c => Done(context.CallActivityAsync<bool>(nameof(RetenderShipment),
             new RetenderShipmentRequest(input.Order, c.RequestedBy, c.Reason, context.CurrentUtcDateTime), Retry)),
         ShipmentCommand.ShowStatus c => ShowStatus(context, c),
@@ -152,14 +145,13 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
     /// <summary>Why a booked order's door is reserved.</summary>
     const string CarrierBooked = "carrier booked";
 
-    static Task<ShipmentEvent?> MarkReadyAndPlanCarrierAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input,
-        ShipmentCommand.MarkReady ready, ShipmentCommand.PlanCarrier plan) =>
-        // The waterfall's rating step is merged into the ready activity: one activity records ready, rates and sends the first tender.
-        PlanCarrierAsync(context, input, plan, async rate => (await context.CallActivityAsync<ReadyToShipResult>(nameof(MarkReadyToShip),
-            new ShipmentDecisionRequest(input.Order, ready.Decision, ready.ActiveHolds, rate), Retry)).Rated
+    static Task<ShipmentEvent?> MarkReadyAndPlanCarrierAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.MarkReadyAndPlanCarrier command) =>
+        // One activity records ready, rates and sends the first tender (the waterfall's rating step runs inside it).
+        PlanCarrierAsync(context, input, command.Revision, async rate => (await context.CallActivityAsync<ReadyToShipResult>(nameof(MarkReadyToShip),
+            new ShipmentDecisionRequest(input.Order, command.Decision, command.ActiveHolds, rate), Retry)).Rated
             ?? throw new InvalidOperationException($"Shipment {input.Order}: the ready step was asked to rate and returned no rate shop."));
 
-    static async Task<ShipmentEvent?> PlanCarrierAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.PlanCarrier command,
+    static async Task<ShipmentEvent?> PlanCarrierAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, int revision,
         Func<RateShipmentRequest, Task<RateShipmentResult>>? rate = null)
     {
         // A hold arriving while a tender waits for its answer stops the waterfall: the open tender is withdrawn.
@@ -168,7 +160,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
             async () => await context.CallActivityAsync<QualityHoldSnapshot>(nameof(ReadQualityHolds), input.Order, Retry) is { Active.Count: > 0 } held
                 ? $"quality hold during tendering ({QualityHold.Describe(held.Active)})"
                 : null);
-        CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.Order, input.Policy, command.Revision,
+        CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.Order, input.Policy, revision,
             s => context.SetCustomStatus(new ShipmentWorkflowStatus(s, [])), CarrierBooked, holdDuringTendering, rate);
         return new ShipmentEvent.CarrierPlanned(outcome);
     }
