@@ -105,6 +105,10 @@ public sealed class HttpFunctions
     public Task<IActionResult> GetOpenApiDocument(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi/v1.json")] HttpRequest request) => Run("GetOpenApiDocument", request);
 
+    [Function("GetClock")]
+    public Task<IActionResult> GetClock(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "clock")] HttpRequest request) => Run("GetClock", request);
+
     static async Task<IActionResult> Run(string route, HttpRequest request, DurableTaskClient? durable = null, params (string Name, string Value)[] values)
     {
         var call = new ApiCall(request.HttpContext, values.ToDictionary(v => v.Name, v => (string?)v.Value), durable);

@@ -6,6 +6,7 @@ using MesTms.Pipeline.Dashboard;
 using MesTms.Pipeline.Http;
 using MesTms.Pipeline.Hosting;
 using MesTms.Pipeline.Storage;
+using MesTms.Pipeline.Time;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.DurableTask.Client;
@@ -102,10 +103,14 @@ public sealed class LocalApp : IAsyncDisposable
             sidecar = await DurableSidecar.StartAsync(service, sidecarPort, durableLogging, cancellationToken);
             log.LogInformation("Durable sidecar ({Backend}, task hub {TaskHub}) on {Address}", options.DurableBackend, options.TaskHub, sidecar.Address);
 
-            if (options.ClockStart is { } clockStart)
+            var clock = new AppClock(options.ClockStart, options.ClockSpeed);
+            builder.Services.AddSingleton(clock);
+            builder.Services.AddSingleton<TimeProvider>(clock);
+            builder.Services.AddSingleton<WorkflowClockSource>(new AppWorkflowClockSource(clock));
+            if (options.ClockStart is not null || options.ClockSpeed != 1)
             {
-                builder.Services.AddSingleton<TimeProvider>(new ShiftedTimeProvider(clockStart));
-                log.LogWarning("The app's clock starts at {ClockStart:u} (LocalHost:ClockStart), not at the real time", clockStart);
+                log.LogWarning("The app's clock starts at {ClockStart:u} and runs {Speed}x real time (LocalHost:ClockStart, LocalHost:ClockSpeed)",
+                    clock.GetUtcNow(), options.ClockSpeed);
             }
 
             SimulatedCarrierGateway.AddTo(builder.Services, builder.Configuration);

@@ -39,11 +39,18 @@ public sealed class LocalHostOptions
     public string? StorageConnectionString { get; set; }
 
     /// <summary>
-    /// Starts the app's clock (what activities, the webhook and the planner API read as "now") at this instant; it then runs
-    /// at real speed. For tests and demos of a given hour or weekday (after the 16:00 pickup cut-off, a Saturday, the eve
-    /// of a holiday). Durable timers and the orchestrations' own clock stay real, so waits keep their real length.
+    /// Starts the app's clock (what activities, the webhook, the planner API and the workflows read as "now") at this
+    /// instant; default: the real time. For tests and demos of a given hour or weekday (after the 16:00 pickup cut-off, a
+    /// Saturday, the eve of a holiday).
     /// </summary>
     public DateTimeOffset? ClockStart { get; set; }
+
+    /// <summary>
+    /// The app's clock runs this many times faster than real time (1-1,000,000; default 1), and every durable wait, carrier
+    /// answer, truck arrival and status of the simulated carriers is scaled with it: <c>--LocalHost:ClockSpeed 300</c> plays a
+    /// plant day in under five minutes. <c>simulate --live --speed N</c> needs the host at the same speed.
+    /// </summary>
+    public double ClockSpeed { get; set; } = 1;
 
     public void Validate()
     {

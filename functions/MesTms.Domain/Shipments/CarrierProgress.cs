@@ -104,6 +104,18 @@ public sealed record CarrierStatusEffect(bool Recorded, string? Refusal, bool Pi
 /// </summary>
 public static class CarrierProgressRules
 {
+    /// <summary>The default of <c>MesTms:Carriers:StatusClockSkew</c>: how far ahead of the bridge's clock a status may be dated.</summary>
+    public static readonly TimeSpan DefaultClockSkew = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Nothing is taken from the future: a status dated more than <paramref name="skew"/> after the bridge's
+    /// <paramref name="now"/> is a wrong clock or a wrong date and is refused, never applied. Returns why, or null.
+    /// </summary>
+    public static string? FromTheFuture(DateTimeOffset at, DateTimeOffset now, TimeSpan skew) => at > now + skew
+        ? $"dated {at.ToUniversalTime():u}, {ShipmentLifecycle.FormatDuration(at - now)} after the bridge's clock ({now.ToUniversalTime():u}); " +
+          $"at most {ShipmentLifecycle.FormatDuration(skew)} ahead is accepted"
+        : null;
+
     public static (Shipment Next, CarrierStatusEffect Effect) Apply(Shipment shipment, string tenderId, CarrierStatusReport report, ShipmentPolicy policy, DateTimeOffset now)
     {
         if (shipment.Booking is not { } booking)

@@ -12,7 +12,7 @@ namespace MesTms.LocalHost.Carriers;
 /// <summary>
 /// The statuses a simulated carrier reports once its tender is booked (<see cref="SimulatedStatusOptions"/>): arrival at the
 /// door, departure after loading, arrival at delivery and delivery, each dated at its planned moment (late for a late
-/// truck, drawn from the seed and the tender id) and sent when that moment comes on the simulation's faster clock —
+/// truck, drawn from the seed and the tender id) and sent when that moment comes on the app's clock (never ahead of it) —
 /// through the JSON status route's service, or as X12 214s by a simulated EDI carrier.
 /// </summary>
 public sealed class SimulatedCarrierStatuses(IServiceProvider services, SimulatedCarrierOptions simulation, TimeProvider clock, ILogger<SimulatedCarrierStatuses> logger)
@@ -67,14 +67,12 @@ public sealed class SimulatedCarrierStatuses(IServiceProvider services, Simulate
             new(CarrierStatusCodes.Delivered, delivered, late ? null : "NS", booked.Destination?.LocationId, null),
         ];
 
-        DateTimeOffset started = clock.GetUtcNow();
         foreach (CarrierStatusReport report in plan)
         {
-            // The simulation's clock runs Speed times faster from the booking on.
-            DateTimeOffset simulatedNow = started + ((clock.GetUtcNow() - started) * options.Speed);
-            TimeSpan wait = (report.At - simulatedNow) / options.Speed;
-            if (wait > TimeSpan.Zero)
+            // Sent when its moment comes on the app's clock (faster with LocalHost:ClockSpeed), never before it.
+            for (DateTimeOffset now = clock.GetUtcNow(); now < report.At; now = clock.GetUtcNow())
             {
+                TimeSpan wait = report.At - now;
                 await Task.Delay(wait < LongestWait ? wait : LongestWait, clock);
             }
 
@@ -101,7 +99,7 @@ public sealed class SimulatedCarrierStatuses(IServiceProvider services, Simulate
                 }
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(200), clock);
+            await Task.Delay(TimeSpan.FromMilliseconds(200)); // polling the store: real time, whatever the app's clock
         }
 
         return null;
@@ -124,7 +122,7 @@ public sealed class SimulatedCarrierStatuses(IServiceProvider services, Simulate
             }
             catch (Exception e) when (CosmosStore.IsTransient(e) && attempt < 20)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt * attempt)), clock);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt * attempt)));
             }
         }
     }

@@ -41,8 +41,8 @@ public sealed class SimulatedCarrierOptions
 
 /// <summary>
 /// Simulated carrier statuses: after a booking, the carrier reports arrival at the door, loading and departure, and delivery,
-/// each dated at its planned moment (the dock appointment, its loading time, the estimated delivery) and sent when that
-/// moment comes on a clock running <see cref="Speed"/> times faster (3600: an hour a second). With
+/// each dated at its planned moment (the dock appointment, its loading time, the estimated delivery) and sent when the
+/// app's clock reaches that moment (run it faster with <c>LocalHost:ClockSpeed</c>). With
 /// <see cref="LateProbability"/> a truck comes <see cref="LateMinutes"/> late and delivers <see cref="LateDeliveryHours"/> after its
 /// estimate (late for the shipment when that passes the promised delivery),
 /// drawn from the seed and the tender id; a carrier may override both.
@@ -50,8 +50,6 @@ public sealed class SimulatedCarrierOptions
 public sealed class SimulatedStatusOptions
 {
     public bool Enabled { get; set; }
-
-    public double Speed { get; set; } = 3600;
 
     public double LateProbability { get; set; } = 0.1;
 
@@ -139,7 +137,7 @@ public sealed class SimulatedCarrierGateway(IServiceProvider services, Simulated
                     }
                     catch (Exception e) when (CosmosStore.IsTransient(e) && attempt < 20)
                     {
-                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt * attempt)), clock);
+                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt * attempt))); // a retry: real time
                     }
                 }
             }

@@ -39,7 +39,7 @@ public sealed class SimulatedEdiCarrier(SimulatedCarrierOptions simulation, Carr
                 }
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(300), clock, stoppingToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(300), stoppingToken); // polling its folder: real time
         }
     }
 

@@ -9,6 +9,7 @@ using MesTms.Domain.Docks;
 using MesTms.Domain.Rating;
 using MesTms.Domain.Replay;
 using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Time;
 
 namespace MesTms.LocalHost.Simulate;
 
@@ -16,9 +17,9 @@ namespace MesTms.LocalHost.Simulate;
 public sealed record LiveDifference(string OrderId, string What, string Replay, string Live);
 
 /// <summary>
-/// <c>simulate --live URL --speed N</c>: publishes the scenario to a running bridge through <see cref="EventGridPublisherClient"/>,
-/// its business times shifted to now and compressed by the speed factor (durations to each order's required delivery
-/// are kept, so rating sees the same lead times), waits for the shipments, and compares what the live pipeline decided
+/// <c>simulate --live URL [--speed N]</c>: publishes the scenario to a running bridge through <see cref="EventGridPublisherClient"/>,
+/// its business times shifted onto the bridge's own clock (which may run N times faster: <c>LocalHost:ClockSpeed</c>; every
+/// duration is kept), each event sent when that clock reaches it, waits for the shipments, and compares what the live pipeline decided
 /// with the event-driven replay of the very same shifted events: status, carrier, which orders share a truck, and the
 /// door and appointment within one slot. Order ids get a run suffix so a scenario can be replayed into a bridge again.
 /// </summary>
@@ -29,12 +30,10 @@ public static class LiveComparison
 
     static readonly string[] MomentFields = ["completedAt", "placedAt", "releasedAt", "expectedCompletionAt"];
 
-    public static async Task<int> RunAsync(Scenario scenario, ReplaySettings settings, Uri bridge, string key, double speed, TimeSpan wait,
+    public static async Task<int> RunAsync(Scenario scenario, ReplaySettings settings, Uri bridge, string key, double? speed, TimeSpan wait,
         TextWriter output, TimeProvider clock, string? runTag = null, CancellationToken cancellationToken = default)
     {
         string tag = runTag ?? "R" + clock.GetUtcNow().ToString("HHmmssff", CultureInfo.InvariantCulture);
-        DateTimeOffset origin = scenario.Events[0].At, start = clock.GetUtcNow().AddSeconds(3);
-        DateTimeOffset Map(DateTimeOffset at) => start + TimeSpan.FromTicks((long)((at - origin).Ticks / speed));
         for (int i = 0; i < scenario.Raw.Count; i++)
         {
             if (JsonNode.Parse(scenario.Raw[i]) is not JsonObject { } e || e["specversion"] is null)
@@ -43,15 +42,23 @@ public static class LiveComparison
             }
         }
 
+        // One timeline: the bridge's own clock. The day is shifted onto it (durations kept) and each event is published when
+        // the bridge's clock reaches its moment, so the live workflows' reviews, tender windows and carriers run on the same
+        // time as the replay's.
+        using var http = new HttpClient { BaseAddress = bridge, Timeout = TimeSpan.FromSeconds(30) };
+        WorkflowClock host = await HostClockAsync(http, speed, clock, cancellationToken);
+        DateTimeOffset origin = scenario.Events[0].At, start = host.ToApp(clock.GetUtcNow().AddSeconds(3));
+        DateTimeOffset Map(DateTimeOffset at) => start + (at - origin);
+
         var shifted = new JsonArray(scenario.Raw.Select(raw => (JsonNode)Shift(JsonNode.Parse(raw)!.AsObject(), Map, tag)).ToArray());
-        Scenario live = ScenarioFile.Parse($"{scenario.Path} (shifted to now, ×{speed})", Encoding.UTF8.GetBytes(shifted.ToJsonString()));
+        Scenario live = ScenarioFile.Parse($"{scenario.Path} (shifted onto the bridge's clock, ×{host.Speed})", Encoding.UTF8.GetBytes(shifted.ToJsonString()));
         ReplayRun expected = PlantDayReplay.Run(live.Events, settings, PlanningPolicy.EventDriven, new RateShopper(settings.Contracts));
 
-        await output.WriteLineAsync($"Publishing {live.Events.Count} events to {bridge} at ×{speed} ({(live.Events[^1].At - live.Events[0].At).TotalSeconds:0} s), order ids suffixed -{tag}...");
+        await output.WriteLineAsync($"Publishing {live.Events.Count} events to {bridge} on its clock (×{host.Speed}: {(live.Events[^1].At - live.Events[0].At).TotalSeconds / host.Speed:0} s), order ids suffixed -{tag}...");
         var publisher = new EventGridPublisherClient(new Uri(bridge, "api/events/mes"), new AzureKeyCredential(key));
         for (int i = 0; i < live.Events.Count; i++)
         {
-            TimeSpan due = live.Events[i].At - clock.GetUtcNow();
+            TimeSpan due = host.ToReal(live.Events[i].At) - clock.GetUtcNow();
             if (due > TimeSpan.Zero)
             {
                 await Task.Delay(due, clock, cancellationToken);
@@ -61,7 +68,6 @@ public static class LiveComparison
         }
 
         await output.WriteLineAsync($"Published; waiting up to {wait.TotalMinutes:0.#} min for the shipments...");
-        using var http = new HttpClient { BaseAddress = bridge, Timeout = TimeSpan.FromSeconds(30) };
         Dictionary<string, JsonNode> shipments = await WaitForAsync(http, expected, wait, clock, cancellationToken);
         List<LiveDifference> differences = Compare(expected, shipments, settings);
 
@@ -72,6 +78,39 @@ public static class LiveComparison
         }
 
         return differences.Count == 0 ? 0 : Disagree;
+    }
+
+    /// <summary>
+    /// The bridge's clock (<c>GET /api/clock</c>) as a mapping from this machine's real time. A speed given with
+    /// <c>--speed</c> must be the bridge's: otherwise the user is told how to start it.
+    /// </summary>
+    static async Task<WorkflowClock> HostClockAsync(HttpClient http, double? speed, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        DateTimeOffset asked = clock.GetUtcNow();
+        using HttpResponseMessage response = await http.GetAsync("api/clock", cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new ScenarioException("the bridge does not tell its clock (GET /api/clock): update it to compare live decisions with the replay.");
+        }
+
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new ScenarioException("the bridge requires the planner key to read its clock and shipments: compare against a local host without keys.");
+        }
+
+        response.EnsureSuccessStatusCode();
+        DateTimeOffset answered = clock.GetUtcNow();
+        JsonNode view = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
+        DateTimeOffset now = view["now"]!.GetValue<DateTimeOffset>();
+        double hostSpeed = view["speed"]!.GetValue<double>();
+        if (speed is { } wanted && Math.Abs(wanted - hostSpeed) > 1e-9)
+        {
+            throw new ScenarioException($"the bridge's clock runs at ×{hostSpeed.ToString(CultureInfo.InvariantCulture)}, not ×{wanted.ToString(CultureInfo.InvariantCulture)}: " +
+                $"start the local host with --LocalHost:ClockSpeed {wanted.ToString(CultureInfo.InvariantCulture)}, or leave out --speed to play at the bridge's speed, " +
+                "so the replay and the live bridge share one timeline.");
+        }
+
+        return new WorkflowClock(asked + ((answered - asked) / 2), now, hostSpeed);
     }
 
     /// <summary>Moments move to the live timeline; a required delivery keeps its distance from the order's completion (or forecast).</summary>

@@ -28,7 +28,7 @@ public static class SimulateCommand
     static readonly Option<string> OutOption = new("--out") { Description = "Where --generate writes the scenario." };
     static readonly Option<string> DayOption = new("--day") { Description = "The plant day --generate writes (yyyy-MM-dd, a working day). Default: the next Tuesday." };
     static readonly Option<string> LiveOption = new("--live") { Description = "Publish the scenario to this running bridge (times shifted to now) and compare its decisions with the replay." };
-    static readonly Option<string> SpeedOption = new("--speed") { Description = "With --live: how many times faster than the scenario's own clock the events are published. Default 60." };
+    static readonly Option<string> SpeedOption = new("--speed") { Description = "With --live: the speed of the bridge's clock (LocalHost:ClockSpeed), checked before anything is published; default: whatever the bridge runs at." };
     static readonly Option<string> KeyOption = new("--key") { Description = "With --live: the bridge's MES key (aeg-sas-key). Default 'local'." };
     static readonly Option<string> RunTagOption = new("--run-tag") { Description = "With --live: the suffix of order and event ids (letters and digits). Default R + the time." };
     static readonly Option<string> WaitOption = new("--wait-minutes") { Description = "With --live: how long to wait for the shipments after the last event. Default 5." };
@@ -83,10 +83,10 @@ public static class SimulateCommand
                     throw new ScenarioException($"--live must be the bridge's http(s) address, for example http://127.0.0.1:7071, not '{live}'.");
                 }
 
-                double speed = parsed.GetValue(SpeedOption) is { } x
+                double? speed = parsed.GetValue(SpeedOption) is { } x
                     ? double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f is >= 1 and <= 100_000 ? f
                         : throw new ScenarioException($"--speed must be a number from 1 to 100000, not '{x}'.")
-                    : 60;
+                    : null;
                 int waitMinutes = parsed.GetValue(WaitOption) is { } w ? Whole(w, "--wait-minutes", allowZero: false) : 5;
                 string? tag = parsed.GetValue(RunTagOption);
                 if (tag is not null && (tag.Length is 0 or > 16 || !tag.All(char.IsAsciiLetterOrDigit)))

@@ -19,9 +19,25 @@ public sealed class CarrierOptions
     /// <summary>Carriers that trade X12 EDI (204 out; 990, 214 and 997 in) instead of JSON, by SCAC (<c>MesTms:Carriers:Edi:{SCAC}</c>).</summary>
     public Dictionary<string, EdiPartnerOptions> Edi { get; set; } = [];
 
-
     /// <summary>How the HTTP adapter calls carrier APIs (<c>MesTms:Carriers:Http</c>).</summary>
     public CarrierHttpOptions Http { get; set; } = new();
+
+    /// <summary>
+    /// A carrier status (JSON or a 214's AT7) dated more than this after the bridge's clock is refused and stored as
+    /// refused, never applied (default 15 minutes; 0 to 1 day).
+    /// </summary>
+    public TimeSpan StatusClockSkew { get; set; } = MesTms.Domain.Shipments.CarrierProgressRules.DefaultClockSkew;
+
+    public IReadOnlyList<string> Validate()
+    {
+        List<string> problems = [.. Http.Validate()];
+        if (StatusClockSkew < TimeSpan.Zero || StatusClockSkew > TimeSpan.FromDays(1))
+        {
+            problems.Add($"{Section}:StatusClockSkew must be between 00:00:00 and 1.00:00:00");
+        }
+
+        return problems;
+    }
 }
 
 /// <summary>

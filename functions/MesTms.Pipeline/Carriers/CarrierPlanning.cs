@@ -3,6 +3,7 @@ using MesTms.Domain.Shipments;
 using MesTms.Domain.Tendering;
 using MesTms.Domain;
 using MesTms.Pipeline.Storage;
+using MesTms.Pipeline.Time;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
@@ -40,7 +41,7 @@ public static class CarrierPlanning
     /// Carries out the rating step when the caller merges it into an activity of its own (the ready step of an order shipped
     /// alone); by default the <see cref="RateShipment"/> activity.
     /// </param>
-    public static async Task<CarrierPlanOutcome> PlanAsync(TaskOrchestrationContext context, OrderKey shipment, ShipmentPolicy policy, int revision,
+    public static async Task<CarrierPlanOutcome> PlanAsync(TaskOrchestrationContext context, WorkflowClock clock, OrderKey shipment, ShipmentPolicy policy, int revision,
         Action<ShipmentStatus> setStatus, string reserveDoorBecause, WaterfallInterruption? interruption = null,
         Func<RateShipmentRequest, Task<RateShipmentResult>>? rate = null)
     {
@@ -49,20 +50,20 @@ public static class CarrierPlanning
         TenderWaterfallEvent happened = new TenderWaterfallEvent.Began();
         while (true)
         {
-            TenderWaterfallStep step = TenderWaterfall.Next(state, happened, policy, context.CurrentUtcDateTime);
+            TenderWaterfallStep step = TenderWaterfall.Next(state, happened, policy, clock.Now(context));
             state = step.State;
             TenderWaterfallEvent? answer = null;
             foreach (TenderWaterfallCommand command in step.Commands)
             {
                 answer = command switch
                 {
-                    TenderWaterfallCommand.RateShop c => await RateAsync(context, shipment, c, reserveDoorBecause, setStatus, rate, log),
-                    TenderWaterfallCommand.SendTender c => await SendAsync(context, shipment, c, setStatus),
-                    TenderWaterfallCommand.AwaitAnswer c => await AwaitAnswerAsync(context, c, interruption),
-                    TenderWaterfallCommand.RecordOutcome c => await RecordOutcomeAsync(context, shipment, c),
-                    TenderWaterfallCommand.WithdrawOpenTender c => await WithdrawAsync(context, shipment, c, log),
-                    TenderWaterfallCommand.Book c => await BookAsync(context, shipment, c, reserveDoorBecause),
-                    TenderWaterfallCommand.Exhaust c => await ExhaustAsync(context, shipment, revision, c, log),
+                    TenderWaterfallCommand.RateShop c => await RateAsync(context, clock, shipment, c, reserveDoorBecause, setStatus, rate, log),
+                    TenderWaterfallCommand.SendTender c => await SendAsync(context, clock, shipment, c, setStatus),
+                    TenderWaterfallCommand.AwaitAnswer c => await AwaitAnswerAsync(context, clock, c, interruption),
+                    TenderWaterfallCommand.RecordOutcome c => await RecordOutcomeAsync(context, clock, shipment, c),
+                    TenderWaterfallCommand.WithdrawOpenTender c => await WithdrawAsync(context, clock, shipment, c, log),
+                    TenderWaterfallCommand.Book c => await BookAsync(context, clock, shipment, c, reserveDoorBecause),
+                    TenderWaterfallCommand.Exhaust c => await ExhaustAsync(context, clock, shipment, revision, c, log),
                     TenderWaterfallCommand.Finish => null,
                     _ => throw new ArgumentOutOfRangeException(nameof(command), command, "No handler for this waterfall command."),
                 };
@@ -83,15 +84,15 @@ public static class CarrierPlanning
     }
 
     /// <summary>What rating is asked: the merged first tender goes out from the rating activity itself, with the waterfall's id and deadline.</summary>
-    public static RateShipmentRequest RateRequest(TaskOrchestrationContext context, OrderKey shipment, TenderWaterfallCommand.RateShop command, string reserveDoorBecause) =>
-        new(shipment, context.CurrentUtcDateTime, command.Revision, command.First is { } first
+    public static RateShipmentRequest RateRequest(TaskOrchestrationContext context, WorkflowClock clock, OrderKey shipment, TenderWaterfallCommand.RateShop command, string reserveDoorBecause) =>
+        new(shipment, clock.Now(context), command.Revision, command.First is { } first
             ? new FirstTenderRequest(context.InstanceId, first.TenderId, first.RespondBy, first.BookIfAccepted ? reserveDoorBecause : null)
             : null);
 
-    static async Task<TenderWaterfallEvent> RateAsync(TaskOrchestrationContext context, OrderKey shipment, TenderWaterfallCommand.RateShop command, string reserveDoorBecause,
+    static async Task<TenderWaterfallEvent> RateAsync(TaskOrchestrationContext context, WorkflowClock clock, OrderKey shipment, TenderWaterfallCommand.RateShop command, string reserveDoorBecause,
         Action<ShipmentStatus> setStatus, Func<RateShipmentRequest, Task<RateShipmentResult>>? rate, ILogger log)
     {
-        RateShipmentRequest request = RateRequest(context, shipment, command, reserveDoorBecause);
+        RateShipmentRequest request = RateRequest(context, clock, shipment, command, reserveDoorBecause);
         if (request.FirstTender is not null)
         {
             setStatus(ShipmentStatus.Tendering);
@@ -111,15 +112,15 @@ public static class CarrierPlanning
     /// as long as any activity, so they never make a carrier undeliverable; a failure of the carrier's API goes back to the
     /// waterfall, which decides whether to try again.
     /// </summary>
-    static async Task<TenderWaterfallEvent> SendAsync(TaskOrchestrationContext context, OrderKey shipment, TenderWaterfallCommand.SendTender command, Action<ShipmentStatus> setStatus)
+    static async Task<TenderWaterfallEvent> SendAsync(TaskOrchestrationContext context, WorkflowClock clock, OrderKey shipment, TenderWaterfallCommand.SendTender command, Action<ShipmentStatus> setStatus)
     {
         if (command.After > TimeSpan.Zero)
         {
-            await context.CreateTimer(command.After, CancellationToken.None);
+            await clock.For(context, command.After, CancellationToken.None);
         }
 
         setStatus(ShipmentStatus.Tendering);
-        var request = new SendTenderRequest(shipment, context.InstanceId, command.TenderId, command.Attempt, command.Candidate, context.CurrentUtcDateTime, command.RespondBy);
+        var request = new SendTenderRequest(shipment, context.InstanceId, command.TenderId, command.Attempt, command.Candidate, clock.Now(context), command.RespondBy);
         for (int attempt = 1; ; attempt++)
         {
             try
@@ -144,11 +145,11 @@ public static class CarrierPlanning
     }
 
     /// <summary>The carrier's answer, the deadline, or an interruption that gives a reason to stop, whichever comes first.</summary>
-    static async Task<TenderWaterfallEvent> AwaitAnswerAsync(TaskOrchestrationContext context, TenderWaterfallCommand.AwaitAnswer command, WaterfallInterruption? interruption)
+    static async Task<TenderWaterfallEvent> AwaitAnswerAsync(TaskOrchestrationContext context, WorkflowClock clock, TenderWaterfallCommand.AwaitAnswer command, WaterfallInterruption? interruption)
     {
         using var cancel = new CancellationTokenSource();
         Task<TenderResponse> answer = context.WaitForExternalEvent<TenderResponse>(TenderResponseEvent(command.TenderId), cancel.Token);
-        Task timer = context.CreateTimer(command.RespondBy.UtcDateTime, cancel.Token);
+        Task timer = clock.Until(context, command.RespondBy, cancel.Token);
         Task winner;
         string? stop = null;
         while (true)
@@ -167,31 +168,31 @@ public static class CarrierPlanning
             : new TenderWaterfallEvent.AnswerDue(command.TenderId);
     }
 
-    static async Task<TenderWaterfallEvent?> RecordOutcomeAsync(TaskOrchestrationContext context, OrderKey shipment, TenderWaterfallCommand.RecordOutcome command)
+    static async Task<TenderWaterfallEvent?> RecordOutcomeAsync(TaskOrchestrationContext context, WorkflowClock clock, OrderKey shipment, TenderWaterfallCommand.RecordOutcome command)
     {
         await context.CallActivityAsync(nameof(RecordTenderOutcome),
-            new TenderOutcomeRequest(shipment, command.TenderId, command.Scac, command.Outcome, command.Reason, context.CurrentUtcDateTime), Retry);
+            new TenderOutcomeRequest(shipment, command.TenderId, command.Scac, command.Outcome, command.Reason, clock.Now(context)), Retry);
         return null;
     }
 
-    static async Task<TenderWaterfallEvent?> WithdrawAsync(TaskOrchestrationContext context, OrderKey shipment, TenderWaterfallCommand.WithdrawOpenTender command, ILogger log)
+    static async Task<TenderWaterfallEvent?> WithdrawAsync(TaskOrchestrationContext context, WorkflowClock clock, OrderKey shipment, TenderWaterfallCommand.WithdrawOpenTender command, ILogger log)
     {
         await context.CallActivityAsync<bool>(nameof(WithdrawOpenTender),
-            new TenderOutcomeRequest(shipment, command.TenderId, command.Scac, TenderOutcomes.Withdrawn, command.Reason, context.CurrentUtcDateTime), Retry);
+            new TenderOutcomeRequest(shipment, command.TenderId, command.Scac, TenderOutcomes.Withdrawn, command.Reason, clock.Now(context)), Retry);
         log.LogWarning("Shipment {Shipment}: tender {TenderId} withdrawn: {Reason}", shipment, command.TenderId, command.Reason);
         return null;
     }
 
-    static async Task<TenderWaterfallEvent?> BookAsync(TaskOrchestrationContext context, OrderKey shipment, TenderWaterfallCommand.Book command, string reserveDoorBecause)
+    static async Task<TenderWaterfallEvent?> BookAsync(TaskOrchestrationContext context, WorkflowClock clock, OrderKey shipment, TenderWaterfallCommand.Book command, string reserveDoorBecause)
     {
         var response = new TenderResponse(TenderResponse.Accept, null, command.Candidate.Scac, command.PickupConfirmation);
-        await context.CallActivityAsync(nameof(BookShipment), new BookShipmentRequest(shipment, command.TenderId, response, context.CurrentUtcDateTime, reserveDoorBecause), Retry);
+        await context.CallActivityAsync(nameof(BookShipment), new BookShipmentRequest(shipment, command.TenderId, response, clock.Now(context), reserveDoorBecause), Retry);
         return null;
     }
 
-    static async Task<TenderWaterfallEvent?> ExhaustAsync(TaskOrchestrationContext context, OrderKey shipment, int revision, TenderWaterfallCommand.Exhaust command, ILogger log)
+    static async Task<TenderWaterfallEvent?> ExhaustAsync(TaskOrchestrationContext context, WorkflowClock clock, OrderKey shipment, int revision, TenderWaterfallCommand.Exhaust command, ILogger log)
     {
-        await context.CallActivityAsync(nameof(ReportTenderExhausted), new TenderExhaustedRequest(shipment, command.Tendered, command.Reason, context.CurrentUtcDateTime, revision), Retry);
+        await context.CallActivityAsync(nameof(ReportTenderExhausted), new TenderExhaustedRequest(shipment, command.Tendered, command.Reason, clock.Now(context), revision), Retry);
         log.LogWarning("Shipment {Shipment}: tender waterfall exhausted: {Reason}", shipment, command.Reason);
         return null;
     }

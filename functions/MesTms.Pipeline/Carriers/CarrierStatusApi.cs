@@ -11,11 +11,8 @@ namespace MesTms.Pipeline.Carriers;
 /// <c>POST /api/tenders/{tenderId}/status</c>: a carrier without EDI reports a booked shipment's status (what an EDI 214
 /// says): arrived at pick-up, departed, arrived at delivery, delivered. Each status counts once; the same one again is a duplicate.
 /// </summary>
-public sealed class CarrierStatusApi(CarrierStatusService statuses, TimeProvider clock)
+public sealed class CarrierStatusApi(CarrierStatusService statuses)
 {
-    /// <summary>A status dated further ahead than this (by the bridge's clock) is refused as a wrong clock or a wrong date.</summary>
-    public static readonly TimeSpan FutureTolerance = TimeSpan.FromDays(30);
-
     public static IReadOnlyList<ApiRoute> Routes { get; } =
     [
         ApiRoute.Post("PostCarrierStatus", "tenders/{tenderId}/status",
@@ -29,7 +26,7 @@ public sealed class CarrierStatusApi(CarrierStatusService statuses, TimeProvider
                 Request = typeof(CarrierStatusUpdate),
                 Errors =
                 [
-                    (400, "Bad tender id, unknown status, or no time."),
+                    (400, "Bad tender id, unknown status, no time, or a time more than MesTms:Carriers:StatusClockSkew (15 min) after the bridge's clock (stored as refused, never applied)."),
                     (403, "The tender was sent to another carrier."),
                     (404, "No such tender."),
                     (409, "The tender is not the shipment's booking (declined, withdrawn, or the shipment was re-tendered)."),
@@ -60,10 +57,6 @@ public sealed class CarrierStatusApi(CarrierStatusService statuses, TimeProvider
         {
             errors.Add(new FieldError("at", "is required: when it happened (RFC 3339 with offset)"));
         }
-        else if (at > clock.GetUtcNow() + FutureTolerance)
-        {
-            errors.Add(new FieldError("at", $"is more than {FutureTolerance.TotalDays:0} days ahead of the bridge's clock"));
-        }
 
         if (update?.Reason is { Length: > 200 } || update?.City is { Length: > 100 } || update?.State is { Length: > 10 })
         {
@@ -90,6 +83,8 @@ public sealed class CarrierStatusApi(CarrierStatusService statuses, TimeProvider
                 CarrierStatusOutcome.UnknownTender => HttpJson.Problem(StatusCodes.Status404NotFound, "tender-not-found", "Tender not found", why!),
                 CarrierStatusOutcome.WrongCarrier => HttpJson.Problem(StatusCodes.Status403Forbidden, "wrong-carrier", "Tender belongs to another carrier", why!),
                 CarrierStatusOutcome.NotBooked => HttpJson.Problem(StatusCodes.Status409Conflict, "tender-not-booked", "Tender is not the booking", why!),
+                CarrierStatusOutcome.FromTheFuture => HttpJson.Problem(StatusCodes.Status400BadRequest, "invalid-carrier-status", "Invalid carrier status",
+                    "The status is dated in the future; it was stored as refused and not applied.", [new FieldError("at", why!)]),
                 _ => HttpJson.Ok(new CarrierStatusReceipt(tenderId, report.Code, outcome == CarrierStatusOutcome.Recorded ? "recorded" : "duplicate",
                     shipment!.Status, shipment.Progress?.PickedUpOnTime, shipment.Progress?.DeliveredOnTime)),
             };

@@ -35,6 +35,9 @@ public enum CarrierStatusOutcome
 
     /// <summary>The tender is not (or no longer) the shipment's booking, or the shipment is not booked.</summary>
     NotBooked,
+
+    /// <summary>Dated too far after the bridge's clock (<see cref="CarrierOptions.StatusClockSkew"/>): stored as refused, never applied.</summary>
+    FromTheFuture,
 }
 
 /// <summary>
@@ -52,12 +55,18 @@ public sealed class CarrierStatusService(
     DockScheduling scheduling,
     ICarrierPerformanceStore performance,
     CarrierCatalog catalog,
+    CarrierOptions options,
     IPlannerNotifier notifier,
     ShipmentPolicy policy,
     TimeProvider clock,
     ILogger<CarrierStatusService> logger)
 {
     public const string DepartedEvent = "CarrierDeparted";
+
+    /// <summary>Why a status dated <paramref name="at"/> is refused as coming from the future, or null (the rule is <see cref="CarrierProgressRules.FromTheFuture"/>).</summary>
+    public string? Refuses(DateTimeOffset at, DateTimeOffset now) => CarrierProgressRules.FromTheFuture(at, now, options.StatusClockSkew);
+
+    public DateTimeOffset Now => clock.GetUtcNow();
 
     public async Task<(CarrierStatusOutcome Outcome, Shipment? Shipment, string? Why)> RecordAsync(string tenderId, string? scac, CarrierStatusReport report,
         DurableTaskClient? durable, CancellationToken cancellationToken = default)
@@ -73,9 +82,16 @@ public sealed class CarrierStatusService(
             return (CarrierStatusOutcome.WrongCarrier, null, $"Tender '{tenderId}' was not sent to {scac}.");
         }
 
+        DateTimeOffset now = clock.GetUtcNow();
+        if (Refuses(report.At, now) is { } future)
+        {
+            await tenders.RecordRefusedStatusAsync(tenderId, new RefusedCarrierStatus(report.Code, report.At, now, future), cancellationToken);
+            logger.LogWarning("Tender {TenderId}: {Scac} reported {Status} {Reason}: refused", tenderId, tender.Scac, report.Code, future);
+            return (CarrierStatusOutcome.FromTheFuture, null, future);
+        }
+
         var key = new OrderKey(tender.PlantId, tender.OrderId);
         CarrierStatusEffect effect = CarrierStatusEffect.Unchanged;
-        DateTimeOffset now = clock.GetUtcNow();
         Shipment shipment = await shipments.UpdateAsync(key, current =>
         {
             if (current is null)

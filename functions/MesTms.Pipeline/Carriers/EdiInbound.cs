@@ -159,6 +159,16 @@ public sealed class EdiInbound(
                     return ($"no tender '{report.ShipmentId}' (B10-02) or in its L11 references: nothing recorded", null);
                 }
 
+                // Nothing from the future: a status dated ahead of the bridge's clock rejects the whole set before any of it is applied.
+                for (int i = 0; i < report.Statuses.Count; i++)
+                {
+                    if (statuses.Refuses(report.Statuses[i].At, statuses.Now) is { } future)
+                    {
+                        int position = transaction.Segments.Select((segment, index) => (segment, index)).Where(s => s.segment.Id == "AT7").ElementAt(i).index + 2;
+                        throw new X12Exception($"AT7-05/06 {future}: refused, not applied", "AT7", position, 5, "8");
+                    }
+                }
+
                 var said = new List<string>();
                 foreach (ShipmentStatusReport status in report.Statuses)
                 {

@@ -74,7 +74,15 @@ public sealed record TenderDocument
     public DateTimeOffset? WithdrawnAt { get; init; }
 
     public string? WithdrawnReason { get; init; }
+
+    /// <summary>Statuses the carrier sent for this tender that were refused (dated in the future), latest last, at most <see cref="RefusedStatusLimit"/>.</summary>
+    public IReadOnlyList<RefusedCarrierStatus> RefusedStatuses { get; init; } = [];
+
+    public const int RefusedStatusLimit = 50;
 }
+
+/// <summary>A carrier status that was refused and never applied: what it said, when it came, and why.</summary>
+public sealed record RefusedCarrierStatus(string Status, DateTimeOffset At, DateTimeOffset ReceivedAt, string Reason);
 
 public interface ITenderStore
 {
@@ -87,6 +95,9 @@ public interface ITenderStore
 
     /// <summary>Marks the tender withdrawn (kept if already withdrawn); an answer that arrived first stays on the document.</summary>
     Task<TenderDocument?> WithdrawAsync(string tenderId, string reason, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps a refused status on the tender (the same status, time and reason once; the latest <see cref="TenderDocument.RefusedStatusLimit"/>).</summary>
+    Task RecordRefusedStatusAsync(string tenderId, RefusedCarrierStatus refused, CancellationToken cancellationToken = default);
 }
 
 public sealed class CosmosTenderStore(CosmosStore store) : ITenderStore
@@ -125,5 +136,14 @@ public sealed class CosmosTenderStore(CosmosStore store) : ITenderStore
     {
         return await OptimisticUpdate.ApplyAsync<TenderDocument>(store.Tenders, tenderId, new PartitionKey(tenderId),
             current => current is null || current.WithdrawnAt is not null ? current! : current with { WithdrawnAt = at, WithdrawnReason = reason }, cancellationToken, versions);
+    }
+
+    public async Task RecordRefusedStatusAsync(string tenderId, RefusedCarrierStatus refused, CancellationToken cancellationToken = default)
+    {
+        await OptimisticUpdate.ApplyAsync<TenderDocument>(store.Tenders, tenderId, new PartitionKey(tenderId), current =>
+            current is null || current.RefusedStatuses.Any(r => r.Status == refused.Status && r.At == refused.At && r.Reason == refused.Reason)
+                ? current!
+                : current with { RefusedStatuses = [.. current.RefusedStatuses.TakeLast(TenderDocument.RefusedStatusLimit - 1), refused] },
+            cancellationToken, versions);
     }
 }

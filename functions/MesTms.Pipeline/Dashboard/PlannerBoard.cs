@@ -147,7 +147,7 @@ public sealed class PlannerBoard(CosmosStore store, DockApi docks, NotificationA
 
             try
             {
-                await Task.Delay(options.RefreshInterval, clock, cancellationToken);
+                await Task.Delay(options.RefreshInterval, cancellationToken); // a refresh: real time, however fast the app's clock runs
             }
             catch (OperationCanceledException)
             {

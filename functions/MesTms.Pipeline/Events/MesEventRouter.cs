@@ -5,6 +5,7 @@ using MesTms.Domain;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Shipments;
 using MesTms.Pipeline.Storage;
+using MesTms.Pipeline.Time;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,8 @@ namespace MesTms.Pipeline.Events;
 /// Routes a recorded MES event to the workflows. Every route is idempotent: running it again for the same event
 /// (after a crash or a redelivery) changes nothing.
 /// </summary>
-public sealed class MesEventRouter(IMesEventStore events, IQualityHoldStore holds, ShipmentPolicy policy, DockPrePlanning docks, ILogger<MesEventRouter> logger)
+public sealed class MesEventRouter(IMesEventStore events, IQualityHoldStore holds, ShipmentPolicy policy, DockPrePlanning docks, WorkflowClockSource clock,
+    ILogger<MesEventRouter> logger)
 {
     static readonly OrchestrationRuntimeStatus[] AnyStatus = Enum.GetValues<OrchestrationRuntimeStatus>()
         .Where(s => StartOrchestrationOptionsExtensions.ValidDedupeStatuses.Contains(s)).ToArray();
@@ -62,7 +64,7 @@ public sealed class MesEventRouter(IMesEventStore events, IQualityHoldStore hold
             }
         }
 
-        var input = ShipmentWorkflowInput.Start(order, completed.Id, acceptedAt, policy, completed.Data);
+        var input = ShipmentWorkflowInput.Start(order, completed.Id, acceptedAt, policy, completed.Data, clock.Current);
         try
         {
             await durable.ScheduleNewOrchestrationInstanceAsync(

@@ -183,7 +183,7 @@ public sealed class PendingRoutes(IMesEventStore events, MesEventRouter router, 
 }
 
 /// <summary>Sweeps the outbox on a timer where the host gives services a Durable client (the local host; the Functions app has its timer trigger).</summary>
-public sealed class PendingRouteSweeper(IServiceProvider services, PendingRoutes pending, WebhookOptions options, TimeProvider clock, ILogger<PendingRouteSweeper> logger)
+public sealed class PendingRouteSweeper(IServiceProvider services, PendingRoutes pending, WebhookOptions options, ILogger<PendingRouteSweeper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -219,7 +219,7 @@ public sealed class PendingRouteSweeper(IServiceProvider services, PendingRoutes
 
             try
             {
-                await Task.Delay(options.SweepInterval, clock, stoppingToken);
+                await Task.Delay(options.SweepInterval, stoppingToken); // a sweep: real time, however fast the app's clock runs
             }
             catch (OperationCanceledException)
             {

@@ -6,6 +6,7 @@ using MesTms.Pipeline.Http;
 using MesTms.Pipeline.Loads;
 using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Shipments;
+using MesTms.Pipeline.Time;
 
 namespace MesTms.Pipeline.Hosting;
 
@@ -32,6 +33,7 @@ public static class ApiRoutes
         .. PlannerBoard.Routes,
         .. DashboardPage.Routes,
         .. OpenApiDocument.Routes,
+        .. ClockApi.Routes,
     ];
 
     public static ApiRoute Named(string name) =>

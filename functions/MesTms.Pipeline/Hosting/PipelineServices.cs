@@ -9,6 +9,7 @@ using MesTms.Pipeline.Loads;
 using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Shipments;
 using MesTms.Pipeline.Storage;
+using MesTms.Pipeline.Time;
 using MesTms.Pipeline.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
@@ -94,9 +95,10 @@ public static class PipelineServices
         services.AddHostedService<NotificationDeliveryWorker>();
         services.AddSingleton<NotificationApi>();
         services.TryAddSingleton<IPlannerNotifier, PlannerNotifier>();
+        services.TryAddSingleton<WorkflowClockSource>();
         var carriers = new CarrierOptions();
         configuration.GetSection(CarrierOptions.Section).Bind(carriers);
-        if (carriers.Http.Validate() is { Count: > 0 } carrierProblems)
+        if (carriers.Validate() is { Count: > 0 } carrierProblems)
         {
             throw new InvalidOperationException(string.Join(Environment.NewLine, carrierProblems));
         }

@@ -7,6 +7,7 @@ using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Storage;
+using MesTms.Pipeline.Time;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
@@ -35,6 +36,7 @@ public sealed class LoadConsolidation(
     ConsolidationPolicy policy,
     ShipmentPolicy shipmentPolicy,
     TimeProvider clock,
+    WorkflowClockSource workflowClock,
     ILogger<LoadConsolidation> logger)
 {
     static readonly OrchestrationRuntimeStatus[] AnyStatus = Enum.GetValues<OrchestrationRuntimeStatus>()
@@ -166,7 +168,7 @@ public sealed class LoadConsolidation(
         try
         {
             await durable.ScheduleNewOrchestrationInstanceAsync(nameof(LoadOrchestration),
-                new LoadWorkflowInput(closed.PlantId, closed.Id, shipmentPolicy, LoadWorkflowProgress.Start),
+                new LoadWorkflowInput(closed.PlantId, closed.Id, shipmentPolicy, LoadWorkflowProgress.Start) { Clock = workflowClock.Current },
                 new StartOrchestrationOptions(instanceId).WithDedupeStatuses(AnyStatus), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -1,11 +1,17 @@
 using MesTms.Domain.Shipments;
 using MesTms.Domain;
+using MesTms.Pipeline.Time;
 
 namespace MesTms.Pipeline.Loads;
 
 /// <summary>Input of <see cref="LoadOrchestration"/>; <see cref="Progress"/> carries state across ContinueAsNew.</summary>
 public sealed record LoadWorkflowInput(string PlantId, string LoadId, ShipmentPolicy Policy, LoadWorkflowProgress Progress)
 {
+    /// <summary>The app's clock the workflow decides and waits on (null: the real clock).</summary>
+    public WorkflowClock? Clock { get; init; }
+
+    public WorkflowClock AppClock => Clock ?? WorkflowClock.Real;
+
     /// <summary>The load travels as one shipment: its shipment document is keyed by plant + load id.</summary>
     public OrderKey Shipment => new(PlantId, LoadId);
 }

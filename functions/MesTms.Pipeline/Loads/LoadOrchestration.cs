@@ -19,14 +19,14 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, Load
     public override async Task<LoadWorkflowOutcome> RunAsync(TaskOrchestrationContext context, LoadWorkflowInput input)
     {
         ILogger log = context.CreateReplaySafeLogger<LoadOrchestration>();
-        var load = new LoadRequest(input.PlantId, input.LoadId, context.CurrentUtcDateTime);
+        var load = new LoadRequest(input.PlantId, input.LoadId, input.AppClock.Now(context));
         LoadSnapshot snapshot = await context.CallActivityAsync<LoadSnapshot>(nameof(PrepareLoadShipment), load, CarrierPlanning.Retry);
         LoadWorkflowProgress progress = input.Progress;
 
         if (snapshot.OrderCount == 0)
         {
             await context.CallActivityAsync<bool>(nameof(WithdrawLoadPlan),
-                new WithdrawLoadPlanRequest(input.PlantId, input.LoadId, "every order was taken off the load", true, context.CurrentUtcDateTime), CarrierPlanning.Retry);
+                new WithdrawLoadPlanRequest(input.PlantId, input.LoadId, "every order was taken off the load", true, input.AppClock.Now(context)), CarrierPlanning.Retry);
             context.SetCustomStatus(ShipmentStatus.Cancelled);
             log.LogWarning("Load {LoadId}: cancelled, no order left", input.LoadId);
             return LoadWorkflowOutcome.Cancelled;
@@ -37,7 +37,7 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, Load
             if (progress.PlannedRevision is not null)
             {
                 await context.CallActivityAsync<bool>(nameof(WithdrawLoadPlan), new WithdrawLoadPlanRequest(input.PlantId, input.LoadId,
-                    $"load changed materially (revision {snapshot.Revision}): re-planning the carrier", false, context.CurrentUtcDateTime), CarrierPlanning.Retry);
+                    $"load changed materially (revision {snapshot.Revision}): re-planning the carrier", false, input.AppClock.Now(context)), CarrierPlanning.Retry);
             }
 
             // A material change while a tender waits for its answer stops the waterfall: the open tender is withdrawn and
@@ -45,11 +45,11 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, Load
             int planning = snapshot.Revision;
             var loadChanged = new WaterfallInterruption(
                 cancel => context.WaitForExternalEvent<string>(MembershipChangedEvent, cancel),
-                async () => await context.CallActivityAsync<LoadSnapshot>(nameof(ReadLoadSnapshot), load with { At = context.CurrentUtcDateTime }, CarrierPlanning.Retry)
+                async () => await context.CallActivityAsync<LoadSnapshot>(nameof(ReadLoadSnapshot), load with { At = input.AppClock.Now(context) }, CarrierPlanning.Retry)
                     is var now && (now.Revision != planning || now.OrderCount == 0)
                     ? $"load changed materially while tendering (revision {planning} → {now.Revision}, {now.OrderCount} order(s))"
                     : null);
-            CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.Shipment, input.Policy, snapshot.Revision, s => context.SetCustomStatus(s),
+            CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.AppClock, input.Shipment, input.Policy, snapshot.Revision, s => context.SetCustomStatus(s),
                 $"load booked (revision {snapshot.Revision})", loadChanged);
             if (outcome == CarrierPlanOutcome.Interrupted)
             {
@@ -62,7 +62,7 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, Load
             log.LogInformation("Load {LoadId}: revision {Revision} planned: {Status}", input.LoadId, snapshot.Revision, outcome);
         }
 
-        await context.CallActivityAsync<ShipmentStatus>(nameof(ApplyLoadOutcome), load with { At = context.CurrentUtcDateTime }, CarrierPlanning.Retry);
+        await context.CallActivityAsync<ShipmentStatus>(nameof(ApplyLoadOutcome), load with { At = input.AppClock.Now(context) }, CarrierPlanning.Retry);
         context.SetCustomStatus(nameof(LoadWorkflowOutcome.Planned));
         await context.WaitForExternalEvent<string>(MembershipChangedEvent);
         context.ContinueAsNew(input with { Progress = progress });

@@ -4,6 +4,7 @@ using MesTms.Domain.Shipments;
 using MesTms.Domain;
 
 using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Time;
 
 namespace MesTms.Pipeline.Shipments;
 
@@ -34,11 +35,17 @@ public sealed record ShipmentWorkflowInput(
     /// </summary>
     public ProductionCompleted? Completed { get; init; }
 
+    /// <summary>The app's clock the workflow decides and waits on (null: the real clock, as in instances started before it travelled here).</summary>
+    public WorkflowClock? Clock { get; init; }
+
+    public WorkflowClock AppClock => Clock ?? WorkflowClock.Real;
+
     /// <summary>A new order's workflow input in the current shape.</summary>
-    public static ShipmentWorkflowInput Start(OrderKey order, string sourceEventId, DateTimeOffset acceptedAt, ShipmentPolicy policy, ProductionCompleted? completed = null) =>
+    public static ShipmentWorkflowInput Start(OrderKey order, string sourceEventId, DateTimeOffset acceptedAt, ShipmentPolicy policy, ProductionCompleted? completed = null,
+        WorkflowClock? clock = null) =>
         new(order, sourceEventId, acceptedAt, policy)
         {
-            StateVersion = ShipmentLifecycleState.CurrentVersion, State = ShipmentLifecycleState.Start, Completed = completed,
+            StateVersion = ShipmentLifecycleState.CurrentVersion, State = ShipmentLifecycleState.Start, Completed = completed, Clock = clock,
         };
 
     /// <summary>The lifecycle state to resume from, migrated from the old progress flags when the instance predates it.</summary>

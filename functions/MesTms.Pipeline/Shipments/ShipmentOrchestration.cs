@@ -39,7 +39,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
 
         while (true)
         {
-            ShipmentStep step = ShipmentLifecycle.Next(state, happened, input.Policy, context.CurrentUtcDateTime);
+            ShipmentStep step = ShipmentLifecycle.Next(state, happened, input.Policy, input.AppClock.Now(context));
             state = step.State;
             ShipmentEvent? answer = null;
             foreach (ShipmentCommand command in step.Commands)
@@ -71,21 +71,21 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
         ShipmentCommand.RecordDecision c => RecordDecisionAsync(context, input, c),
         ShipmentCommand.SuspendBooking c => SuspendBookingAsync(context, input, c),
         ShipmentCommand.ReleaseForecastDoor c => Done(context.CallActivityAsync<bool>(nameof(ReleaseForecastDoorForHold),
-            new ForecastDoorReleaseRequest(input.Order, c.Reasons, context.CurrentUtcDateTime), Retry)),
+            new ForecastDoorReleaseRequest(input.Order, c.Reasons, input.AppClock.Now(context)), Retry)),
         ShipmentCommand.WithdrawFromLoad c => Done(context.CallActivityAsync<string>(nameof(WithdrawFromLoad), new WithdrawFromLoadRequest(input.Order, c.Reason), Retry)),
         ShipmentCommand.WithdrawTender c => WithdrawTenderAsync(context, input, c),
         ShipmentCommand.Escalate c => EscalateAsync(context, input, c),
         ShipmentCommand.MarkReady c => Done(context.CallActivityAsync<ReadyToShipResult>(nameof(MarkReadyToShip),
             new ShipmentDecisionRequest(input.Order, c.Decision, c.ActiveHolds), Retry)),
         ShipmentCommand.ScheduleDock c => Done(context.CallActivityAsync<DockResult>(nameof(ScheduleDock),
-            new ScheduleDockRequest(input.Order, c.Why, context.CurrentUtcDateTime), Retry)),
+            new ScheduleDockRequest(input.Order, c.Why, input.AppClock.Now(context)), Retry)),
         ShipmentCommand.Consolidate => ConsolidateAsync(context, input),
         ShipmentCommand.PlanCarrier c => PlanCarrierAsync(context, input, c.Revision),
         ShipmentCommand.MarkReadyAndPlanCarrier c => MarkReadyAndPlanCarrierAsync(context, input, c),
         ShipmentCommand.Retender c => Done(context.CallActivityAsync<bool>(nameof(RetenderShipment),
-            new RetenderShipmentRequest(input.Order, c.RequestedBy, c.Reason, context.CurrentUtcDateTime), Retry)),
+            new RetenderShipmentRequest(input.Order, c.RequestedBy, c.Reason, input.AppClock.Now(context)), Retry)),
         ShipmentCommand.ShowStatus c => ShowStatus(context, c),
-        ShipmentCommand.Wait c => WaitAsync(context, c),
+        ShipmentCommand.Wait c => WaitAsync(context, input, c),
         ShipmentCommand.Restart => Task.FromResult<ShipmentEvent?>(new ShipmentEvent.Resumed()),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "No handler for this shipment command."),
     };
@@ -94,7 +94,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
     {
         // Registration also returns the hold ledger: one activity (and one storage round) fewer per order.
         QualityHoldSnapshot holds = await context.CallActivityAsync<QualityHoldSnapshot>(nameof(RegisterShipment),
-            new RegisterShipmentRequest(input.Order, input.SourceEventId, input.AcceptedAt, context.CurrentUtcDateTime, input.Completed), Retry);
+            new RegisterShipmentRequest(input.Order, input.SourceEventId, input.AcceptedAt, input.AppClock.Now(context), input.Completed), Retry);
         Log(context).LogInformation("Shipment {Order}: registered from event {EventId}", input.Order, input.SourceEventId);
         return new ShipmentEvent.HoldsRead(holds);
     }
@@ -112,13 +112,13 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
     static async Task<ShipmentEvent?> SuspendBookingAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.SuspendBooking command)
     {
         SuspendBookingResult suspended = await context.CallActivityAsync<SuspendBookingResult>(nameof(SuspendBookingForHold),
-            new SuspendBookingRequest(input.Order, command.Reasons, input.Policy.CancellationFeeWindow, context.CurrentUtcDateTime), Retry);
+            new SuspendBookingRequest(input.Order, command.Reasons, input.Policy.CancellationFeeWindow, input.AppClock.Now(context)), Retry);
         return new ShipmentEvent.BookingSuspended(suspended.Booked, suspended.WithdrawBy, suspended.WithdrawIn);
     }
 
     static async Task<ShipmentEvent?> WithdrawTenderAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.WithdrawTender command)
     {
-        await context.CallActivityAsync<bool>(nameof(WithdrawTenderForHold), new WithdrawTenderRequest(input.Order, command.Reason, context.CurrentUtcDateTime), Retry);
+        await context.CallActivityAsync<bool>(nameof(WithdrawTenderForHold), new WithdrawTenderRequest(input.Order, command.Reason, input.AppClock.Now(context)), Retry);
         Log(context).LogWarning("Shipment {Order}: tender withdrawn before the cancellation-fee window; re-tendered after release", input.Order);
         return null;
     }
@@ -126,7 +126,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
     static async Task<ShipmentEvent?> EscalateAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.Escalate command)
     {
         await context.CallActivityAsync(nameof(EscalateQualityHold), new QualityHoldEscalationRequest(
-            input.Order, command.ActiveHolds, command.HeldSince, command.EscalateAfter, context.CurrentUtcDateTime, command.DecisionKey), Retry);
+            input.Order, command.ActiveHolds, command.HeldSince, command.EscalateAfter, input.AppClock.Now(context), command.DecisionKey), Retry);
         Log(context).LogWarning("Shipment {Order}: quality hold escalated to planners after {After}", input.Order, command.EscalateAfter);
         return null;
     }
@@ -160,7 +160,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
             async () => await context.CallActivityAsync<QualityHoldSnapshot>(nameof(ReadQualityHolds), input.Order, Retry) is { Active.Count: > 0 } held
                 ? $"quality hold during tendering ({QualityHold.Describe(held.Active)})"
                 : null);
-        CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.Order, input.Policy, revision,
+        CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.AppClock, input.Order, input.Policy, revision,
             s => context.SetCustomStatus(new ShipmentWorkflowStatus(s, [])), CarrierBooked, holdDuringTendering, rate);
         return new ShipmentEvent.CarrierPlanned(outcome);
     }
@@ -172,9 +172,9 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
     }
 
     /// <summary>A hold change, a planner's re-tender, or the deadline (if any) passing first; the waits that lose are cancelled.</summary>
-    static async Task<ShipmentEvent?> WaitAsync(TaskOrchestrationContext context, ShipmentCommand.Wait command)
+    static async Task<ShipmentEvent?> WaitAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.Wait command)
     {
-        if (command.Until is { } passed && passed <= context.CurrentUtcDateTime)
+        if (command.Until is { } passed && passed <= input.AppClock.Now(context))
         {
             return new ShipmentEvent.DeadlinePassed();
         }
@@ -183,7 +183,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
         Task<QualityHoldSignal> signal = context.WaitForExternalEvent<QualityHoldSignal>(QualityHoldChangedEvent, cancel.Token);
         Task<PlannerRetender> retender = context.WaitForExternalEvent<PlannerRetender>(RetenderRequestedEvent, cancel.Token);
         Task<string> departed = context.WaitForExternalEvent<string>(CarrierStatusService.DepartedEvent, cancel.Token);
-        Task? timer = command.Until is { } deadline ? context.CreateTimer(deadline.UtcDateTime, cancel.Token) : null;
+        Task? timer = command.Until is { } deadline ? input.AppClock.Until(context, deadline, cancel.Token) : null;
         Task winner = timer is null ? await Task.WhenAny(signal, retender, departed) : await Task.WhenAny(signal, retender, departed, timer);
         cancel.Cancel();
         return winner == signal ? new ShipmentEvent.HoldChanged()

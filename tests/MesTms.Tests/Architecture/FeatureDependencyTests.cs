@@ -11,7 +11,7 @@ namespace MesTms.Tests.Architecture;
 public sealed partial class FeatureDependencyTests
 {
     static readonly string[] Features = ["Events", "Shipments", "Loads", "Docks", "Carriers", "Notifications", "Dashboard"];
-    static readonly string[] Platform = ["Storage", "Http", "Telemetry"];
+    static readonly string[] Platform = ["Storage", "Http", "Telemetry", "Time"];
 
     static string PipelineRoot => Path.Combine(LocalEmulators.FindRepositoryRoot(), "functions", "MesTms.Pipeline");
 

@@ -90,6 +90,19 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>The app's own clock (pinned by LocalHost:ClockStart in some tests).</summary>
     public DateTimeOffset Now => Service<TimeProvider>().GetUtcNow();
 
+    /// <summary>
+    /// Moves the app's clock on to just past <paramref name="at"/> if it is not there yet: a carrier status is only taken once
+    /// its moment came (nothing from the future), so a test that reports a truck's arrival or a delivery first lets that time come.
+    /// </summary>
+    public void ClockAtLeast(DateTimeOffset at)
+    {
+        AppClock clock = Service<AppClock>();
+        if (clock.GetUtcNow() < at)
+        {
+            clock.Advance(at - clock.GetUtcNow() + TimeSpan.FromSeconds(1));
+        }
+    }
+
     public T Service<T>() where T : notnull => (T)App.Services.GetService(typeof(T))!;
 
     public Task<HttpResponseMessage> PostEventsAsync(string json) =>

@@ -25,8 +25,12 @@ public sealed class CarrierStatusTests(EmulatorFixture emulators)
         return TestApp.StartAsync(emulators, settings: settings);
     }
 
-    static Task<HttpResponseMessage> ReportAsync(TestApp app, string tenderId, string status, DateTimeOffset at, string? city = null) =>
-        app.Http.PostAsJsonAsync($"api/tenders/{tenderId}/status", new { status, at, city, state = city is null ? null : "IN" });
+    /// <summary>Reports a status once its moment came on the app's clock.</summary>
+    static Task<HttpResponseMessage> ReportAsync(TestApp app, string tenderId, string status, DateTimeOffset at, string? city = null)
+    {
+        app.ClockAtLeast(at);
+        return app.Http.PostAsJsonAsync($"api/tenders/{tenderId}/status", new { status, at, city, state = city is null ? null : "IN" });
+    }
 
     static async Task<JsonElement> StandingAsync(TestApp app, string scac) =>
         (await app.Http.GetFromJsonAsync<JsonElement>("api/carriers")).GetProperty("carriers").EnumerateArray().Single(c => c.GetProperty("scac").GetString() == scac);
@@ -96,6 +100,38 @@ public sealed class CarrierStatusTests(EmulatorFixture emulators)
     }
 
     [Fact]
+    public async Task A_status_dated_ahead_of_the_bridges_clock_is_refused_naming_at_stored_as_refused_and_never_applied()
+    {
+        await using TestApp app = await StartAsync(emulators);
+        string order = NewOrder();
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
+        Shipment booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment is { Status: "Booked" });
+        string tender = booked.Booking!.TenderId;
+
+        // Delivered "in three days": refused with the field named, kept on the tender as refused.
+        DateTimeOffset ahead = app.Now.AddDays(3);
+        HttpResponseMessage refused = await app.Http.PostAsJsonAsync($"api/tenders/{tender}/status", new { status = CarrierStatusCodes.Delivered, at = ahead });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        JsonElement problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        JsonElement error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
+        Assert.Equal("at", error.GetProperty("field").GetString());
+        Assert.Contains("after the bridge's clock", error.GetProperty("message").GetString());
+        MesTms.Pipeline.Carriers.TenderDocument stored = (await app.Service<MesTms.Pipeline.Carriers.ITenderStore>().GetAsync(tender))!;
+        MesTms.Pipeline.Carriers.RefusedCarrierStatus kept = Assert.Single(stored.RefusedStatuses);
+        Assert.Equal((CarrierStatusCodes.Delivered, ahead), (kept.Status, kept.At));
+
+        // Never applied: the shipment is still booked, with no progress and no notice.
+        Shipment after = (await app.Http.GetFromJsonAsync<Shipment>($"api/shipments/{order}", MesTms.Pipeline.Storage.CosmosStore.Json))!;
+        Assert.Equal(ShipmentStatus.Booked, after.Status);
+        Assert.Null(after.Progress);
+        Assert.Empty(await NotificationsAsync(app, "mestms.shipment.delivered.v1", order));
+
+        // Ten minutes ahead is within the allowed skew (a carrier's clock a little fast): taken.
+        HttpResponseMessage arrived = await app.Http.PostAsJsonAsync($"api/tenders/{tender}/status", new { status = CarrierStatusCodes.ArrivedAtPickup, at = app.Now.AddMinutes(10) });
+        Assert.Equal(HttpStatusCode.OK, arrived.StatusCode);
+    }
+
+    [Fact]
     public async Task A_late_truck_alerts_planners_moves_its_door_and_late_service_costs_the_carrier_its_rank()
     {
         await using TestApp app = await StartAsync(emulators);
@@ -105,7 +141,8 @@ public sealed class CarrierStatusTests(EmulatorFixture emulators)
         for (int round = 1; round <= 10; round++)
         {
             string order = NewOrder();
-            await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
+            // Completed on the app's clock, which the reports of the rounds before moved on.
+            await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order, now: app.Now)));
             Shipment booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment is { Status: "Booked" });
             first ??= booked.Booking!.Scac;
             ranking += $"\nround {round}: " + string.Join(", ", booked.RateShop!.Candidates.Take(3).Select(q => $"{q.Scac} {q.Total}+{q.LateRiskCost}+{q.RejectionRiskCost}={q.Score}"));

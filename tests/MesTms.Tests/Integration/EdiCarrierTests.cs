@@ -108,6 +108,7 @@ public sealed class EdiCarrierTests(EmulatorFixture emulators)
             DateTimeOffset door = booked.DockAppointment!.Start;
             string status = CarrierX12.Status214("SWFL", booked.Booking.TenderId,
                 ("X3", door.AddMinutes(5), "Indianapolis"), ("AF", door.AddMinutes(50), "Indianapolis"), ("D1", booked.RequiredDeliveryBy!.Value.AddDays(1), "Atlanta"));
+            app.ClockAtLeast(booked.RequiredDeliveryBy!.Value.AddDays(1)); // nothing from the future: the delivery's moment comes first
             HttpResponseMessage answer = await PostX12Async(app, "SWFL", status);
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
             Assert.Equal("application/edi-x12", answer.Content.Headers.ContentType?.MediaType);
@@ -129,13 +130,48 @@ public sealed class EdiCarrierTests(EmulatorFixture emulators)
 
             // A second order booked with SWFL is re-tendered by a planner: SWFL gets a 204 cancellation of its tender.
             string second = NewOrder();
-            await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(second)));
+            await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(second, now: app.Now)));
             Shipment secondBooked = await app.WaitForShipmentAsync(second, ShipmentStatus.Booked, s => s.DockAppointment is { Status: "Booked" });
             HttpResponseMessage retender = await app.Http.PostAsJsonAsync($"api/shipments/{second}/retender", new { requestedBy = "Dana", reason = "carrier asked to drop it" });
             Assert.Equal(HttpStatusCode.Accepted, retender.StatusCode);
             await Eventually(() => Task.FromResult(carriers.Received.Any(r => r.Interchange.Transactions.Any(t =>
                 t.First("B2A")?[1] == "01" && t.First("B2")?[4] == secondBooked.Booking!.TenderId))), "a 204 cancellation");
             await app.WaitForShipmentAsync(second, ShipmentStatus.Booked, s => s.Booking!.Scac != "SWFL");
+        }
+    }
+
+    [Fact]
+    public async Task A_214_dated_ahead_of_the_bridges_clock_is_rejected_by_997_naming_the_AT7_and_never_applied()
+    {
+        (TestApp app, FakeEdiCarriers carriers) = await StartAsync(emulators);
+        await using (app)
+        await using (carriers)
+        {
+            string order = NewOrder();
+            await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
+            Shipment booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked, s => s.DockAppointment is { Status: "Booked" });
+
+            // Arrived now (fine), then "departed" 20 minutes ahead of the bridge's clock (more than the 15 min allowed).
+            DateTimeOffset now = app.Now;
+            string status = CarrierX12.Status214("SWFL", booked.Booking!.TenderId, ("X3", now, "Indianapolis"), ("AF", now.AddMinutes(20), "Indianapolis"));
+            HttpResponseMessage answer = await PostX12Async(app, "SWFL", status);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal("rejected", answer.Headers.GetValues("X-MesTms-Edi-Status").Single());
+            X12Transaction ack = Assert.Single(X12Reader.Read(await answer.Content.ReadAsStringAsync()).Transactions);
+            Assert.Equal(("214", "R"), (ack.First("AK2")![1], ack.First("AK5")![1]));
+            // The second AT7 of the set is named, element 05 (the date).
+            X12Transaction sent = Assert.Single(X12Reader.Read(status).Transactions);
+            int secondAt7 = sent.Segments.Select((segment, index) => (segment, index)).Where(x => x.segment.Id == "AT7").ElementAt(1).index + 2;
+            Assert.Equal(("AT7", secondAt7.ToString(System.Globalization.CultureInfo.InvariantCulture)), (ack.First("AK3")![1], ack.First("AK3")![2]));
+            Assert.Equal("5", ack.First("AK4")![1]);
+
+            // Nothing of the set was applied, not even the arrival dated now; the document is kept as rejected.
+            Shipment after = (await app.Http.GetFromJsonAsync<Shipment>($"api/shipments/{order}", MesTms.Pipeline.Storage.CosmosStore.Json))!;
+            Assert.Equal(ShipmentStatus.Booked, after.Status);
+            Assert.Null(after.Progress);
+            JsonElement kept = (await app.Http.GetFromJsonAsync<JsonElement>("api/carriers/SWFL/edi?limit=100")).GetProperty("documents").EnumerateArray()
+                .First(d => d.GetProperty("direction").GetString() == "inbound" && d.GetProperty("sets")[0].GetString() == "214");
+            Assert.Equal("rejected", kept.GetProperty("status").GetString());
         }
     }
 

@@ -15,16 +15,18 @@ public sealed class SimulatedCarrierStatusTests(EmulatorFixture emulators)
 {
     static string NewOrder() => "PO-" + Guid.NewGuid().ToString("N")[..8];
 
-    static Task<TestApp> StartAsync(EmulatorFixture emulators, string late) => TestApp.StartAsync(emulators, settings: TestApp.WithCarriers(new()
+    static Task<TestApp> StartAsync(EmulatorFixture emulators, string late, string speed = "20000") => TestApp.StartAsync(emulators, settings: TestApp.WithCarriers(new()
     {
         ["MesTms:Docks:ModelPath"] = DockModels.AllDay(),
         ["MesTms:Carriers:Simulation:EdiCarriers:0"] = "SWFL",
         ["MesTms:Carriers:Simulation:Statuses:Enabled"] = "true",
-        // Days of a shipment's life pass in a few seconds.
-        ["MesTms:Carriers:Simulation:Statuses:Speed"] = "1000000",
+        // Days of a shipment's life pass in a few seconds: the app's clock runs 20,000 (or more) times faster, and the carriers
+        // report on it (never ahead of it); the tender window is wide enough for that speed.
+        ["LocalHost:ClockSpeed"] = speed,
+        ["MesTms:Shipment:TenderResponseTimeout"] = "3.00:00:00",
         ["MesTms:Carriers:Simulation:Statuses:LateProbability"] = late,
-        // A late truck delivers six weeks after its estimate: past any promise of the test orders (eight days).
-        ["MesTms:Carriers:Simulation:Statuses:LateDeliveryHours"] = "1000",
+        // A late truck delivers 200 h (over eight days) after its estimate: past any promise of the test orders (eight days).
+        ["MesTms:Carriers:Simulation:Statuses:LateDeliveryHours"] = "200",
     }));
 
     [Fact]
@@ -68,7 +70,7 @@ public sealed class SimulatedCarrierStatusTests(EmulatorFixture emulators)
     [Fact]
     public async Task A_late_simulated_truck_alerts_planners_and_lowers_its_carriers_rates()
     {
-        await using TestApp app = await StartAsync(emulators, late: "1");
+        await using TestApp app = await StartAsync(emulators, late: "1", speed: "50000");
         string order = NewOrder();
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
 

@@ -16,8 +16,13 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
     [Fact]
     public async Task The_replay_and_the_live_pipeline_agree_on_a_small_day()
     {
-        // Simulated carriers accept every tender within 50 ms; the replay is told the same (and that trucks come at once).
-        await using TestApp app = await TestApp.StartAsync(emulators, settings: TestApp.WithCarriers());
+        // Simulated carriers accept every tender within 50 ms; the replay is told the same (and that trucks come at once). The
+        // bridge's clock runs at ×600, the day's speed, with the replay's two-hour tender window.
+        await using TestApp app = await TestApp.StartAsync(emulators, settings: TestApp.WithCarriers(new()
+        {
+            ["LocalHost:ClockSpeed"] = "600",
+            ["MesTms:Shipment:TenderResponseTimeout"] = "02:00:00",
+        }));
         string settings = Path.Combine(directory, "settings.json");
         File.WriteAllText(settings, """
             {"acceptanceRate": 1, "answerDelayMinutes": {"min": 0, "max": 0}, "arrivalAfterBookingHours": {"min": 0, "max": 0},
@@ -60,6 +65,8 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
             ["MesTms:Carriers:Simulation:AcceptanceProbability"] = "0.85",
             ["MesTms:Carriers:Simulation:Seed"] = "7",
             ["MesTms:Carriers:Simulation:DelayMilliseconds"] = "300",
+            ["LocalHost:ClockSpeed"] = "600",
+            ["MesTms:Shipment:TenderResponseTimeout"] = "02:00:00",
         }));
         var start = new DateTimeOffset(2026, 12, 8, 9, 0, 0, TimeSpan.Zero);
         (string Location, string Postal)[] places = [("DC-ATL", "30336"), ("DC-NYC", "10001"), ("DC-CLT", "28202"), ("DC-PHL", "19103"), ("DC-BAL", "21201"), ("DC-CMH", "43215")];
@@ -94,6 +101,21 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
         }
 
         Assert.True(declined > 0, "no tender was declined: the test would not cover the waterfall");
+    }
+
+    [Fact]
+    public async Task A_speed_other_than_the_bridges_exits_with_code_2_and_says_how_to_start_the_host()
+    {
+        await using TestApp app = await TestApp.StartAsync(emulators, settings: new Dictionary<string, string?> { ["LocalHost:ClockSpeed"] = "300" });
+        string scenario = Path.Combine(directory, "day.json");
+        File.WriteAllText(scenario, MesEvents.Batch(MesEvents.Completed("LV-1", now: new DateTimeOffset(2026, 12, 8, 9, 0, 0, TimeSpan.Zero))));
+        var error = new StringWriter();
+
+        Assert.Equal(2, await SimulateCommand.RunAsync(["--scenario", scenario, "--live", app.App.BaseAddress.ToString(), "--speed", "1000"],
+            new StringWriter(), error, interactive: false));
+        Assert.Contains("the bridge's clock runs at ×300, not ×1000: start the local host with --LocalHost:ClockSpeed 1000", error.ToString());
+        JsonNode clock = JsonNode.Parse(await app.Http.GetStringAsync("api/clock"))!;
+        Assert.Equal(300, clock["speed"]!.GetValue<double>());
     }
 
     [Fact]

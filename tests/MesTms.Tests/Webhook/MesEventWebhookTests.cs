@@ -27,7 +27,7 @@ public sealed class MesEventWebhookTests
 
     MesEventWebhook CreateWebhook()
     {
-        var router = new MesEventRouter(events.Object, holds.Object, new ShipmentPolicy(), DocksOff(), NullLogger<MesEventRouter>.Instance);
+        var router = new MesEventRouter(events.Object, holds.Object, new ShipmentPolicy(), DocksOff(), new MesTms.Pipeline.Time.WorkflowClockSource(), NullLogger<MesEventRouter>.Instance);
         var options = new WebhookOptions();
         return new MesEventWebhook(events.Object, new PendingRoutes(events.Object, router, options, TimeProvider.System, NullLogger<PendingRoutes>.Instance),
             options, TimeProvider.System, NullLogger<MesEventWebhook>.Instance);
