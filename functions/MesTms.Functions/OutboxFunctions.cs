@@ -1,5 +1,6 @@
 using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Events;
+using MesTms.Pipeline.Hosting;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 
@@ -14,6 +15,14 @@ public sealed class OutboxFunctions(PendingRoutes pending)
     [Function("SweepEventOutbox")]
     public Task SweepAsync([TimerTrigger("0 */1 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken) =>
         pending.SweepAsync(durable, cancellationToken);
+}
+
+/// <summary>Purges ended workflows older than <c>MesTms:Workflows:Retention</c> (30 days) every hour (<see cref="CompletedWorkflowPurge"/>).</summary>
+public sealed class RetentionFunctions(CompletedWorkflowPurge purge)
+{
+    [Function("PurgeEndedWorkflows")]
+    public Task PurgeAsync([TimerTrigger("0 17 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken) =>
+        purge.PurgeAsync(durable, cancellationToken);
 }
 
 /// <summary>Reads the drop folders of EDI carriers that trade files every 30 seconds (<see cref="EdiDropFolders"/>).</summary>

@@ -28,6 +28,7 @@ public sealed class ShipmentLifecycleTests
         ShipmentPhase.Exhausted => Planned(phase, ShipmentPlan.Exhausted),
         ShipmentPhase.Unplanned => Planned(phase, ShipmentPlan.PlanningOff),
         ShipmentPhase.Departed => Planned(phase, ShipmentPlan.Booked),
+        ShipmentPhase.Delivered => Planned(phase, ShipmentPlan.Booked),
         _ => Planned(phase, ShipmentPlan.None),
     };
 
@@ -52,6 +53,7 @@ public sealed class ShipmentLifecycleTests
         "Interrupted" => new ShipmentEvent.CarrierPlanned(CarrierPlanOutcome.Interrupted),
         "Retender" => new ShipmentEvent.RetenderRequested("Dana", "carrier cannot make the window"),
         "Departed" => new ShipmentEvent.CarrierDeparted(),
+        "Delivered" => new ShipmentEvent.CarrierDelivered(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
@@ -62,8 +64,8 @@ public sealed class ShipmentLifecycleTests
         try
         {
             ShipmentStep step = ShipmentLifecycle.Next(In(phase), Input(input), policy, now);
-            Assert.True(step.Commands[^1].Answers, $"the last command of {phase} × {input} must answer with the next event");
-            Assert.All(step.Commands.SkipLast(1), c => Assert.False(c.Answers, $"{c} answers but is not last"));
+            Assert.True(step.Commands[^1].Answers || step.Commands[^1].Ends, $"the last command of {phase} × {input} must answer with the next event (or end the workflow)");
+            Assert.All(step.Commands.SkipLast(1), c => Assert.False(c.Answers || c.Ends, $"{c} answers or ends but is not last"));
             return $"{string.Join(", ", step.Commands.Select(c => c.GetType().Name))} → {step.State.Phase}";
         }
         catch (InvalidOperationException)
@@ -151,6 +153,13 @@ public sealed class ShipmentLifecycleTests
         { ShipmentPhase.Departed, "DeadlinePassed", "Wait → Departed", "Wait → Departed" },
         { ShipmentPhase.Departed, "Retender", "Wait → Departed", "Wait → Departed" },
         { ShipmentPhase.Departed, "Departed", "Wait → Departed", "Wait → Departed" },
+        { ShipmentPhase.Departed, "Delivered", "ShowStatus, Complete → Delivered", "ShowStatus, Complete → Delivered" },
+        { ShipmentPhase.Booked, "Delivered", "ShowStatus, Complete → Delivered", "ShowStatus, Complete → Delivered" },
+        { ShipmentPhase.OnLoad, "Delivered", "ShowStatus, Complete → Delivered", "ShowStatus, Complete → Delivered" },
+        { ShipmentPhase.Held, "Delivered", "ReadHolds → Held", "ReadHolds → Held" },
+        { ShipmentPhase.Tendering, "Delivered", "ReadHolds → Tendering", "ReadHolds → Tendering" },
+        { ShipmentPhase.Delivered, "HoldChanged", "Complete → Delivered", "Complete → Delivered" },
+        { ShipmentPhase.Delivered, "Retender", "Complete → Delivered", "Complete → Delivered" },
     };
 
     [Theory]
@@ -164,7 +173,7 @@ public sealed class ShipmentLifecycleTests
     public static TheoryData<ShipmentPhase> AllPhases() => new(Enum.GetValues<ShipmentPhase>());
 
     /// <summary>Every phase in which the freight is still at the plant (after departure a hold changes nothing: see the table).</summary>
-    public static TheoryData<ShipmentPhase> PhasesAtThePlant() => new(Enum.GetValues<ShipmentPhase>().Where(p => p != ShipmentPhase.Departed));
+    public static TheoryData<ShipmentPhase> PhasesAtThePlant() => new(Enum.GetValues<ShipmentPhase>().Where(p => p is not (ShipmentPhase.Departed or ShipmentPhase.Delivered)));
 
     [Theory]
     [MemberData(nameof(AllPhases))]

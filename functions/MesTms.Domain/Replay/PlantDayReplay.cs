@@ -273,6 +273,8 @@ public sealed class PlantDayReplay
                 return null;
             case ShipmentCommand.Restart:
                 return new ShipmentEvent.Resumed();
+            case ShipmentCommand.Complete:
+                return null;
             default:
                 throw new InvalidOperationException($"The replay cannot carry out {command.GetType().Name}.");
         }

@@ -27,3 +27,10 @@ public readonly partial record struct OrderKey(string PlantId, string OrderId)
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex IdentifierPattern();
 }
+
+/// <summary>Instance ids of the workflows that are not keyed by an order.</summary>
+public static class WorkflowInstanceIds
+{
+    /// <summary>The instance ID of a closed load's workflow.</summary>
+    public static string Load(string loadId) => $"load|{loadId}";
+}

@@ -39,6 +39,9 @@ public enum ShipmentPhase
 
     /// <summary>The carrier loaded the freight and left the plant: nothing is held, planned or re-tendered any more.</summary>
     Departed,
+
+    /// <summary>The carrier delivered the freight: the shipment's life is over and its workflow completes.</summary>
+    Delivered,
 }
 
 /// <summary>What carrier planning produced for the order so far.</summary>
@@ -122,6 +125,9 @@ public abstract record ShipmentEvent
 
     /// <summary>The booked carrier reported the freight loaded and gone (its own or its load's truck).</summary>
     public sealed record CarrierDeparted : ShipmentEvent;
+
+    /// <summary>The booked carrier reported the freight delivered (its own or its load's truck).</summary>
+    public sealed record CarrierDelivered : ShipmentEvent;
 }
 
 /// <summary>What the lifecycle asks its driver to carry out, in order. Commands marked "answers" produce the next event.</summary>
@@ -184,6 +190,12 @@ public abstract record ShipmentCommand
     /// <summary>End the episode and resume at once with a fresh history (after a stopped waterfall). Answers <see cref="ShipmentEvent.Resumed"/>.</summary>
     public sealed record Restart : ShipmentCommand;
 
+    /// <summary>The shipment's life is over (delivered): the workflow completes; nothing answers, nothing follows.</summary>
+    public sealed record Complete : ShipmentCommand;
+
+    /// <summary>True for the command that ends the workflow for good (always the last command of a step).</summary>
+    public bool Ends => this is Complete;
+
     /// <summary>True for the commands whose answer is the next event (always the last command of a step).</summary>
     public bool Answers => this is Register or ReadHolds or SuspendBooking or Consolidate or PlanCarrier or MarkReadyAndPlanCarrier or Wait or Restart;
 }
@@ -205,6 +217,10 @@ public static class ShipmentLifecycle
 {
     public static ShipmentStep Next(ShipmentLifecycleState state, ShipmentEvent happened, ShipmentPolicy policy, DateTimeOffset now) => happened switch
     {
+        ShipmentEvent.BookingSuspended or ShipmentEvent.ConsolidationReviewed or ShipmentEvent.CarrierPlanned when state.Phase == ShipmentPhase.Delivered =>
+            throw new InvalidOperationException($"{happened.GetType().Name} answers a command never issued after delivery."),
+        _ when state.Phase == ShipmentPhase.Delivered => Step(state, new ShipmentCommand.Complete()),
+        ShipmentEvent.CarrierDelivered => OnDelivered(state),
         _ when state.Phase == ShipmentPhase.Departed => AfterDeparture(state, happened),
         ShipmentEvent.CarrierDeparted => OnDeparted(state),
         ShipmentEvent.Started or ShipmentEvent.Resumed or ShipmentEvent.HoldChanged => Step(state, Look(state)),
@@ -424,6 +440,14 @@ public static class ShipmentLifecycle
     /// </summary>
     static ShipmentStep OnDeparted(ShipmentLifecycleState state) => state.Phase is ShipmentPhase.Booked or ShipmentPhase.OnLoad
         ? Step(state with { Phase = ShipmentPhase.Departed, WithdrawBy = null }, new ShipmentCommand.ShowStatus(ShipmentStatus.InTransit, []), new ShipmentCommand.Wait(null))
+        : Step(state, Look(state));
+
+    /// <summary>
+    /// The freight was delivered (reported for a booked order, its load's truck, or after departure; statuses may come in any
+    /// order): the shipment's life is over and the workflow completes. Reported for an order not booked, it changes nothing here.
+    /// </summary>
+    static ShipmentStep OnDelivered(ShipmentLifecycleState state) => state.Phase is ShipmentPhase.Booked or ShipmentPhase.OnLoad or ShipmentPhase.Departed
+        ? Step(state with { Phase = ShipmentPhase.Delivered, WithdrawBy = null }, new ShipmentCommand.ShowStatus(ShipmentStatus.Delivered, []), new ShipmentCommand.Complete())
         : Step(state, Look(state));
 
     static ShipmentStep AfterDeparture(ShipmentLifecycleState state, ShipmentEvent happened) => happened switch

@@ -63,6 +63,19 @@ public sealed class CarrierStatusService(
 {
     public const string DepartedEvent = "CarrierDeparted";
 
+    /// <summary>Raised on the order workflows (and the load's) once the freight is delivered: their instances complete.</summary>
+    public const string DeliveredEvent = "CarrierDelivered";
+
+    /// <summary>A workflow that completed (delivered, purged) is not signalled again: a repeated status changes nothing.</summary>
+    static async Task RaiseIfRunningAsync(DurableTaskClient durable, string instanceId, string name, string tenderId, CancellationToken cancellationToken)
+    {
+        OrchestrationMetadata? instance = await durable.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        if (instance is { IsCompleted: false })
+        {
+            await durable.RaiseEventAsync(instanceId, name, tenderId, cancellationToken);
+        }
+    }
+
     /// <summary>Why a status dated <paramref name="at"/> is refused as coming from the future, or null (the rule is <see cref="CarrierProgressRules.FromTheFuture"/>).</summary>
     public string? Refuses(DateTimeOffset at, DateTimeOffset now) => CarrierProgressRules.FromTheFuture(at, now, options.StatusClockSkew);
 
@@ -123,9 +136,15 @@ public sealed class CarrierStatusService(
         await NotifyAsync(shipment, progress, report, cancellationToken);
         if (durable is not null && shipment.HasLeft)
         {
+            string signal = shipment.Status == ShipmentStatus.Delivered ? DeliveredEvent : DepartedEvent;
             foreach (string order in shipment.IsLoad ? shipment.MemberOrderIds : [shipment.OrderId])
             {
-                await durable.RaiseEventAsync(new OrderKey(shipment.PlantId, order).ShipmentInstanceId, DepartedEvent, tenderId, cancellationToken);
+                await RaiseIfRunningAsync(durable, new OrderKey(shipment.PlantId, order).ShipmentInstanceId, signal, tenderId, cancellationToken);
+            }
+
+            if (shipment.IsLoad && signal == DeliveredEvent)
+            {
+                await RaiseIfRunningAsync(durable, WorkflowInstanceIds.Load(shipment.OrderId), DeliveredEvent, tenderId, cancellationToken);
             }
         }
 

@@ -149,6 +149,16 @@ public static class PipelineServices
         services.AddSingleton(webhook);
         services.AddSingleton<PendingRoutes>();
         services.AddHostedService<PendingRouteSweeper>();
+        var workflows = new WorkflowOptions();
+        configuration.GetSection(WorkflowOptions.Section).Bind(workflows);
+        if (workflows.Validate() is { Count: > 0 } workflowProblems)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, workflowProblems));
+        }
+
+        services.AddSingleton(workflows);
+        services.AddSingleton<CompletedWorkflowPurge>();
+        services.AddHostedService<WorkflowRetentionSweeper>();
         services.AddSingleton<MesEventRouter>();
         services.AddSingleton<MesEventWebhook>();
         services.AddSingleton<ShipmentApi>();

@@ -42,7 +42,7 @@ public sealed class LoadConsolidation(
     static readonly OrchestrationRuntimeStatus[] AnyStatus = Enum.GetValues<OrchestrationRuntimeStatus>()
         .Where(s => StartOrchestrationOptionsExtensions.ValidDedupeStatuses.Contains(s)).ToArray();
 
-    public static string LoadInstanceId(string loadId) => $"load|{loadId}";
+    public static string LoadInstanceId(string loadId) => WorkflowInstanceIds.Load(loadId);
 
     /// <summary>Joins the order to its open load (first call) or reviews that open load again (later calls).</summary>
     public async Task<ConsolidationStep> ConsolidateAsync(OrderKey order, DurableTaskClient durable, CancellationToken cancellationToken = default)

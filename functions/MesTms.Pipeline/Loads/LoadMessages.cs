@@ -43,4 +43,7 @@ public enum LoadWorkflowOutcome
 
     /// <summary>A material change stopped the tender waterfall: the load is planned again in the next episode.</summary>
     Replanning,
+
+    /// <summary>The load's truck delivered: the workflow ends.</summary>
+    Delivered,
 }

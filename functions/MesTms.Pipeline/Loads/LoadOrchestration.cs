@@ -64,7 +64,19 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, Load
 
         await context.CallActivityAsync<ShipmentStatus>(nameof(ApplyLoadOutcome), load with { At = input.AppClock.Now(context) }, CarrierPlanning.Retry);
         context.SetCustomStatus(nameof(LoadWorkflowOutcome.Planned));
-        await context.WaitForExternalEvent<string>(MembershipChangedEvent);
+        using var cancel = new CancellationTokenSource();
+        Task<string> changed = context.WaitForExternalEvent<string>(MembershipChangedEvent, cancel.Token);
+        Task<string> delivered = context.WaitForExternalEvent<string>(CarrierStatusService.DeliveredEvent, cancel.Token);
+        Task winner = await Task.WhenAny(changed, delivered);
+        cancel.Cancel();
+        if (winner == delivered)
+        {
+            // The load's truck delivered: nothing changes on it any more; the instance completes.
+            context.SetCustomStatus(ShipmentStatus.Delivered);
+            log.LogInformation("Load {LoadId}: delivered; workflow completed", input.LoadId);
+            return LoadWorkflowOutcome.Delivered;
+        }
+
         context.ContinueAsNew(input with { Progress = progress });
         return LoadWorkflowOutcome.Planned;
     }

@@ -73,6 +73,9 @@ public enum ShipmentWake
 
     /// <summary>The carrier reported the freight gone (<see cref="Carriers.CarrierStatusService.DepartedEvent"/>).</summary>
     CarrierDeparted,
+
+    /// <summary>The carrier reported the freight delivered (<see cref="Carriers.CarrierStatusService.DeliveredEvent"/>).</summary>
+    CarrierDelivered,
 }
 
 /// <summary>The state of shipment workflows started before <see cref="ShipmentLifecycle"/> (state version 0): ten flags.</summary>

@@ -33,6 +33,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
             ShipmentWake.DeadlinePassed => new ShipmentEvent.DeadlinePassed(),
             ShipmentWake.RetenderRequested when input.PendingRetender is { } retender => new ShipmentEvent.RetenderRequested(retender.RequestedBy ?? "planner", retender.Reason ?? ""),
             ShipmentWake.CarrierDeparted => new ShipmentEvent.CarrierDeparted(),
+            ShipmentWake.CarrierDelivered => new ShipmentEvent.CarrierDelivered(),
             _ when state.Phase == ShipmentPhase.Registering => new ShipmentEvent.Started(),
             _ => new ShipmentEvent.Resumed(),
         };
@@ -47,6 +48,13 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
                 answer = await CarryOutAsync(context, input, command);
             }
 
+            if (step.Commands[^1].Ends)
+            {
+                // Delivered: the shipment's life is over; the instance completes (and is purged after MesTms:Workflows:Retention).
+                Log(context).LogInformation("Shipment {Order}: delivered; workflow completed", input.Order);
+                return state.Phase;
+            }
+
             if (step.Commands[^1] is ShipmentCommand.Wait or ShipmentCommand.Restart)
             {
                 context.ContinueAsNew(input.Continue(state, answer switch
@@ -55,6 +63,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
                     ShipmentEvent.DeadlinePassed => ShipmentWake.DeadlinePassed,
                     ShipmentEvent.RetenderRequested => ShipmentWake.RetenderRequested,
                     ShipmentEvent.CarrierDeparted => ShipmentWake.CarrierDeparted,
+                    ShipmentEvent.CarrierDelivered => ShipmentWake.CarrierDelivered,
                     _ => ShipmentWake.Resumed,
                 }, answer is ShipmentEvent.RetenderRequested r ? new PlannerRetender(input.Order.PlantId, r.RequestedBy, r.Reason) : null));
                 return state.Phase;
@@ -87,6 +96,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
         ShipmentCommand.ShowStatus c => ShowStatus(context, c),
         ShipmentCommand.Wait c => WaitAsync(context, input, c),
         ShipmentCommand.Restart => Task.FromResult<ShipmentEvent?>(new ShipmentEvent.Resumed()),
+        ShipmentCommand.Complete => Task.FromResult<ShipmentEvent?>(null),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "No handler for this shipment command."),
     };
 
@@ -183,12 +193,14 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
         Task<QualityHoldSignal> signal = context.WaitForExternalEvent<QualityHoldSignal>(QualityHoldChangedEvent, cancel.Token);
         Task<PlannerRetender> retender = context.WaitForExternalEvent<PlannerRetender>(RetenderRequestedEvent, cancel.Token);
         Task<string> departed = context.WaitForExternalEvent<string>(CarrierStatusService.DepartedEvent, cancel.Token);
+        Task<string> delivered = context.WaitForExternalEvent<string>(CarrierStatusService.DeliveredEvent, cancel.Token);
         Task? timer = command.Until is { } deadline ? input.AppClock.Until(context, deadline, cancel.Token) : null;
-        Task winner = timer is null ? await Task.WhenAny(signal, retender, departed) : await Task.WhenAny(signal, retender, departed, timer);
+        Task winner = timer is null ? await Task.WhenAny(signal, retender, departed, delivered) : await Task.WhenAny(signal, retender, departed, delivered, timer);
         cancel.Cancel();
         return winner == signal ? new ShipmentEvent.HoldChanged()
             : winner == retender ? new ShipmentEvent.RetenderRequested(retender.Result.RequestedBy ?? "planner", retender.Result.Reason ?? "")
             : winner == departed ? new ShipmentEvent.CarrierDeparted()
+            : winner == delivered ? new ShipmentEvent.CarrierDelivered()
             : new ShipmentEvent.DeadlinePassed();
     }
 
