@@ -481,7 +481,9 @@ public sealed class PlantDayReplay
 
             Observe(reply.Quote.Scac, answers && reply.Accepts);
             Drive(truck, answers
-                ? new TenderWaterfallEvent.Answered(wait.TenderId, new CarrierAnswer(reply.Accepts, reply.Accepts ? null : "No capacity on this lane"))
+                ? new TenderWaterfallEvent.Answered(wait.TenderId, reply.Accepts
+                    ? new CarrierAnswer(true, null, Confirm(truck, reply))
+                    : new CarrierAnswer(false, "No capacity on this lane"))
                 : new TenderWaterfallEvent.AnswerDue(wait.TenderId));
         });
     }
@@ -496,7 +498,20 @@ public sealed class PlantDayReplay
         }
     }
 
-    /// <summary>The booking, through the shipment aggregate as the live bridge books; then the simulated truck's arrival and its door.</summary>
+    /// <summary>
+    /// The simulated carrier's pickup confirmation with its acceptance: its truck comes after a drawn lead, not before the
+    /// quote's pickup day (freight tendered after the cut-off goes the next working day), in dock hours, and may load within
+    /// 48 hours from then.
+    /// </summary>
+    PickupConfirmation Confirm(TruckRun truck, CarrierReply reply)
+    {
+        TimeSpan lead = SeededDraw.Between(settings.Carriers.ArrivalAfterBookingMin, settings.Carriers.ArrivalAfterBookingMax, SeededDraw.Draw(settings.Seed, reply.Draw + "|arrival"));
+        var pickupDay = new DateTimeOffset(reply.Quote.PickupDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        DateTimeOffset arrives = IntoDockHours(truck.PlantId, now + lead > pickupDay ? now + lead : pickupDay);
+        return new PickupConfirmation(arrives, arrives.AddHours(48), null);
+    }
+
+    /// <summary>The booking, through the shipment aggregate as the live bridge books; then the truck's door.</summary>
     void Book(TruckRun truck, TenderWaterfallCommand.Book book)
     {
         CarrierReply reply = truck.Pending!;
@@ -509,10 +524,7 @@ public sealed class PlantDayReplay
         truck.BookedAt = now;
         truck.Expedited = rated.IsExpedited;
         truck.Premium = rated.IsExpedited ? rated.LateDeliveryOf(quote)?.PremiumCost ?? rated.PremiumOf(quote) : 0;
-        TimeSpan lead = SeededDraw.Between(settings.Carriers.ArrivalAfterBookingMin, settings.Carriers.ArrivalAfterBookingMax, SeededDraw.Draw(settings.Seed, reply.Draw + "|arrival"));
-        // Not before the quote's pickup day (freight tendered after the cut-off goes the next working day), and in dock hours.
-        var pickupDay = new DateTimeOffset(quote.PickupDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        truck.ArrivesAt = IntoDockHours(truck.PlantId, now + lead > pickupDay ? now + lead : pickupDay);
+        truck.ArrivesAt = book.PickupConfirmation?.PickupFrom ?? now;
         ReserveDoor(truck);
         string on = truck.Members.Count > 1 ? $"load {truck.Id} ({truck.Members.Count} orders, {truck.Fill:P0} full: {truck.Why})" : "its own truck";
         foreach (OrderRun member in truck.Members)
@@ -544,20 +556,20 @@ public sealed class PlantDayReplay
         return at;
     }
 
+    /// <summary>The booked truck's door, by the same placement rules as the live dock activities (<see cref="DoorPlacement"/>).</summary>
     void ReserveDoor(TruckRun truck)
     {
         Release(truck);
         PlantDockModel model = Dock(truck.PlantId);
         Shipment s = truck.Shipment;
+        Booking booking = s.Booking ?? throw new InvalidOperationException($"Truck {truck.Id} is not booked; a door is reserved after booking.");
         DateTimeOffset ready = truck.Members.Max(m => ReadySince(m.Key, now) ?? now);
-        DateTimeOffset arrives = truck.ArrivesAt ?? now;
-        var request = new DockRequest(truck.Id, truck.Quote?.Scac, FloorPositions.For(s.HandlingUnits ?? []), s.Temperature is not null, s.Hazmat is not null,
-            ready, arrives, arrives.AddHours(48));
+        DockRequest request = DoorPlacement.ForBooking(truck.Id, booking, DoorPlacement.Pallets(s.HandlingUnits), s.Temperature is not null, s.Hazmat is not null, ready);
         string reason = "no door searched";
         foreach (DateOnly day in DockScheduler.CandidateDays(model, request, settings.DockDaysAhead))
         {
             List<DockAppointment> booked = Appointments(truck.PlantId, day);
-            (DockAppointment? appointment, string why) = DockScheduler.Plan(model, day, booked, request, DockAppointment.Booked);
+            (DockAppointment? appointment, string why) = DoorPlacement.OnDay(model, day, booked, request, DockAppointment.Booked, previous: null);
             reason = why;
             if (appointment is not null)
             {

@@ -67,7 +67,7 @@ public static class BookedDoor
             replacing.Add(own);
         }
 
-        DateTimeOffset ready = shipment.ReadyAt is { } readyAt && (notBefore is null || readyAt > notBefore) ? readyAt : notBefore ?? at;
+        DateTimeOffset ready = shipment.ReadyAt ?? notBefore ?? at;
         foreach (string member in shipment.MemberOrderIds)
         {
             Shipment? order = await shipments.GetAsync(new OrderKey(shipment.PlantId, member));
@@ -82,12 +82,10 @@ public static class BookedDoor
             }
         }
 
-        DateTimeOffset pickupFrom = booking.PickupConfirmation?.PickupFrom ?? new DateTimeOffset(booking.PickupDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        DateTimeOffset pickupTo = booking.PickupConfirmation?.PickupTo ?? pickupFrom.AddDays(1);
-        var request = new DockRequest(shipment.OrderId, booking.Scac, DockScheduling.Pallets(shipment.HandlingUnits), shipment.Temperature is not null,
-            shipment.Hazmat is not null, ready, pickupFrom, pickupTo);
+        DockRequest request = DoorPlacement.ForBooking(shipment.OrderId, booking, DockScheduling.Pallets(shipment.HandlingUnits), shipment.Temperature is not null,
+            shipment.Hazmat is not null, ready, notBefore);
         DockPlacement placement = await scheduling.PlaceAsync(shipment.PlantId, shipment.OrderId, request, replacing, DockAppointment.Booked,
-            $"{why}; {booking.Scac} picks up {pickupFrom:u}-{pickupTo:u}");
+            $"{why}; {booking.Scac} picks up {request.PickupFrom:u}-{request.PickupTo:u}");
         string key = $"dock-{booking.TenderId}-{placement.Change}-{placement.Appointment?.DoorId}-{placement.Appointment?.Start:yyyyMMddHHmm}";
         await DockDecisions.RecordAsync(shipments, shipment, placement.Appointment, key,
             placement.Appointment is null ? "No dock door" : $"Dock appointment {placement.Change}", placement.Reason, at, clock);

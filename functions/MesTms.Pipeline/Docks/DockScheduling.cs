@@ -81,11 +81,11 @@ public sealed class DockScheduling(
     TimeProvider clock,
     ILogger<DockScheduling> logger)
 {
-    public const string Created = "created";
-    public const string Confirmed = "confirmed";
-    public const string PulledForward = "pulled forward";
-    public const string PushedBack = "pushed back";
-    public const string Moved = "moved";
+    public const string Created = DoorPlacement.Created;
+    public const string Confirmed = DoorPlacement.Confirmed;
+    public const string PulledForward = DoorPlacement.PulledForward;
+    public const string PushedBack = DoorPlacement.PushedBack;
+    public const string Moved = DoorPlacement.Moved;
     public const string Released = "released";
     public const string NoDoor = "no door";
 
@@ -123,17 +123,7 @@ public sealed class DockScheduling(
                 }
 
                 List<DockAppointment> others = schedule.Appointments.Where(a => !replaced.Contains(a.AppointmentId)).ToList();
-                (DockAppointment? planned, string plannedReason) = DockScheduler.Plan(model, day, others, request, status);
-                if (previous is not null && previous.Day == day && (planned is null || planned.Start >= previous.Start) && StillFits(model, previous, request, others))
-                {
-                    planned = previous with
-                    {
-                        AppointmentId = request.AppointmentId, Status = status, Scac = request.Scac, ReadyAt = request.ReadyAt, Pallets = request.Pallets,
-                        End = previous.Start + model.LoadingTime(request.Pallets),
-                    };
-                    plannedReason = $"door {planned.DoorId} {planned.Start:HH:mm}-{planned.End:HH:mm} on {day:yyyy-MM-dd} kept";
-                }
-
+                (DockAppointment? planned, string plannedReason) = DoorPlacement.OnDay(model, day, others, request, status, previous);
                 (placed, reason) = (planned, plannedReason);
                 if (planned is null)
                 {
@@ -155,11 +145,7 @@ public sealed class DockScheduling(
                 await RemoveAsync(plantId, old, $"moved to {placed.Day:yyyy-MM-dd}", recordRelease: false, cancellationToken);
             }
 
-            string change = previous is null ? Created
-                : placed.Start < previous.Start ? PulledForward
-                : placed.Start > previous.Start ? PushedBack
-                : placed.DoorId != previous.DoorId ? Moved
-                : Confirmed;
+            string change = DoorPlacement.Change(previous, placed);
             string full = $"{why}: {reason}";
             await NotifyAsync(plantId, shipmentId, placed, previous, change, full, cancellationToken);
             if (overStaging)
@@ -205,14 +191,6 @@ public sealed class DockScheduling(
         }, cancellationToken);
     }
 
-    static bool StillFits(PlantDockModel model, DockAppointment previous, DockRequest request, IReadOnlyList<DockAppointment> others)
-    {
-        DateTimeOffset end = previous.Start + model.LoadingTime(request.Pallets);
-        return previous.Start >= request.ReadyAt && previous.Start >= request.PickupFrom && end <= request.PickupTo && end <= model.ClosesOn(previous.Day)
-            && model.Doors.Any(d => d.DoorId == previous.DoorId && d.CanServe(request.Reefer, request.Hazmat))
-            && !others.Any(a => a.DoorId == previous.DoorId && a.Overlaps(previous.Start, end));
-    }
-
     async Task NotifyAsync(string plantId, string shipmentId, DockAppointment? now, DockAppointment? before, string change, string reason, CancellationToken cancellationToken)
     {
         DockAppointment? any = now ?? before;
@@ -232,5 +210,5 @@ public sealed class DockScheduling(
     }
 
     /// <summary>Pallet positions of freight on the dock: stackable units pair up.</summary>
-    public static int Pallets(IReadOnlyList<HandlingUnit>? units) => units is null || units.Count == 0 ? 1 : Math.Max(1, FloorPositions.For(units));
+    public static int Pallets(IReadOnlyList<HandlingUnit>? units) => DoorPlacement.Pallets(units);
 }

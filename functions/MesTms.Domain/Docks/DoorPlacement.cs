@@ -1,0 +1,71 @@
+using MesTms.Domain.Shipments;
+
+namespace MesTms.Domain.Docks;
+
+/// <summary>
+/// Door placement: which door a shipment asks for and when, where an appointment goes on one day's schedule, and how it
+/// changed — the rules the dock activities and the plant-day replay share, so no "which door, when" rule lives in an
+/// activity. <see cref="DockScheduler"/> finds the first free door; this decides what to ask it and what to keep.
+/// </summary>
+public static class DoorPlacement
+{
+    public const string Created = "created";
+    public const string Confirmed = "confirmed";
+    public const string PulledForward = "pulled forward";
+    public const string PushedBack = "pushed back";
+    public const string Moved = "moved";
+
+    /// <summary>
+    /// The door a booked shipment asks for: its freight ready at <paramref name="ready"/> (the latest of its orders), the
+    /// truck within the carrier's confirmed pickup window (else from the start of the pickup day, for a day), and not before
+    /// <paramref name="notBefore"/> when a late truck arrived then.
+    /// </summary>
+    public static DockRequest ForBooking(string shipmentId, Booking booking, int pallets, bool reefer, bool hazmat, DateTimeOffset ready, DateTimeOffset? notBefore = null)
+    {
+        DateTimeOffset pickupFrom = booking.PickupConfirmation?.PickupFrom ?? new DateTimeOffset(booking.PickupDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        DateTimeOffset pickupTo = booking.PickupConfirmation?.PickupTo ?? pickupFrom.AddDays(1);
+        DateTimeOffset wanted = notBefore is { } arrived && arrived > ready ? arrived : ready;
+        return new DockRequest(shipmentId, booking.Scac, pallets, reefer, hazmat, wanted, pickupFrom, pickupTo);
+    }
+
+    /// <summary>Pallet positions of freight on the dock: stackable units pair up; at least one.</summary>
+    public static int Pallets(IReadOnlyList<Events.HandlingUnit>? units) => units is null || units.Count == 0 ? 1 : Math.Max(1, Events.FloorPositions.For(units));
+
+    /// <summary>
+    /// Places <paramref name="request"/> on <paramref name="day"/> among <paramref name="others"/>: the first free door from
+    /// <see cref="DockScheduler.Plan"/>, except that an existing appointment (<paramref name="previous"/>) is kept where it
+    /// still fits and nothing earlier is free, so a truck is not moved for nothing.
+    /// </summary>
+    public static (DockAppointment? Appointment, string Reason) OnDay(PlantDockModel model, DateOnly day, IReadOnlyList<DockAppointment> others, DockRequest request,
+        string status, DockAppointment? previous)
+    {
+        (DockAppointment? planned, string reason) = DockScheduler.Plan(model, day, others, request, status);
+        if (previous is not null && previous.Day == day && (planned is null || planned.Start >= previous.Start) && StillFits(model, previous, request, others))
+        {
+            DockAppointment kept = previous with
+            {
+                AppointmentId = request.AppointmentId, Status = status, Scac = request.Scac, ReadyAt = request.ReadyAt, Pallets = request.Pallets,
+                End = previous.Start + model.LoadingTime(request.Pallets),
+            };
+            return (kept, $"door {kept.DoorId} {kept.Start:HH:mm}-{kept.End:HH:mm} on {day:yyyy-MM-dd} kept");
+        }
+
+        return (planned, reason);
+    }
+
+    /// <summary>How an appointment changed from <paramref name="previous"/>: created, pulled forward, pushed back, moved (another door) or confirmed.</summary>
+    public static string Change(DockAppointment? previous, DockAppointment placed) =>
+        previous is null ? Created
+        : placed.Start < previous.Start ? PulledForward
+        : placed.Start > previous.Start ? PushedBack
+        : placed.DoorId != previous.DoorId ? Moved
+        : Confirmed;
+
+    static bool StillFits(PlantDockModel model, DockAppointment previous, DockRequest request, IReadOnlyList<DockAppointment> others)
+    {
+        DateTimeOffset end = previous.Start + model.LoadingTime(request.Pallets);
+        return previous.Start >= request.ReadyAt && previous.Start >= request.PickupFrom && end <= request.PickupTo && end <= model.ClosesOn(previous.Day)
+            && model.Doors.Any(d => d.DoorId == previous.DoorId && d.CanServe(request.Reefer, request.Hazmat))
+            && !others.Any(a => a.DoorId == previous.DoorId && a.Overlaps(previous.Start, end));
+    }
+}

@@ -1,0 +1,67 @@
+using MesTms.Domain.Docks;
+using MesTms.Domain.Rating;
+using MesTms.Domain.Shipments;
+
+namespace MesTms.Domain.Tests;
+
+/// <summary>Door placement: what a booked shipment asks for, what is kept, and how a change is named — as a table.</summary>
+public sealed class DoorPlacementTests
+{
+    static readonly DateOnly Day = new(2026, 11, 25); // a Wednesday
+
+    static readonly PlantDockModel Model = new("P100",
+        [new DockDoor("S01", [DoorCapability.Standard]), new DockDoor("S02", [DoorCapability.Standard]), new DockDoor("R01", [DoorCapability.Standard, DoorCapability.Reefer])],
+        new TimeOnly(6, 0), new TimeOnly(22, 0), [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday], [], 30, 15, 1.5m, 240);
+
+    static DateTimeOffset At(int hour, int minute = 0) => new(Day.ToDateTime(new TimeOnly(hour, minute)), TimeSpan.Zero);
+
+    static Booking Booked(PickupConfirmation? confirmation) =>
+        new("P100.PO-1.T1", "SWFL", "Swiftline", ServiceMode.Ftl, Equipment.DryVan, 900m, "USD", At(8), Day, At(8).AddDays(2), confirmation);
+
+    [Theory]
+    // confirmation window, truck arrived (late), freight ready → the request's ready, pickup from, pickup to
+    [InlineData(null, null, 9, "09:00 00:00 00:00+1")]                 // no confirmation: the pickup day, for a day
+    [InlineData("10:00-14:00", null, 9, "09:00 10:00 14:00")]          // the carrier's window
+    [InlineData("10:00-14:00", "12:30", 9, "12:30 10:00 14:00")]       // a late truck: not before it came
+    [InlineData("10:00-14:00", "08:00", 9, "09:00 10:00 14:00")]       // arrived before the freight was ready: the freight decides
+    public void A_booked_shipment_asks_for_its_freight_ready_the_carriers_window_and_the_trucks_arrival(string? window, string? arrived, int readyHour, string expected)
+    {
+        PickupConfirmation? confirmation = window is null ? null
+            : new PickupConfirmation(At(int.Parse(window[..2])), At(int.Parse(window[6..8])), "REF");
+        DateTimeOffset? notBefore = arrived is null ? null : At(int.Parse(arrived[..2]), int.Parse(arrived[3..]));
+        DockRequest request = DoorPlacement.ForBooking("PO-1", Booked(confirmation), 18, false, false, At(readyHour), notBefore);
+
+        string Show(DateTimeOffset t) => t.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture) + (t.Date > At(0).Date ? "+1" : "");
+        Assert.Equal(expected, $"{Show(request.ReadyAt)} {Show(request.PickupFrom)} {Show(request.PickupTo)}");
+        Assert.Equal(("PO-1", "SWFL", 18), (request.AppointmentId, request.Scac, request.Pallets));
+    }
+
+    static DockRequest Request(DateTimeOffset ready) => new("PO-1", "SWFL", 18, false, false, ready, At(0), At(23, 59));
+
+    static readonly DockAppointment Previous = new("PO-1", "S02", At(11), At(12), At(10), 18, "SWFL", DockAppointment.Booked);
+
+    [Theory]
+    // freight ready, what else is booked → where the appointment goes, how it changed
+    [InlineData(11, "", "S02 11:00 kept confirmed")]                              // still fits, nothing earlier: kept (not moved to S01)
+    [InlineData(10, "", "S01 10:00 pulled forward")]                              // a door is free earlier: pulled forward
+    [InlineData(8, "S01 08:00-11:00", "S02 08:00 pulled forward")]                 // its own door is free earlier: pulled forward on it
+    [InlineData(11, "S02 11:00-12:00", "S01 11:00 moved")]                         // its door was taken → another door at the same time
+    [InlineData(13, "", "S01 13:00 pushed back")]                                 // ready later than the appointment → pushed back
+    public void An_existing_appointment_is_kept_where_it_still_fits_and_nothing_earlier_is_free(int ready, string others, string expected)
+    {
+        List<DockAppointment> taken = others.Length == 0 ? []
+            : [new DockAppointment("OTHER", others[..3], At(int.Parse(others[4..6])), At(int.Parse(others[10..12])), At(6), 18, "HRTL", DockAppointment.Booked)];
+        (DockAppointment? placed, string reason) = DoorPlacement.OnDay(Model, Day, taken, Request(At(ready)), DockAppointment.Booked, Previous);
+
+        Assert.NotNull(placed);
+        string kept = reason.EndsWith(" kept", StringComparison.Ordinal) ? " kept" : "";
+        Assert.Equal(expected, $"{placed.DoorId} {placed.Start:HH:mm}{kept} {DoorPlacement.Change(Previous, placed)}");
+    }
+
+    [Fact]
+    public void A_first_appointment_is_created()
+    {
+        (DockAppointment? placed, _) = DoorPlacement.OnDay(Model, Day, [], Request(At(9)), DockAppointment.Booked, previous: null);
+        Assert.Equal(DoorPlacement.Created, DoorPlacement.Change(null, placed!));
+    }
+}
