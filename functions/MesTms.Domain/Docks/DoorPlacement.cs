@@ -28,6 +28,21 @@ public static class DoorPlacement
         return new DockRequest(shipmentId, booking.Scac, pallets, reefer, hazmat, wanted, pickupFrom, pickupTo);
     }
 
+    /// <summary>
+    /// The tentative door an order asks for from its forecast (before it exists): ready at the expected completion (or now,
+    /// when that passed), never before a carrier can come (<paramref name="earliestPickup"/>: after the pickup cut-off the
+    /// next pickup day), within <paramref name="daysAhead"/> days of it.
+    /// </summary>
+    public static DockRequest ForForecast(string orderId, int pallets, bool reefer, bool hazmat, DateTimeOffset ready, DateTimeOffset earliestPickup, int daysAhead) =>
+        new(orderId, null, pallets, reefer, hazmat, ready, earliestPickup, earliestPickup.AddDays(daysAhead));
+
+    /// <summary>
+    /// A door planned from a forecast follows the actual output: ready when the order really was, never before a carrier
+    /// can collect it (so booking need not push it back again), within a week of that.
+    /// </summary>
+    public static DockRequest ForActualOutput(string orderId, int pallets, bool reefer, bool hazmat, DateTimeOffset ready, DateTimeOffset earliestPickup) =>
+        new(orderId, null, pallets, reefer, hazmat, ready, earliestPickup, earliestPickup.AddDays(7));
+
     /// <summary>Pallet positions of freight on the dock: stackable units pair up; at least one.</summary>
     public static int Pallets(IReadOnlyList<Events.HandlingUnit>? units) => units is null || units.Count == 0 ? 1 : Math.Max(1, Events.FloorPositions.For(units));
 

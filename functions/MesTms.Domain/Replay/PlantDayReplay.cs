@@ -30,6 +30,9 @@ public sealed class PlantDayReplay
     readonly Dictionary<string, Load> openLoads = new(StringComparer.Ordinal);
     readonly Dictionary<(string Plant, DateOnly Day), List<DockAppointment>> schedule = [];
     readonly List<TruckRun> trucks = [];
+
+    /// <summary>Doors planned from forecasts (<c>production.scheduled</c>), by order, as the live dock pre-planning keeps them.</summary>
+    readonly Dictionary<OrderKey, ForecastDoor> forecastDoors = [];
     readonly HashSet<string> eventIds = new(StringComparer.Ordinal);
 
     /// <summary>Tender acceptance observed during the day (as the live bridge's performance store records it), by SCAC.</summary>
@@ -142,9 +145,9 @@ public sealed class PlantDayReplay
                 ChangeHolds(key, known.GetValueOrDefault(key, QualityHoldLedger.Empty)
                     .Release(released.Data.HoldId, released.Data.ReleasedAt, released.Data.ReleasedBy, released.Data.Note));
                 break;
-            case ProductionScheduledEvent:
-                // Forecasts pre-plan tentative doors in the live bridge; the replay books doors from actual output only.
+            case ProductionScheduledEvent scheduled:
                 forecasts++;
+                PlanFromForecast(scheduled);
                 break;
         }
     }
@@ -157,7 +160,13 @@ public sealed class PlantDayReplay
         }
 
         known[key] = change.Ledger;
-        if (!orders.TryGetValue(key, out OrderRun? run))
+        if (!orders.TryGetValue(key, out OrderRun? run) || !run.State.ReadyRecorded)
+        {
+            // Before the order is ready its forecast door follows its holds (afterwards its workflow owns the door).
+            FollowHoldsBeforeReady(key, change.Ledger);
+        }
+
+        if (run is null)
         {
             return;
         }
@@ -214,10 +223,16 @@ public sealed class PlantDayReplay
                 return null;
             case ShipmentCommand.MarkReady ready:
                 run.Record(ready.Decision);
+                FollowOutput(run);
                 return null;
             case ShipmentCommand.SuspendBooking:
                 return SuspendBooking(run);
             case ShipmentCommand.ReleaseForecastDoor:
+                if (forecastDoors.GetValueOrDefault(run.Key) is { Appointment: not null } forecastDoor)
+                {
+                    ReleaseTentative(run.Key.PlantId, forecastDoor);
+                }
+
                 return null;
             case ShipmentCommand.WithdrawFromLoad withdraw:
                 WithdrawFromLoad(run, withdraw.Reason);
@@ -251,6 +266,7 @@ public sealed class PlantDayReplay
                 return null;
             case ShipmentCommand.MarkReadyAndPlanCarrier merged:
                 run.Record(merged.Decision);
+                FollowOutput(run);
                 PlanAlone(run, merged.Revision);
                 return null;
             case ShipmentCommand.ShowStatus:
@@ -565,11 +581,22 @@ public sealed class PlantDayReplay
         Booking booking = s.Booking ?? throw new InvalidOperationException($"Truck {truck.Id} is not booked; a door is reserved after booking.");
         DateTimeOffset ready = truck.Members.Max(m => ReadySince(m.Key, now) ?? now);
         DockRequest request = DoorPlacement.ForBooking(truck.Id, booking, DoorPlacement.Pallets(s.HandlingUnits), s.Temperature is not null, s.Hazmat is not null, ready);
+        // The doors planned from the orders' forecasts are replaced by the booked one (the earliest kept where it still fits).
+        DockAppointment? previous = null;
+        foreach (OrderRun member in truck.Members)
+        {
+            if (forecastDoors.GetValueOrDefault(member.Key) is { Appointment: { } tentative } door)
+            {
+                previous = previous is null || tentative.Start < previous.Start ? tentative : previous;
+                ReleaseTentative(truck.PlantId, door);
+            }
+        }
+
         string reason = "no door searched";
         foreach (DateOnly day in DockScheduler.CandidateDays(model, request, settings.DockDaysAhead))
         {
             List<DockAppointment> booked = Appointments(truck.PlantId, day);
-            (DockAppointment? appointment, string why) = DoorPlacement.OnDay(model, day, booked, request, DockAppointment.Booked, previous: null);
+            (DockAppointment? appointment, string why) = DoorPlacement.OnDay(model, day, booked, request, DockAppointment.Booked, previous);
             reason = why;
             if (appointment is not null)
             {
@@ -580,6 +607,97 @@ public sealed class PlantDayReplay
         }
 
         truck.DoorReason = truck.Appointment is null ? $"no door: {reason}" : reason;
+    }
+
+    /// <summary>A forecast plans a tentative door before the freight exists; a later forecast moves it (the live dock pre-planning's rules).</summary>
+    void PlanFromForecast(ProductionScheduledEvent scheduled)
+    {
+        OrderKey key = scheduled.Order;
+        ProductionScheduled data = scheduled.Data;
+        if (orders.TryGetValue(key, out OrderRun? run) && run.State.ReadyRecorded)
+        {
+            return; // completed: its door follows the actual output
+        }
+
+        ForecastDoor? door = forecastDoors.GetValueOrDefault(key);
+        if (door is not null && door.Expected == data.ExpectedCompletionAt && door.Appointment is not null)
+        {
+            return;
+        }
+
+        door ??= forecastDoors[key] = new ForecastDoor();
+        door.Expected = data.ExpectedCompletionAt;
+        door.Pallets = DoorPlacement.Pallets(data.HandlingUnits);
+        door.Reefer = data.Temperature is not null;
+        door.Hazmat = data.Hazmat is not null;
+        if (known.GetValueOrDefault(key, QualityHoldLedger.Empty).IsOnHold)
+        {
+            ReleaseTentative(key.PlantId, door);
+            return;
+        }
+
+        PlaceTentative(key, door, ForecastRequest(key, door, data.ExpectedCompletionAt));
+    }
+
+    /// <summary>A held order gives its forecast door back; once released it gets one again from its forecast (or now, when that passed).</summary>
+    void FollowHoldsBeforeReady(OrderKey key, QualityHoldLedger ledger)
+    {
+        if (forecastDoors.GetValueOrDefault(key) is not { } door)
+        {
+            return;
+        }
+
+        if (ledger.IsOnHold)
+        {
+            ReleaseTentative(key.PlantId, door);
+        }
+        else if (door.Appointment is null)
+        {
+            PlaceTentative(key, door, ForecastRequest(key, door, door.Expected > now ? door.Expected : now));
+        }
+    }
+
+    DockRequest ForecastRequest(OrderKey key, ForecastDoor door, DateTimeOffset ready) =>
+        DoorPlacement.ForForecast(key.OrderId, door.Pallets, door.Reefer, door.Hazmat, ready, Calendar(key.PlantId).EarliestPickup(ready), settings.DockDaysAhead);
+
+    /// <summary>The order is ready: a door planned from its forecast follows the actual output.</summary>
+    void FollowOutput(OrderRun run)
+    {
+        if (forecastDoors.GetValueOrDefault(run.Key) is not { Appointment.Status: DockAppointment.Tentative } door)
+        {
+            return;
+        }
+
+        Shipment s = run.Shipment!;
+        PlaceTentative(run.Key, door, DoorPlacement.ForActualOutput(run.Key.OrderId, DoorPlacement.Pallets(s.HandlingUnits), s.Temperature is not null, s.Hazmat is not null,
+            now, Calendar(run.Key.PlantId).EarliestPickup(now)));
+    }
+
+    void PlaceTentative(OrderKey key, ForecastDoor door, DockRequest request)
+    {
+        DockAppointment? previous = door.Appointment;
+        ReleaseTentative(key.PlantId, door);
+        PlantDockModel model = Dock(key.PlantId);
+        foreach (DateOnly day in DockScheduler.CandidateDays(model, request, settings.DockDaysAhead))
+        {
+            List<DockAppointment> booked = Appointments(key.PlantId, day);
+            (DockAppointment? appointment, _) = DoorPlacement.OnDay(model, day, booked, request, DockAppointment.Tentative, previous);
+            if (appointment is not null)
+            {
+                booked.Add(appointment);
+                door.Appointment = appointment;
+                return;
+            }
+        }
+    }
+
+    void ReleaseTentative(string plantId, ForecastDoor door)
+    {
+        if (door.Appointment is { } appointment)
+        {
+            Appointments(plantId, appointment.Day).RemoveAll(a => a.AppointmentId == appointment.AppointmentId && a.Status == DockAppointment.Tentative);
+            door.Appointment = null;
+        }
     }
 
     void Release(TruckRun truck)
@@ -828,6 +946,20 @@ public sealed class PlantDayReplay
                 Decisions.Add(decision);
             }
         }
+    }
+
+    /// <summary>An order's door planned from its forecast: what it needs and where it is.</summary>
+    sealed class ForecastDoor
+    {
+        public DateTimeOffset Expected { get; set; }
+
+        public int Pallets { get; set; }
+
+        public bool Reefer { get; set; }
+
+        public bool Hazmat { get; set; }
+
+        public DockAppointment? Appointment { get; set; }
     }
 
     /// <summary>A waterfall in progress: the decider's state and what to do when it finishes.</summary>

@@ -102,7 +102,7 @@ public sealed class DockPrePlanning(
     {
         // No door before a carrier can come: freight forecast after the pickup cut-off waits for the next pickup day.
         DateTimeOffset pickup = scheduling.EarliestPickup(order.PlantId, ready);
-        var request = new DockRequest(order.OrderId, null, forecast.Pallets, forecast.Reefer, forecast.Hazmat, ready, pickup, pickup.AddDays(options.MaxDaysAhead));
+        DockRequest request = DoorPlacement.ForForecast(order.OrderId, forecast.Pallets, forecast.Reefer, forecast.Hazmat, ready, pickup, options.MaxDaysAhead);
         DockPlacement placement = await scheduling.PlaceAsync(order.PlantId, order.OrderId, request, forecast.Appointment is { } previous ? [previous] : [],
             DockAppointment.Tentative, why, cancellationToken);
         await SaveAsync(order, forecast with { Appointment = placement.Appointment, Reason = placement.Reason }, cancellationToken);

@@ -58,8 +58,8 @@ public sealed class MarkReadyToShip(IShipmentStore shipments, IDockStore docks, 
         // The door follows the actual output, but never before a carrier can collect it: after the pickup cut-off (or on
         // a day without pickups) it moves to the next pickup day, so booking does not have to push it back again.
         DateTimeOffset pickup = scheduling.EarliestPickup(input.PlantId, ready);
-        var request = new DockRequest(input.OrderId, null, DockScheduling.Pallets(shipment.HandlingUnits), shipment.Temperature is not null, shipment.Hazmat is not null,
-            ready, pickup, pickup.AddDays(7));
+        DockRequest request = DoorPlacement.ForActualOutput(input.OrderId, DockScheduling.Pallets(shipment.HandlingUnits), shipment.Temperature is not null, shipment.Hazmat is not null,
+            ready, pickup);
         DateTimeOffset expected = forecast.ExpectedCompletionAt;
         TimeSpan off = ready - expected;
         string why = (off < TimeSpan.Zero
