@@ -20,7 +20,7 @@ public sealed class SimulatedCarrierStatusTests(EmulatorFixture emulators)
         ["MesTms:Docks:ModelPath"] = DockModels.AllDay(),
         ["MesTms:Carriers:Simulation:EdiCarriers:0"] = "SWFL",
         ["MesTms:Carriers:Simulation:Statuses:Enabled"] = "true",
-        // Days of a shipment's life pass in a few seconds: the app's clock runs 20,000 (or more) times faster, and the carriers
+        // Days of a shipment's life pass in seconds: the app's clock runs 10,000 (or more) times faster, and the carriers
         // report on it (never ahead of it); the tender window is wide enough for that speed.
         ["LocalHost:ClockSpeed"] = speed,
         ["MesTms:Shipment:TenderResponseTimeout"] = "3.00:00:00",
@@ -32,7 +32,7 @@ public sealed class SimulatedCarrierStatusTests(EmulatorFixture emulators)
     [Fact]
     public async Task A_simulated_X12_carrier_books_over_204_and_990_and_reports_214s_to_delivery()
     {
-        await using TestApp app = await StartAsync(emulators, late: "0");
+        await using TestApp app = await StartAsync(emulators, late: "0", speed: "10000");
         string order = NewOrder();
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order)));
 
