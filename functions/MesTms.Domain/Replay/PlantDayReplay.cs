@@ -303,10 +303,13 @@ public sealed class PlantDayReplay
             return new ShipmentEvent.BookingSuspended(false, null, null);
         }
 
-        DateTimeOffset pickup = truck.Appointment?.Start ?? truck.ArrivesAt ?? now;
+        // The live rule: the booked carrier's own cancellation terms set the withdrawal deadline.
+        Booking booking = truck.Shipment.Booking!;
+        BookingSuspension.Decision suspension = BookingSuspension.For(booking, truck.Appointment,
+            settings.Contracts.Carriers.FirstOrDefault(c => c.Scac == booking.Scac)?.Cancellation, settings.Shipment.CancellationFeeWindow);
         Release(truck);
-        DateTimeOffset withdrawBy = pickup - settings.Shipment.CancellationFeeWindow;
-        return new ShipmentEvent.BookingSuspended(true, withdrawBy, withdrawBy > now ? withdrawBy - now : TimeSpan.Zero);
+        run.Record(new ShipmentDecision($"suspended-{booking.TenderId}", now, ShipmentStatus.Booked, "Booked shipment on hold", suspension.Reason));
+        return new ShipmentEvent.BookingSuspended(true, suspension.WithdrawBy, suspension.WithdrawBy > now ? suspension.WithdrawBy - now : TimeSpan.Zero);
     }
 
     ShipmentEvent Consolidate(OrderRun run)

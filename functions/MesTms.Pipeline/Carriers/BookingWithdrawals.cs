@@ -33,20 +33,14 @@ public sealed class SuspendBookingForHold(IShipmentStore shipments, DockScheduli
             return new SuspendBookingResult(false, null, "not booked");
         }
 
-        DateTimeOffset pickup = shipment.DockAppointment?.Start ?? booking.PickupConfirmation?.PickupFrom
-            ?? new DateTimeOffset(booking.PickupDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        // The booked carrier's contract decides the window; the configured default serves carriers without terms.
-        (DateTimeOffset withdrawBy, string basis) = CancellationTerms.WithdrawalDeadline(
-            carriers.Contract(booking.Scac)?.Cancellation, booking.Scac, pickup, input.CancellationFeeWindow);
+        BookingSuspension.Decision suspension = BookingSuspension.For(booking, shipment.DockAppointment, carriers.Contract(booking.Scac)?.Cancellation, input.CancellationFeeWindow);
         if (shipment.DockAppointment is { } appointment)
         {
             await scheduling.ReleaseAsync(input.Order.PlantId, input.Order.OrderId, appointment, $"quality hold: {input.Reason}");
         }
 
-        string reason = $"Booking with {booking.Scac} kept for now; door released. Pickup {pickup:u}: the tender is withdrawn at {withdrawBy:u} " +
-            $"({basis}) unless the hold is released first";
-        await shipments.UpdateAsync(input.Order, current => current!.SuspendBooking(reason, input.At, clock.GetUtcNow()));
-        return new SuspendBookingResult(true, withdrawBy, reason, withdrawBy - clock.GetUtcNow());
+        await shipments.UpdateAsync(input.Order, current => current!.SuspendBooking(suspension.Reason, input.At, clock.GetUtcNow()));
+        return new SuspendBookingResult(true, suspension.WithdrawBy, suspension.Reason, suspension.WithdrawBy - clock.GetUtcNow());
     }
 }
 
