@@ -1,3 +1,4 @@
+using MesTms.Domain.Loads;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Carriers;
 using Microsoft.DurableTask;
@@ -6,11 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace MesTms.Pipeline.Loads;
 
 /// <summary>
-/// One instance per closed load (instance id <c>load|{loadId}</c>). The load travels as one shipment: its shipment
-/// document is prepared from the orders on it, then rate shopped and tendered (<see cref="CarrierPlanning"/>), and the
-/// outcome (carrier, price, pickup) is copied to every order on the load. It then waits for membership changes (a quality
-/// hold takes an order off): a material change withdraws the booking and re-plans with fresh tender ids, a small one keeps
-/// the booking, and a load left empty is cancelled. Each change continues as new so the history stays small.
+/// One instance per closed load (instance id <c>load|{loadId}</c>): interprets <see cref="LoadLifecycle"/> in real time. The
+/// load travels as one shipment: its shipment document is prepared from the orders on it, then rate shopped and tendered
+/// (<see cref="CarrierPlanning"/>), and the outcome is copied to every order on the load; a material change withdraws the
+/// booking and re-plans with fresh tender ids, a small one keeps it, a load left empty is cancelled and a delivered one
+/// completes. Each change continues as new so the history stays small. The rules are the lifecycle's.
 /// </summary>
 public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, LoadWorkflowOutcome>
 {
@@ -18,66 +19,97 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, Load
 
     public override async Task<LoadWorkflowOutcome> RunAsync(TaskOrchestrationContext context, LoadWorkflowInput input)
     {
-        ILogger log = context.CreateReplaySafeLogger<LoadOrchestration>();
+        var state = new LoadLifecycleState { PlannedRevision = input.Progress.PlannedRevision };
+        LoadEvent happened = new LoadEvent.Started();
+        while (true)
+        {
+            LoadStep step = LoadLifecycle.Next(state, happened);
+            state = step.State;
+            LoadEvent? answer = null;
+            foreach (LoadCommand command in step.Commands)
+            {
+                answer = await CarryOutAsync(context, input, command);
+            }
+
+            LoadCommand last = step.Commands[^1];
+            if (last.Ends)
+            {
+                Log(context).LogInformation("Load {LoadId}: {Phase}; workflow completed", input.LoadId, state.Phase);
+                return state.Phase == LoadPhase.Cancelled ? LoadWorkflowOutcome.Cancelled : LoadWorkflowOutcome.Delivered;
+            }
+
+            if (last is LoadCommand.Restart)
+            {
+                // The next episode starts with a fresh history: planned afresh (a stopped waterfall) or after a change.
+                context.ContinueAsNew(input with { Progress = input.Progress with { PlannedRevision = state.PlannedRevision } });
+                return state.Phase == LoadPhase.Planning ? LoadWorkflowOutcome.Replanning : LoadWorkflowOutcome.Planned;
+            }
+
+            happened = answer ?? throw new InvalidOperationException($"The load lifecycle's last command {last} gave no answer in phase {state.Phase}.");
+        }
+    }
+
+    static async Task<LoadEvent?> CarryOutAsync(TaskOrchestrationContext context, LoadWorkflowInput input, LoadCommand command)
+    {
         var load = new LoadRequest(input.PlantId, input.LoadId, input.AppClock.Now(context));
-        LoadSnapshot snapshot = await context.CallActivityAsync<LoadSnapshot>(nameof(PrepareLoadShipment), load, CarrierPlanning.Retry);
-        LoadWorkflowProgress progress = input.Progress;
-
-        if (snapshot.OrderCount == 0)
+        switch (command)
         {
-            await context.CallActivityAsync<bool>(nameof(WithdrawLoadPlan),
-                new WithdrawLoadPlanRequest(input.PlantId, input.LoadId, "every order was taken off the load", true, input.AppClock.Now(context)), CarrierPlanning.Retry);
-            context.SetCustomStatus(ShipmentStatus.Cancelled);
-            log.LogWarning("Load {LoadId}: cancelled, no order left", input.LoadId);
-            return LoadWorkflowOutcome.Cancelled;
+            case LoadCommand.Prepare:
+                LoadSnapshot snapshot = await context.CallActivityAsync<LoadSnapshot>(nameof(PrepareLoadShipment), load, CarrierPlanning.Retry);
+                return new LoadEvent.Prepared(snapshot.Revision, snapshot.OrderCount);
+            case LoadCommand.WithdrawPlan withdraw:
+                await context.CallActivityAsync<bool>(nameof(WithdrawLoadPlan),
+                    new WithdrawLoadPlanRequest(input.PlantId, input.LoadId, withdraw.Reason, withdraw.Cancel, load.At), CarrierPlanning.Retry);
+                if (withdraw.Cancel)
+                {
+                    Log(context).LogWarning("Load {LoadId}: cancelled, no order left", input.LoadId);
+                }
+
+                return null;
+            case LoadCommand.PlanCarrier plan:
+                return new LoadEvent.CarrierPlanned(await PlanCarrierAsync(context, input, load, plan.Revision));
+            case LoadCommand.ApplyOutcome:
+                await context.CallActivityAsync<ShipmentStatus>(nameof(ApplyLoadOutcome), load, CarrierPlanning.Retry);
+                return null;
+            case LoadCommand.ShowStatus show:
+                context.SetCustomStatus(show.Status);
+                return null;
+            case LoadCommand.WaitForChange:
+                return await WaitForChangeAsync(context);
+            case LoadCommand.Restart or LoadCommand.Complete:
+                return null;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(command), command, "No handler for this load command.");
         }
+    }
 
-        if (progress.PlannedRevision != snapshot.Revision)
-        {
-            if (progress.PlannedRevision is not null)
-            {
-                await context.CallActivityAsync<bool>(nameof(WithdrawLoadPlan), new WithdrawLoadPlanRequest(input.PlantId, input.LoadId,
-                    $"load changed materially (revision {snapshot.Revision}): re-planning the carrier", false, input.AppClock.Now(context)), CarrierPlanning.Retry);
-            }
+    /// <summary>
+    /// A material change while a tender waits for its answer stops the waterfall: the open tender is withdrawn and the rebuilt
+    /// load is planned afresh (a small change keeps the waterfall going).
+    /// </summary>
+    static async Task<CarrierPlanOutcome> PlanCarrierAsync(TaskOrchestrationContext context, LoadWorkflowInput input, LoadRequest load, int revision)
+    {
+        var loadChanged = new WaterfallInterruption(
+            cancel => context.WaitForExternalEvent<string>(MembershipChangedEvent, cancel),
+            async () => await context.CallActivityAsync<LoadSnapshot>(nameof(ReadLoadSnapshot), load with { At = input.AppClock.Now(context) }, CarrierPlanning.Retry)
+                is var now && (now.Revision != revision || now.OrderCount == 0)
+                ? $"load changed materially while tendering (revision {revision} → {now.Revision}, {now.OrderCount} order(s))"
+                : null);
+        CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.AppClock, input.Shipment, input.Policy, revision, s => context.SetCustomStatus(s),
+            $"load booked (revision {revision})", loadChanged);
+        Log(context).LogInformation("Load {LoadId}: revision {Revision} planned: {Status}", input.LoadId, revision, outcome);
+        return outcome;
+    }
 
-            // A material change while a tender waits for its answer stops the waterfall: the open tender is withdrawn and
-            // the rebuilt load is planned afresh (a small change keeps the waterfall going).
-            int planning = snapshot.Revision;
-            var loadChanged = new WaterfallInterruption(
-                cancel => context.WaitForExternalEvent<string>(MembershipChangedEvent, cancel),
-                async () => await context.CallActivityAsync<LoadSnapshot>(nameof(ReadLoadSnapshot), load with { At = input.AppClock.Now(context) }, CarrierPlanning.Retry)
-                    is var now && (now.Revision != planning || now.OrderCount == 0)
-                    ? $"load changed materially while tendering (revision {planning} → {now.Revision}, {now.OrderCount} order(s))"
-                    : null);
-            CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.AppClock, input.Shipment, input.Policy, snapshot.Revision, s => context.SetCustomStatus(s),
-                $"load booked (revision {snapshot.Revision})", loadChanged);
-            if (outcome == CarrierPlanOutcome.Interrupted)
-            {
-                context.ContinueAsNew(input);
-                return LoadWorkflowOutcome.Replanning;
-            }
+    static ILogger Log(TaskOrchestrationContext context) => context.CreateReplaySafeLogger<LoadOrchestration>();
 
-            progress = progress with { PlannedRevision = snapshot.Revision };
-
-            log.LogInformation("Load {LoadId}: revision {Revision} planned: {Status}", input.LoadId, snapshot.Revision, outcome);
-        }
-
-        await context.CallActivityAsync<ShipmentStatus>(nameof(ApplyLoadOutcome), load with { At = input.AppClock.Now(context) }, CarrierPlanning.Retry);
-        context.SetCustomStatus(nameof(LoadWorkflowOutcome.Planned));
+    static async Task<LoadEvent> WaitForChangeAsync(TaskOrchestrationContext context)
+    {
         using var cancel = new CancellationTokenSource();
         Task<string> changed = context.WaitForExternalEvent<string>(MembershipChangedEvent, cancel.Token);
         Task<string> delivered = context.WaitForExternalEvent<string>(CarrierStatusService.DeliveredEvent, cancel.Token);
         Task winner = await Task.WhenAny(changed, delivered);
         cancel.Cancel();
-        if (winner == delivered)
-        {
-            // The load's truck delivered: nothing changes on it any more; the instance completes.
-            context.SetCustomStatus(ShipmentStatus.Delivered);
-            log.LogInformation("Load {LoadId}: delivered; workflow completed", input.LoadId);
-            return LoadWorkflowOutcome.Delivered;
-        }
-
-        context.ContinueAsNew(input with { Progress = progress });
-        return LoadWorkflowOutcome.Planned;
+        return winner == delivered ? new LoadEvent.Delivered() : new LoadEvent.MembershipChanged();
     }
 }
