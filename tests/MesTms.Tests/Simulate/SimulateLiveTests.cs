@@ -17,10 +17,11 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
     public async Task The_replay_and_the_live_pipeline_agree_on_a_small_day()
     {
         // Simulated carriers accept every tender within 50 ms; the replay is told the same (and that trucks come at once). The
-        // bridge's clock runs at ×600, the day's speed, with the replay's two-hour tender window.
+        // bridge's clock runs at ×120, the day's speed, with the replay's two-hour tender window (a minute of real time, so a
+        // loaded machine's latency stays small against it).
         await using TestApp app = await TestApp.StartAsync(emulators, settings: TestApp.WithCarriers(new()
         {
-            ["LocalHost:ClockSpeed"] = "600",
+            ["LocalHost:ClockSpeed"] = "120",
             ["MesTms:Shipment:TenderResponseTimeout"] = "02:00:00",
         }));
         string settings = Path.Combine(directory, "settings.json");
@@ -28,7 +29,7 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
             {"acceptanceRate": 1, "answerDelayMinutes": {"min": 0, "max": 0}, "arrivalAfterBookingHours": {"min": 0, "max": 0},
              "consolidate": false, "eventLatencySeconds": 0.5}
             """);
-        // Four orders over 40 minutes of plant time to four destinations: ×600 is 4 s.
+        // Four orders over 40 minutes of plant time to four destinations: ×120 is 20 s.
         var start = new DateTimeOffset(2026, 12, 8, 9, 0, 0, TimeSpan.Zero);
         JsonNode[] day =
         [
@@ -48,7 +49,7 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
         var error = new StringWriter();
 
         int exit = await SimulateCommand.RunAsync(
-            ["--scenario", scenario, "--settings", settings, "--live", app.App.BaseAddress.ToString(), "--speed", "600", "--wait-minutes", "2"],
+            ["--scenario", scenario, "--settings", settings, "--live", app.App.BaseAddress.ToString(), "--speed", "120", "--wait-minutes", "2"],
             output, error, interactive: false, clock: app.App.Services.GetRequiredService<TimeProvider>());
 
         Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
@@ -65,7 +66,7 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
             ["MesTms:Carriers:Simulation:AcceptanceProbability"] = "0.85",
             ["MesTms:Carriers:Simulation:Seed"] = "7",
             ["MesTms:Carriers:Simulation:DelayMilliseconds"] = "300",
-            ["LocalHost:ClockSpeed"] = "600",
+            ["LocalHost:ClockSpeed"] = "120",
             ["MesTms:Shipment:TenderResponseTimeout"] = "02:00:00",
         }));
         var start = new DateTimeOffset(2026, 12, 8, 9, 0, 0, TimeSpan.Zero);
@@ -86,7 +87,7 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
         string tag = Enumerable.Range(1, 500).Select(n => $"T{n}")
             .First(t => Enumerable.Range(0, places.Length).Count(i => SimulatedCarrierGateway.Draw(7, $"P100.LD-{i}-{t}.T1") >= 0.85) >= 2);
 
-        int exit = await SimulateCommand.RunAsync(["--scenario", scenario, "--settings", settings, "--live", app.App.BaseAddress.ToString(), "--speed", "600",
+        int exit = await SimulateCommand.RunAsync(["--scenario", scenario, "--settings", settings, "--live", app.App.BaseAddress.ToString(), "--speed", "120",
             "--wait-minutes", "2", "--run-tag", tag], output, error, interactive: false, clock: app.App.Services.GetRequiredService<TimeProvider>());
 
         Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
