@@ -65,3 +65,38 @@ public sealed class DoorPlacementTests
         Assert.Equal(DoorPlacement.Created, DoorPlacement.Change(null, placed!));
     }
 }
+
+/// <summary>The forecast door rules the live dock pre-planning and the replay share.</summary>
+public sealed class ForecastDoorTests
+{
+    static readonly DateTimeOffset Expected = new(2026, 11, 25, 14, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    // order ready, known expected completion (hours before Expected; null: none), a door stands, on hold → action, ready at
+    [InlineData(true, null, false, false, "None -")]           // completed: its door follows the actual output
+    [InlineData(false, 0, true, false, "None -")]              // the same forecast again with its door: unchanged
+    [InlineData(false, 0, false, false, "Place 14:00")]        // the same forecast but no door (lost to a hold): planned again
+    [InlineData(false, 2, true, false, "Place 14:00")]         // moved
+    [InlineData(false, null, false, false, "Place 14:00")]     // first forecast
+    [InlineData(false, 2, true, true, "Release -")]            // held before completion: no door
+    public void A_forecast_plans_moves_keeps_or_releases_the_tentative_door(bool ready, int? knownHoursBefore, bool hasDoor, bool onHold, string expected)
+    {
+        ForecastDoorStep step = DoorPlacement.OnForecast(ready, knownHoursBefore is { } h ? Expected.AddHours(-h) : null, hasDoor, Expected, onHold);
+        Assert.Equal(expected, $"{step.Action} {step.ReadyAt?.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}");
+    }
+
+    [Theory]
+    // order ready, a forecast exists, a door stands, on hold, now (hour) → action, ready at
+    [InlineData(true, true, true, true, 9, "None -")]          // ready: the workflow owns the door
+    [InlineData(false, false, false, true, 9, "None -")]       // no forecast
+    [InlineData(false, true, true, true, 9, "Release -")]      // held: the door goes back
+    [InlineData(false, true, false, true, 9, "None -")]        // held, no door to give back
+    [InlineData(false, true, false, false, 9, "Place 14:00")]  // released before the expected completion: from the forecast
+    [InlineData(false, true, false, false, 16, "Place 16:00")] // released after it: from now
+    [InlineData(false, true, true, false, 9, "None -")]        // released and the door stands
+    public void Holds_before_readiness_release_and_replan_the_forecast_door(bool ready, bool hasForecast, bool hasDoor, bool onHold, int nowHour, string expected)
+    {
+        ForecastDoorStep step = DoorPlacement.OnHoldsChanged(ready, hasForecast, hasDoor, onHold, Expected, new DateTimeOffset(Expected.Date.AddHours(nowHour), TimeSpan.Zero));
+        Assert.Equal(expected, $"{step.Action} {step.ReadyAt?.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}");
+    }
+}

@@ -37,6 +37,39 @@ public static class DoorPlacement
         new(orderId, null, pallets, reefer, hazmat, ready, earliestPickup, earliestPickup.AddDays(daysAhead));
 
     /// <summary>
+    /// What a forecast does to the order's tentative door: nothing once the order is ready (its door follows the actual
+    /// output) or when it repeats the known expected completion and a door stands; a held order gives its door back;
+    /// otherwise the door is planned (or moved) against the expected completion.
+    /// </summary>
+    public static ForecastDoorStep OnForecast(bool orderReady, DateTimeOffset? knownExpected, bool hasDoor, DateTimeOffset expected, bool onHold) =>
+        orderReady ? new(ForecastDoorAction.None, null, "already completed, its door follows the actual output")
+        : knownExpected == expected && hasDoor ? new(ForecastDoorAction.None, null, "forecast unchanged")
+        : onHold ? new(ForecastDoorAction.Release, null, "quality hold before completion")
+        : new(ForecastDoorAction.Place, expected, knownExpected is { } before
+            ? $"forecast moved from {before:u} to {expected:u}"
+            : $"planned against forecast completion {expected:u}");
+
+    /// <summary>
+    /// A hold placed or released before the order is ready: a held order gives its forecast door back; once every hold is
+    /// released it gets one again, from its forecast (or from now, when that has passed).
+    /// </summary>
+    public static ForecastDoorStep OnHoldsChanged(bool orderReady, bool hasForecast, bool hasDoor, bool onHold, DateTimeOffset expected, DateTimeOffset now)
+    {
+        if (orderReady || !hasForecast || (!onHold && hasDoor))
+        {
+            return new(ForecastDoorAction.None, null, "nothing to do");
+        }
+
+        if (onHold)
+        {
+            return hasDoor ? new(ForecastDoorAction.Release, null, "quality hold before completion") : new(ForecastDoorAction.None, null, "held, no door");
+        }
+
+        DateTimeOffset ready = expected > now ? expected : now;
+        return new(ForecastDoorAction.Place, ready, $"all quality holds released before completion; planned against forecast completion {ready:u}");
+    }
+
+    /// <summary>
     /// A door planned from a forecast follows the actual output: ready when the order really was, never before a carrier
     /// can collect it (so booking need not push it back again), within a week of that.
     /// </summary>
@@ -84,3 +117,16 @@ public static class DoorPlacement
             && !others.Any(a => a.DoorId == previous.DoorId && a.Overlaps(previous.Start, end));
     }
 }
+
+/// <summary>What to do with an order's tentative door from its forecast.</summary>
+public enum ForecastDoorAction
+{
+    None,
+    Release,
+
+    /// <summary>Plan (or move) the tentative door, ready at <see cref="ForecastDoorStep.ReadyAt"/>.</summary>
+    Place,
+}
+
+/// <summary>A forecast door decision: the action, from when the door is wanted (to place) and why.</summary>
+public sealed record ForecastDoorStep(ForecastDoorAction Action, DateTimeOffset? ReadyAt, string Why);

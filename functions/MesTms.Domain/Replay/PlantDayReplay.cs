@@ -436,7 +436,7 @@ public sealed class PlantDayReplay
                 truck.Shipment = truck.Shipment.RecordTenderOutcome(outcome.TenderId, outcome.Scac, outcome.Outcome, outcome.Reason, now, now);
                 return null;
             case TenderWaterfallCommand.WithdrawOpenTender withdraw:
-                truck.Shipment = truck.Shipment.WithdrawOpenTender(withdraw.TenderId, withdraw.Reason, $"{withdraw.Reason}: tender {withdraw.TenderId} to {withdraw.Scac} withdrawn while waiting for the answer", now, now);
+                truck.Shipment = truck.Shipment.WithdrawOpenTender(withdraw.TenderId, withdraw.Reason, TenderWaterfall.WithdrawnWhileWaiting(withdraw.Reason, withdraw.TenderId, withdraw.Scac), now, now);
                 Release(truck);
                 truck.Cancelled = true;
                 return null;
@@ -617,13 +617,10 @@ public sealed class PlantDayReplay
     {
         OrderKey key = scheduled.Order;
         ProductionScheduled data = scheduled.Data;
-        if (orders.TryGetValue(key, out OrderRun? run) && run.State.ReadyRecorded)
-        {
-            return; // completed: its door follows the actual output
-        }
-
         ForecastDoor? door = forecastDoors.GetValueOrDefault(key);
-        if (door is not null && door.Expected == data.ExpectedCompletionAt && door.Appointment is not null)
+        ForecastDoorStep step = DoorPlacement.OnForecast(orders.TryGetValue(key, out OrderRun? run) && run.State.ReadyRecorded, door?.Expected,
+            door?.Appointment is not null, data.ExpectedCompletionAt, known.GetValueOrDefault(key, QualityHoldLedger.Empty).IsOnHold);
+        if (step.Action == ForecastDoorAction.None)
         {
             return;
         }
@@ -633,30 +630,27 @@ public sealed class PlantDayReplay
         door.Pallets = DoorPlacement.Pallets(data.HandlingUnits);
         door.Reefer = data.Temperature is not null;
         door.Hazmat = data.Hazmat is not null;
-        if (known.GetValueOrDefault(key, QualityHoldLedger.Empty).IsOnHold)
+        if (step.Action == ForecastDoorAction.Release)
         {
             ReleaseTentative(key.PlantId, door);
             return;
         }
 
-        PlaceTentative(key, door, ForecastRequest(key, door, data.ExpectedCompletionAt));
+        PlaceTentative(key, door, ForecastRequest(key, door, step.ReadyAt!.Value));
     }
 
     /// <summary>A held order gives its forecast door back; once released it gets one again from its forecast (or now, when that passed).</summary>
     void FollowHoldsBeforeReady(OrderKey key, QualityHoldLedger ledger)
     {
-        if (forecastDoors.GetValueOrDefault(key) is not { } door)
+        ForecastDoor? door = forecastDoors.GetValueOrDefault(key);
+        ForecastDoorStep step = DoorPlacement.OnHoldsChanged(false, door is not null, door?.Appointment is not null, ledger.IsOnHold, door?.Expected ?? default, now);
+        if (step.Action == ForecastDoorAction.Release)
         {
-            return;
+            ReleaseTentative(key.PlantId, door!);
         }
-
-        if (ledger.IsOnHold)
+        else if (step.Action == ForecastDoorAction.Place)
         {
-            ReleaseTentative(key.PlantId, door);
-        }
-        else if (door.Appointment is null)
-        {
-            PlaceTentative(key, door, ForecastRequest(key, door, door.Expected > now ? door.Expected : now));
+            PlaceTentative(key, door!, ForecastRequest(key, door!, step.ReadyAt!.Value));
         }
     }
 

@@ -182,6 +182,9 @@ public static class TenderWaterfall
         _ => throw new ArgumentOutOfRangeException(nameof(happened), happened, "Unknown waterfall event."),
     };
 
+    /// <summary>How a tender withdrawn while it waited for its answer is explained in the shipment's history (live and replay alike).</summary>
+    public static string WithdrawnWhileWaiting(string reason, string tenderId, string scac) => $"{reason}: tender {tenderId} to {scac} withdrawn while waiting for the answer";
+
     /// <summary>The wait before the next try of a tender whose carrier API failed <paramref name="failures"/> times: 1 s, doubling, at most 10 s.</summary>
     public static TimeSpan SendRetryDelay(int failures) => TimeSpan.FromSeconds(Math.Min(10, Math.Pow(2, Math.Max(0, failures - 1))));
 

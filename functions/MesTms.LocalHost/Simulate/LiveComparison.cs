@@ -100,9 +100,24 @@ public static class LiveComparison
 
         response.EnsureSuccessStatusCode();
         DateTimeOffset answered = clock.GetUtcNow();
-        JsonNode view = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
-        DateTimeOffset now = view["now"]!.GetValue<DateTimeOffset>();
-        double hostSpeed = view["speed"]!.GetValue<double>();
+        string body = await response.Content.ReadAsStringAsync(cancellationToken);
+        DateTimeOffset now;
+        double hostSpeed;
+        try
+        {
+            JsonNode view = JsonNode.Parse(body) ?? throw new FormatException("empty");
+            now = view["now"]?.GetValue<DateTimeOffset>() ?? throw new FormatException("no 'now'");
+            hostSpeed = view["speed"]?.GetValue<double>() ?? throw new FormatException("no 'speed'");
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException)
+        {
+            throw new ScenarioException($"{http.BaseAddress} answered GET /api/clock with something that is not the bridge's clock ({e.Message}): is it the bridge?");
+        }
+
+        if (!double.IsFinite(hostSpeed) || hostSpeed < 1)
+        {
+            throw new ScenarioException($"the bridge reports a clock speed of {hostSpeed.ToString(CultureInfo.InvariantCulture)}, which cannot be replayed against.");
+        }
         if (speed is { } wanted && Math.Abs(wanted - hostSpeed) > 1e-9)
         {
             throw new ScenarioException($"the bridge's clock runs at ×{hostSpeed.ToString(CultureInfo.InvariantCulture)}, not ×{wanted.ToString(CultureInfo.InvariantCulture)}: " +

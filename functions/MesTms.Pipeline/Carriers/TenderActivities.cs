@@ -150,7 +150,7 @@ public sealed class WithdrawOpenTender(IShipmentStore shipments, ITenderStore te
 
         string? untold = await CarrierWithdrawals.TellAsync(gateway, input.TenderId, input.Scac, input.At,
             new { tenderId = input.TenderId, plantId = input.Order.PlantId, orderId = input.Order.OrderId, reason = input.Reason });
-        string reason = $"{input.Reason}: tender {input.TenderId} to {input.Scac} withdrawn while waiting for the answer" +
+        string reason = TenderWaterfall.WithdrawnWhileWaiting(input.Reason, input.TenderId, input.Scac) +
             (tender.Response is { } late ? $" (the carrier's '{late.Decision}' crossed the withdrawal)" : "") +
             (untold is null ? "" : $"; {untold}");
         Shipment after = await shipments.UpdateAsync(input.Order, current => current!.WithdrawOpenTender(input.TenderId, input.Reason, reason, input.At, clock.GetUtcNow()));

@@ -25,16 +25,17 @@ public sealed class DockPrePlanning(
             return $"forecast recorded: {order} expected at {data.ExpectedCompletionAt:u} (dock scheduling is off)";
         }
 
-        if ((await shipments.GetAsync(order, cancellationToken))?.ReadyAt is not null)
+        bool ready = (await shipments.GetAsync(order, cancellationToken))?.ReadyAt is not null;
+        DockForecastDocument? known = ready ? null : await docks.GetForecastAsync(order.PlantId, order.OrderId, cancellationToken);
+        // The holds matter only when the forecast changes anything: they are read after the rule said so (one read fewer).
+        ForecastDoorStep step = DoorPlacement.OnForecast(ready, known?.ExpectedCompletionAt, known?.Appointment is not null, data.ExpectedCompletionAt, onHold: false);
+        if (step.Action == ForecastDoorAction.None)
         {
-            return $"forecast recorded: {order} already completed, its door follows the actual output";
+            return ready ? $"forecast recorded: {order} {step.Why}" : $"forecast unchanged: {order} door {known!.Appointment!.DoorId} {known.Appointment.Start:u}";
         }
 
-        DockForecastDocument? known = await docks.GetForecastAsync(order.PlantId, order.OrderId, cancellationToken);
-        if (known is not null && known.ExpectedCompletionAt == data.ExpectedCompletionAt && known.Appointment is not null)
-        {
-            return $"forecast unchanged: {order} door {known.Appointment.DoorId} {known.Appointment.Start:u}";
-        }
+        QualityHoldLedger ledger = await holds.GetAsync(order, cancellationToken);
+        step = DoorPlacement.OnForecast(ready, known?.ExpectedCompletionAt, known?.Appointment is not null, data.ExpectedCompletionAt, ledger.IsOnHold);
 
         var needs = new DockForecastDocument
         {
@@ -48,18 +49,14 @@ public sealed class DockPrePlanning(
             Hazmat = data.Hazmat is not null,
             Appointment = known?.Appointment,
         };
-        QualityHoldLedger ledger = await holds.GetAsync(order, cancellationToken);
-        if (ledger.IsOnHold)
+        if (step.Action == ForecastDoorAction.Release)
         {
             string held = HeldReason(ledger);
             await ReleaseAsync(order, needs, held, cancellationToken);
             return $"forecast recorded, no door: {held}";
         }
 
-        string why = known is null
-            ? $"planned against forecast completion {data.ExpectedCompletionAt:u}"
-            : $"forecast moved from {known.ExpectedCompletionAt:u} to {data.ExpectedCompletionAt:u}";
-        return await PlaceAsync(order, needs, data.ExpectedCompletionAt, why, cancellationToken);
+        return await PlaceAsync(order, needs, step.ReadyAt!.Value, step.Why, cancellationToken);
     }
 
     /// <summary>
@@ -75,24 +72,14 @@ public sealed class DockPrePlanning(
         }
 
         DockForecastDocument? forecast = await docks.GetForecastAsync(order.PlantId, order.OrderId, cancellationToken);
-        if (forecast is null)
+        ForecastDoorStep step = DoorPlacement.OnHoldsChanged(false, forecast is not null, forecast?.Appointment is not null, ledger.IsOnHold,
+            forecast?.ExpectedCompletionAt ?? default, clock.GetUtcNow());
+        return step.Action switch
         {
-            return null;
-        }
-
-        if (ledger.IsOnHold)
-        {
-            return forecast.Appointment is null ? null : await ReleaseAsync(order, forecast, HeldReason(ledger), cancellationToken);
-        }
-
-        if (forecast.Appointment is not null)
-        {
-            return null;
-        }
-
-        DateTimeOffset now = clock.GetUtcNow();
-        DateTimeOffset ready = forecast.ExpectedCompletionAt > now ? forecast.ExpectedCompletionAt : now;
-        return await PlaceAsync(order, forecast, ready, $"all quality holds released before completion; planned against forecast completion {ready:u}", cancellationToken);
+            ForecastDoorAction.Release => await ReleaseAsync(order, forecast!, HeldReason(ledger), cancellationToken),
+            ForecastDoorAction.Place => await PlaceAsync(order, forecast!, step.ReadyAt!.Value, step.Why, cancellationToken),
+            _ => null,
+        };
     }
 
     static string HeldReason(QualityHoldLedger ledger) =>

@@ -120,6 +120,22 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
     }
 
     [Fact]
+    public async Task A_server_that_is_not_the_bridge_exits_with_code_2_and_says_so()
+    {
+        (Microsoft.AspNetCore.Builder.WebApplication other, Uri address) = await LoopbackServer.StartAsync(app =>
+            Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGet(app, "/api/clock", () => Microsoft.AspNetCore.Http.Results.Content("<html>hello</html>", "text/html")));
+        await using (other)
+        {
+            string scenario = Path.Combine(directory, "day.json");
+            File.WriteAllText(scenario, MesEvents.Batch(MesEvents.Completed("LV-1", now: new DateTimeOffset(2026, 12, 8, 9, 0, 0, TimeSpan.Zero))));
+            var error = new StringWriter();
+
+            Assert.Equal(2, await SimulateCommand.RunAsync(["--scenario", scenario, "--live", address.ToString()], new StringWriter(), error, interactive: false));
+            Assert.Contains("answered GET /api/clock with something that is not the bridge's clock", error.ToString());
+        }
+    }
+
+    [Fact]
     public async Task A_bad_live_address_or_speed_exits_with_code_2()
     {
         string scenario = Path.Combine(directory, "day.json");
