@@ -244,15 +244,13 @@ public static class LiveComparison
                 differences.Add(new LiveDifference(order.OrderId, "carrier", order.Scac ?? "none", scac ?? "none"));
             }
 
-            JsonNode? appointment = shipment["dockAppointment"];
-            string? door = appointment?["doorId"]?.GetValue<string>();
-            DateTimeOffset? liveStart = appointment?["start"]?.GetValue<DateTimeOffset>();
+            (string? door, DateTimeOffset? liveStart) = DoorAtBooking(shipment);
             PlantDockModel? model = settings.Docks.FirstOrDefault(d => d.PlantId == order.PlantId);
             TimeSpan slot = model?.Slot ?? TimeSpan.FromMinutes(30);
             bool sameSlot = liveStart is { } s && order.LoadingStartsAt is { } r ? (s - r).Duration() <= slot : liveStart is null && order.LoadingStartsAt is null;
             // Bookings answered in the same instant may take the doors of one slot in either order: a swap among them is no difference.
             bool swapped = door != order.DoorId && sameSlot && liveStart is { } at
-                && DoorsAt(shipments.Values.Select(v => v["dockAppointment"]).Where(a => a?["start"]?.GetValue<DateTimeOffset>() == at).Select(a => a!["doorId"]?.GetValue<string>()))
+                && DoorsAt(shipments.Values.Select(DoorAtBooking).Where(a => a.Start == at).Select(a => a.DoorId))
                     .SetEquals(DoorsAt(expected.Orders.Where(o => o.LoadingStartsAt == order.LoadingStartsAt).Select(o => o.DoorId)));
             if (!sameSlot || (door != order.DoorId && !swapped))
             {
@@ -261,6 +259,34 @@ public static class LiveComparison
         }
 
         return differences;
+    }
+
+    /// <summary>
+    /// The door and start the booking reserved: the first dock decision of the booked tender (its key names door and start),
+    /// not where a late truck moved it later. The replay ends at booking and its trucks are the replay's own draws, so
+    /// what a live simulated carrier's lateness did to the door afterwards is the outside world, not a decision to compare.
+    /// Without such a decision (docks off) the current appointment is the booked one.
+    /// </summary>
+    static (string? DoorId, DateTimeOffset? Start) DoorAtBooking(JsonNode shipment)
+    {
+        if (shipment["booking"]?["tenderId"]?.GetValue<string>() is { } tenderId && shipment["decisions"] is JsonArray decisions)
+        {
+            string prefix = $"dock-{tenderId}-";
+            foreach (JsonNode? decision in decisions)
+            {
+                if (decision?["key"]?.GetValue<string>() is { } key && key.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    string[] parts = key[prefix.Length..].Split('-');
+                    string? door = parts.Length >= 3 && parts[^2].Length > 0 ? parts[^2] : null;
+                    DateTimeOffset? start = parts.Length >= 3 && DateTimeOffset.TryParseExact(parts[^1], "yyyyMMddHHmm", CultureInfo.InvariantCulture,
+                        DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed) ? parsed : null;
+                    return (door, start);
+                }
+            }
+        }
+
+        JsonNode? appointment = shipment["dockAppointment"];
+        return (appointment?["doorId"]?.GetValue<string>(), appointment?["start"]?.GetValue<DateTimeOffset>());
     }
 
     static HashSet<string> DoorsAt(IEnumerable<string?> doors) => doors.OfType<string>().ToHashSet(StringComparer.Ordinal);
