@@ -262,7 +262,7 @@ public static class LiveComparison
     }
 
     /// <summary>
-    /// The door and start the booking reserved: the first dock decision of the booked tender (its key names door and start),
+    /// The door and start the booking reserved: the booked tender's first dock decision (<see cref="BookedDoorDecisionKey"/>),
     /// not where a late truck moved it later. The replay ends at booking and its trucks are the replay's own draws, so
     /// what a live simulated carrier's lateness did to the door afterwards is the outside world, not a decision to compare.
     /// Without such a decision (docks off) the current appointment is the booked one.
@@ -271,15 +271,10 @@ public static class LiveComparison
     {
         if (shipment["booking"]?["tenderId"]?.GetValue<string>() is { } tenderId && shipment["decisions"] is JsonArray decisions)
         {
-            string prefix = $"dock-{tenderId}-";
             foreach (JsonNode? decision in decisions)
             {
-                if (decision?["key"]?.GetValue<string>() is { } key && key.StartsWith(prefix, StringComparison.Ordinal))
+                if (decision?["key"]?.GetValue<string>() is { } key && BookedDoorDecisionKey.TryRead(key, tenderId, out string? door, out DateTimeOffset? start))
                 {
-                    string[] parts = key[prefix.Length..].Split('-');
-                    string? door = parts.Length >= 3 && parts[^2].Length > 0 ? parts[^2] : null;
-                    DateTimeOffset? start = parts.Length >= 3 && DateTimeOffset.TryParseExact(parts[^1], "yyyyMMddHHmm", CultureInfo.InvariantCulture,
-                        DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed) ? parsed : null;
                     return (door, start);
                 }
             }

@@ -86,7 +86,7 @@ public static class BookedDoor
             shipment.Hazmat is not null, ready, notBefore);
         DockPlacement placement = await scheduling.PlaceAsync(shipment.PlantId, shipment.OrderId, request, replacing, DockAppointment.Booked,
             $"{why}; {booking.Scac} picks up {request.PickupFrom:u}-{request.PickupTo:u}");
-        string key = $"dock-{booking.TenderId}-{placement.Change}-{placement.Appointment?.DoorId}-{placement.Appointment?.Start:yyyyMMddHHmm}";
+        string key = BookedDoorDecisionKey.For(booking.TenderId, placement.Change, placement.Appointment);
         await DockDecisions.RecordAsync(shipments, shipment, placement.Appointment, key,
             placement.Appointment is null ? "No dock door" : $"Dock appointment {placement.Change}", placement.Reason, at, clock);
         return new DockResult(placement.Appointment is not null, placement.Change, placement.Appointment?.Start, placement.Reason);

@@ -24,11 +24,7 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
             ["LocalHost:ClockSpeed"] = "120",
             ["MesTms:Shipment:TenderResponseTimeout"] = "02:00:00",
         }));
-        string settings = Path.Combine(directory, "settings.json");
-        File.WriteAllText(settings, """
-            {"acceptanceRate": 1, "answerDelayMinutes": {"min": 0, "max": 0}, "arrivalAfterBookingHours": {"min": 0, "max": 0},
-             "consolidate": false, "eventLatencySeconds": 0.5}
-            """);
+        string settings = InstantCarriersOneByOne("settings.json");
         // Four orders over 40 minutes of plant time to four destinations: ×120 is 20 s.
         var start = new DateTimeOffset(2026, 12, 8, 9, 0, 0, TimeSpan.Zero);
         JsonNode[] day =
@@ -38,13 +34,7 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
             MesEvents.Completed("LV-3", now: start.AddMinutes(25)).WithPallets(3).WithDestination("DC-CLT", "28202"),
             MesEvents.Completed("LV-4", now: start.AddMinutes(40)).WithPallets(8).WithDestination("DC-PHL", "19103"),
         ];
-        foreach (JsonNode e in day)
-        {
-            e["time"] = e["data"]!["completedAt"]!.GetValue<string>();
-        }
-
-        string scenario = Path.Combine(directory, "day.json");
-        File.WriteAllText(scenario, MesEvents.Batch(day));
+        string scenario = Scenario("day.json", day);
         var output = new StringWriter();
         var error = new StringWriter();
 
@@ -54,6 +44,87 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
 
         Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
         Assert.Contains("4 orders: 4 decided alike by the live pipeline and the replay.", output.ToString());
+    }
+
+    [Fact]
+    public async Task A_door_a_late_truck_moved_after_booking_is_compared_where_the_booking_put_it()
+    {
+        // Every simulated truck comes an hour late, past the 30-minute grace, and the live bridge moves its door to what is free
+        // from the arrival; the replay ends at booking. The day runs on a weekday morning (the app's clock pinned a week or
+        // more ahead, whatever the hour of the run) so the doors are today's, and a last order two hours after the first
+        // keeps the day running until the late trucks have come.
+        DateTimeOffset tuesday = NextTuesdayAt(TestClock.Now, 8, 50);
+        await using TestApp app = await TestApp.StartAsync(emulators, settings: TestApp.WithCarriers(new()
+        {
+            ["LocalHost:ClockStart"] = tuesday.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["LocalHost:ClockSpeed"] = "240",
+            ["MesTms:Shipment:TenderResponseTimeout"] = "02:00:00",
+            ["MesTms:Carriers:Simulation:Statuses:Enabled"] = "true",
+            ["MesTms:Carriers:Simulation:Statuses:LateProbability"] = "1",
+            ["MesTms:Carriers:Simulation:Statuses:LateMinutes"] = "60",
+        }));
+        string settings = InstantCarriersOneByOne("late.json");
+        var start = new DateTimeOffset(2026, 12, 8, 9, 0, 0, TimeSpan.Zero);
+        JsonNode[] day =
+        [
+            MesEvents.Completed("LT-1", now: start).WithPallets(6).WithDestination("DC-ATL", "30336"),
+            MesEvents.Completed("LT-2", now: start.AddMinutes(5)).WithPallets(8).WithDestination("DC-NYC", "10001"),
+            MesEvents.Completed("LT-3", now: start.AddHours(2)).WithPallets(4).WithDestination("DC-CLT", "28202"),
+        ];
+        string scenario = Scenario("late-day.json", day);
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        int exit = await SimulateCommand.RunAsync(["--scenario", scenario, "--settings", settings, "--live", app.App.BaseAddress.ToString(), "--speed", "240",
+            "--wait-minutes", "2", "--run-tag", "LATE"], output, error, interactive: false, clock: TimeProvider.System);
+
+        Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
+        Assert.Contains("3 orders: 3 decided alike", output.ToString());
+        // The test covers a moved door: the first orders' trucks came late and their doors are now later than booked.
+        int moved = 0;
+        foreach (string order in new[] { "LT-1-LATE", "LT-2-LATE" })
+        {
+            JsonNode shipment = JsonNode.Parse(await app.Http.GetStringAsync($"api/shipments/{order}?plantId=P100"))!;
+            DateTimeOffset booked = shipment["progress"]!["pickupDue"]!.GetValue<DateTimeOffset>();
+            moved += shipment["dockAppointment"]!["start"]!.GetValue<DateTimeOffset>() > booked ? 1 : 0;
+        }
+
+        Assert.True(moved > 0, "no late truck moved its door before the comparison: the test would not cover it");
+    }
+
+    /// <summary>Replay settings for the simulated carriers of <see cref="TestApp.WithCarriers"/>: every tender accepted at once, trucks at once, no consolidation.</summary>
+    string InstantCarriersOneByOne(string name)
+    {
+        string path = Path.Combine(directory, name);
+        File.WriteAllText(path, """
+            {"acceptanceRate": 1, "answerDelayMinutes": {"min": 0, "max": 0}, "arrivalAfterBookingHours": {"min": 0, "max": 0},
+             "consolidate": false, "eventLatencySeconds": 0.5}
+            """);
+        return path;
+    }
+
+    /// <summary>A scenario file of completions, each event dated at its completion.</summary>
+    string Scenario(string name, JsonNode[] day)
+    {
+        foreach (JsonNode e in day)
+        {
+            e["time"] = e["data"]!["completedAt"]!.GetValue<string>();
+        }
+
+        string path = Path.Combine(directory, name);
+        File.WriteAllText(path, MesEvents.Batch(day));
+        return path;
+    }
+
+    static DateTimeOffset NextTuesdayAt(DateTimeOffset now, int hour, int minute)
+    {
+        DateOnly day = DateOnly.FromDateTime(now.UtcDateTime).AddDays(7);
+        while (day.DayOfWeek != DayOfWeek.Tuesday)
+        {
+            day = day.AddDays(1);
+        }
+
+        return new DateTimeOffset(day.ToDateTime(new TimeOnly(hour, minute)), TimeSpan.Zero);
     }
 
     [Fact]
