@@ -79,4 +79,11 @@ public sealed class LoadLifecycleTests
         Assert.Equal(new LoadCommand.WithdrawPlan(LoadLifecycle.Emptied, true), LoadLifecycle.Next(In("New"), Input("Empty")).Commands[0]);
         Assert.Equal(new LoadCommand.PlanCarrier(2), LoadLifecycle.Next(In("PlannedR1"), Input("NewRevision")).Commands[1]);
     }
+
+    [Theory]
+    [InlineData(2, 2, 3, null)]
+    [InlineData(2, 3, 3, "load changed materially while tendering (revision 2 → 3, 3 order(s))")]
+    [InlineData(2, 2, 0, "load changed materially while tendering (revision 2 → 2, 0 order(s))")]
+    public void A_change_while_tendering_stops_the_waterfall_only_when_material_or_empty(int planning, int revision, int orders, string? why) =>
+        Assert.Equal(why, LoadLifecycle.StopsTendering(planning, revision, orders));
 }

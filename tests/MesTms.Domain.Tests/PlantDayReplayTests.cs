@@ -93,6 +93,46 @@ public sealed class PlantDayReplayTests
     }
 
     [Fact]
+    public void A_truck_its_carrier_reports_late_has_its_door_follow_it_and_the_booked_door_is_kept()
+    {
+        // The booking reserves 10:30 (as above); the carrier then reports its truck at the gate at 12:05, 95 min late: the
+        // live bridge's rules move the door to the first slot from the arrival, and the truck leaves after loading there.
+        var reported = new List<string>();
+        ReplaySettings settings = Settings(s => s with
+        {
+            Carriers = s.Carriers with
+            {
+                Reports = (tenderId, scac, booked) =>
+                {
+                    reported.Add($"{tenderId} {scac} {booked.DockAppointment!.DoorId} {booked.DockAppointment.Start:HH:mm}");
+                    DateTimeOffset arrived = booked.DockAppointment.Start.AddMinutes(95);
+                    return [new CarrierStatusReport(CarrierStatusCodes.ArrivedAtPickup, arrived), new CarrierStatusReport(CarrierStatusCodes.DepartedPickup, arrived.AddMinutes(40))];
+                },
+            },
+        });
+
+        ReplayRun live = Run(PlanningPolicy.EventDriven, settings, Completed("PO-1", At(9, 0)));
+
+        OrderOutcome order = Assert.Single(live.Orders);
+        Assert.Equal(At(10, 30), order.DoorAtBooking!.Start);
+        Assert.Equal($"P100.PO-1.T1 {order.Scac} {order.DoorAtBooking.DoorId} 10:30", Assert.Single(reported));
+        Assert.Equal(At(12, 30), order.LoadingStartsAt);
+        Assert.Equal(At(13, 0), order.DepartsAt);
+        TruckOutcome truck = Assert.Single(live.Trucks);
+        Assert.Equal(At(12, 5), truck.Appointment!.ArrivedAt);
+        Assert.Equal(At(12, 45), truck.Appointment.DepartedAt);
+    }
+
+    [Fact]
+    public void Without_carrier_reports_the_booked_door_is_where_the_truck_loads()
+    {
+        OrderOutcome order = Assert.Single(Run(PlanningPolicy.EventDriven, Settings(), Completed("PO-1", At(9, 0))).Orders);
+
+        Assert.Equal(order.LoadingStartsAt, order.DoorAtBooking!.Start);
+        Assert.Equal(order.DoorId, order.DoorAtBooking.DoorId);
+    }
+
+    [Fact]
     public void Detention_is_charged_for_time_on_site_past_the_free_time()
     {
         // One door only: three trucks arrive together at 10:10 and load 10:30, 11:00 and 11:30, for 30 min each. On site
@@ -193,6 +233,53 @@ public sealed class PlantDayReplayTests
         Assert.True(live.Trucks.Count < 8, $"{live.Trucks.Count} trucks for 8 orders");
         Assert.All(live.Trucks.Where(t => t.OrderIds.Count > 1), t => Assert.StartsWith("L-P100-", t.TruckId));
         Assert.Equal(8, live.Trucks.Sum(t => t.OrderIds.Count));
+    }
+
+    [Fact]
+    public void A_hold_that_changes_a_booked_load_materially_re_plans_its_carrier_by_the_load_lifecycle()
+    {
+        // Six 4-pallet orders to one DC close a load; one goes on hold after the load is booked, before its truck comes.
+        // Its 4 of 24 floor positions are more than the 10 % a booking survives: the load lifecycle withdraws the plan and
+        // tenders the rebuilt load afresh (revision 1), as the live load workflow does.
+        ReplaySettings settings = Settings(s => s with { Shipment = new ShipmentPolicy { Consolidate = true } });
+        List<ScenarioEvent> day = Enumerable.Range(0, 6).Select(i => Completed($"PO-{i}", At(9, i), pallets: 4)).ToList();
+        ReplayRun before = Run(PlanningPolicy.EventDriven, settings, [.. day]);
+        TruckOutcome load = Assert.Single(before.Trucks);
+        Assert.Equal(6, load.OrderIds.Count);
+        DateTimeOffset held = load.BookedAt.AddMinutes(5);
+        Assert.True(held < load.Appointment!.Start, "the hold must come before the truck loads");
+
+        ReplayRun after = Run(PlanningPolicy.EventDriven, settings, [.. day, Hold("PO-5", "QH-1", held)]);
+
+        Assert.Equal(ShipmentStatus.OnQualityHold, after.Orders.Single(o => o.OrderId == "PO-5").Status);
+        TruckOutcome replanned = Assert.Single(after.Trucks);
+        Assert.Equal(load.TruckId, replanned.TruckId);
+        Assert.Equal(5, replanned.OrderIds.Count);
+        OrderOutcome member = after.Orders.Single(o => o.OrderId == "PO-0");
+        Assert.Equal(ShipmentStatus.Booked, member.Status);
+        Assert.Contains(member.Decisions, d => d.Key == $"booked-P100.{load.TruckId}.T1");
+        Assert.Contains(member.Decisions, d => d.Key == $"booked-P100.{load.TruckId}.R1.T1");
+        Assert.True(replanned.BookedAt > held);
+    }
+
+    [Fact]
+    public void A_small_change_to_a_booked_load_keeps_its_carrier()
+    {
+        // Two-pallet orders to one DC: the last order on the fullest load leaves with 2 of 26 floor positions (8 %), within
+        // the 10 % a booking survives.
+        ReplaySettings settings = Settings(s => s with { Shipment = new ShipmentPolicy { Consolidate = true } });
+        List<ScenarioEvent> day = [.. Enumerable.Range(0, 13).Select(i => Completed($"PO-{i}", At(9, i), pallets: 2))];
+        TruckOutcome load = Run(PlanningPolicy.EventDriven, settings, [.. day]).Trucks.MaxBy(t => t.OrderIds.Count)!;
+        Assert.True(load.OrderIds.Count >= 8, $"{load.OrderIds.Count} orders on the fullest load");
+        string small = load.OrderIds[^1];
+
+        ReplayRun after = Run(PlanningPolicy.EventDriven, settings, [.. day, Hold(small, "QH-1", load.BookedAt.AddMinutes(5))]);
+
+        TruckOutcome kept = after.Trucks.Single(t => t.TruckId == load.TruckId);
+        Assert.Equal(load.BookedAt, kept.BookedAt);
+        Assert.DoesNotContain(small, kept.OrderIds);
+        Assert.Equal(ShipmentStatus.OnQualityHold, after.Orders.Single(o => o.OrderId == small).Status);
+        Assert.DoesNotContain(after.Orders.SelectMany(o => o.Decisions), d => d.Key.Contains(".R1.", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -100,6 +100,15 @@ public static class LoadLifecycle
 {
     public const string Emptied = "every order was taken off the load";
 
+    /// <summary>
+    /// Whether a change while revision <paramref name="planning"/> is being tendered stops the waterfall (its open tender
+    /// withdrawn, the rebuilt load planned afresh): a new revision (material change) or no order left. Returns why, or null
+    /// (a small change: tendering goes on).
+    /// </summary>
+    public static string? StopsTendering(int planning, int revision, int orders) => revision != planning || orders == 0
+        ? $"load changed materially while tendering (revision {planning} → {revision}, {orders} order(s))"
+        : null;
+
     public static LoadStep Next(LoadLifecycleState state, LoadEvent happened) => happened switch
     {
         _ when state.Ended => throw new InvalidOperationException($"The load ended ({state.Phase}); {happened.GetType().Name} comes too late."),

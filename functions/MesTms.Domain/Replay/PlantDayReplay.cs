@@ -344,7 +344,7 @@ public sealed class PlantDayReplay
         List<OrderRun> members = closed.Orders.Select(o => orders[new OrderKey(closed.PlantId, o.OrderId)]).ToList();
         Shipment loadShipment = Shipment.ForLoad(closed.PlantId, closed.Id, ShipmentStatus.Consolidated, "built", "Load built", closed.Decisions[^1].Reason, now, now)
             .WithMembers(members.Select(m => m.Shipment!).ToList(), 0, closed.Stops.Count, isNew: true, now, now);
-        var truck = new TruckRun(closed.Id, closed.PlantId, members, closed.Fill, loadShipment, closed.Decisions[^1].Reason);
+        var truck = new TruckRun(closed.Id, closed.PlantId, members, closed.Fill, loadShipment, closed.Decisions[^1].Reason) { Closed = closed };
         foreach (OrderRun member in members)
         {
             member.Truck = truck;
@@ -352,7 +352,70 @@ public sealed class PlantDayReplay
         }
 
         trucks.Add(truck);
-        PlanTruck(truck, 0, outcome => truck.Outcome = outcome);
+        DriveLoad(truck, new LoadEvent.Started());
+    }
+
+    /// <summary>
+    /// Interprets <see cref="LoadLifecycle"/> in virtual time, as <c>LoadOrchestration</c> does in real time: the decider
+    /// chooses (prepare, withdraw the plan on a material change, plan the carrier, cancel an emptied load), this carries out
+    /// its commands on the load's truck; a carrier plan's outcome comes back when its waterfall finishes.
+    /// </summary>
+    void DriveLoad(TruckRun truck, LoadEvent happened)
+    {
+        LoadEvent? next = happened;
+        while (next is not null)
+        {
+            LoadStep step = LoadLifecycle.Next(truck.LoadState, next);
+            truck.LoadState = step.State;
+            next = null;
+            foreach (LoadCommand command in step.Commands)
+            {
+                LoadEvent? answer = CarryOut(truck, command);
+                if (command.Answers)
+                {
+                    next = answer;
+                }
+            }
+        }
+    }
+
+    LoadEvent? CarryOut(TruckRun truck, LoadCommand command)
+    {
+        Load closed = truck.Closed ?? throw new InvalidOperationException($"Truck {truck.Id} is not a load.");
+        switch (command)
+        {
+            case LoadCommand.Prepare:
+                // The load's shipment follows its orders (built with them when the load closed).
+                if (truck.Members.Count > 0 && !truck.Shipment.MemberOrderIds.SequenceEqual(truck.Members.Select(m => m.Key.OrderId)))
+                {
+                    truck.Shipment = truck.Shipment.WithMembers(truck.Members.Select(m => m.Shipment!).ToList(), closed.Revision, closed.Stops.Count, isNew: false, now, now);
+                    truck.Fill = closed.Fill;
+                }
+
+                return new LoadEvent.Prepared(closed.Revision, truck.Members.Count);
+            case LoadCommand.WithdrawPlan withdraw:
+                truck.StopWaterfall();
+                Release(truck);
+                string what = truck.Shipment.Booking is { } b ? $"booking with {b.Scac} (tender {b.TenderId}) withdrawn, carrier told" : "no booking to release";
+                truck.Shipment = truck.Shipment.WithdrawLoadPlan(withdraw.Cancel, withdraw.Reason, what, now, now);
+                (truck.BookedAt, truck.Quote, truck.DoorAtBooking, truck.Outcome) = (null, null, null, null);
+                truck.Cancelled = withdraw.Cancel;
+                return null;
+            case LoadCommand.PlanCarrier plan:
+                truck.Cancelled = false;
+                PlanTruck(truck, plan.Revision, outcome =>
+                {
+                    truck.Outcome = outcome;
+                    DriveLoad(truck, new LoadEvent.CarrierPlanned(outcome));
+                });
+                return null;
+            case LoadCommand.Restart:
+                return new LoadEvent.Started();
+            case LoadCommand.ApplyOutcome or LoadCommand.ShowStatus or LoadCommand.WaitForChange or LoadCommand.Complete:
+                return null; // the members read the truck's outcome; a change or the end comes through the agenda
+            default:
+                throw new InvalidOperationException($"The replay cannot carry out {command.GetType().Name}.");
+        }
     }
 
     void PlanAlone(OrderRun run, int revision)
@@ -507,13 +570,16 @@ public sealed class PlantDayReplay
         });
     }
 
-    /// <summary>A carrier's answer moves its observed tender acceptance, which ranks the next rate shops.</summary>
-    void Observe(string scac, bool accepted)
+    /// <summary>
+    /// A carrier's answer moves its observed tender acceptance, and a reported pick-up or delivery its on-time figures
+    /// (as the live bridge's performance store records them), which rank the next rate shops.
+    /// </summary>
+    void Observe(string scac, bool? accepted = null, bool? pickedUpOnTime = null, bool? deliveredOnTime = null)
     {
         CarrierPerformance? known = observed.GetValueOrDefault(scac) ?? settings.Contracts.Carriers.FirstOrDefault(c => c.Scac == scac)?.Performance;
         if (known is not null)
         {
-            observed[scac] = known.Observe(deliveredOnTime: null, tenderAccepted: accepted);
+            observed[scac] = known.Observe(deliveredOnTime, accepted, pickedUpOnTime);
         }
     }
 
@@ -545,12 +611,14 @@ public sealed class PlantDayReplay
         truck.Premium = rated.IsExpedited ? rated.LateDeliveryOf(quote)?.PremiumCost ?? rated.PremiumOf(quote) : 0;
         truck.ArrivesAt = book.PickupConfirmation?.PickupFrom ?? now;
         ReserveDoor(truck);
+        truck.DoorAtBooking = truck.Appointment;
+        FollowCarrierStatuses(truck, book.TenderId);
         string on = truck.Members.Count > 1 ? $"load {truck.Id} ({truck.Members.Count} orders, {truck.Fill:P0} full: {truck.Why})" : "its own truck";
         foreach (OrderRun member in truck.Members)
         {
             foreach (ShipmentDecision decision in booked)
             {
-                member.Record(decision with { Key = decision.Key == booked[0].Key ? $"booked-{truck.Id}" : decision.Key, Reason = decision == booked[0]
+                member.Record(decision with { Reason = decision == booked[0]
                     ? $"{decision.Reason}; on {on}; truck on site {truck.ArrivesAt:u}; {truck.DoorReason}"
                     : decision.Reason });
             }
@@ -575,17 +643,20 @@ public sealed class PlantDayReplay
         return at;
     }
 
-    /// <summary>The booked truck's door, by the same placement rules as the live dock activities (<see cref="DoorPlacement"/>).</summary>
-    void ReserveDoor(TruckRun truck)
+    /// <summary>
+    /// The booked truck's door, by the same placement rules as the live dock activities (<see cref="DoorPlacement"/>): the
+    /// doors planned from the orders' forecasts and the truck's own are replaced, the earliest kept where it still fits;
+    /// not before <paramref name="notBefore"/> when a late truck arrived then.
+    /// </summary>
+    void ReserveDoor(TruckRun truck, DateTimeOffset? notBefore = null)
     {
+        DockAppointment? previous = truck.Appointment;
         Release(truck);
         PlantDockModel model = Dock(truck.PlantId);
         Shipment s = truck.Shipment;
         Booking booking = s.Booking ?? throw new InvalidOperationException($"Truck {truck.Id} is not booked; a door is reserved after booking.");
         DateTimeOffset ready = truck.Members.Max(m => ReadySince(m.Key, now) ?? now);
-        DockRequest request = DoorPlacement.ForBooking(truck.Id, booking, DoorPlacement.Pallets(s.HandlingUnits), s.Temperature is not null, s.Hazmat is not null, ready);
-        // The doors planned from the orders' forecasts are replaced by the booked one (the earliest kept where it still fits).
-        DockAppointment? previous = null;
+        DockRequest request = DoorPlacement.ForBooking(truck.Id, booking, DoorPlacement.Pallets(s.HandlingUnits), s.Temperature is not null, s.Hazmat is not null, ready, notBefore);
         foreach (OrderRun member in truck.Members)
         {
             if (forecastDoors.GetValueOrDefault(member.Key) is { Appointment: { } tentative } door)
@@ -610,6 +681,65 @@ public sealed class PlantDayReplay
         }
 
         truck.DoorReason = truck.Appointment is null ? $"no door: {reason}" : reason;
+    }
+
+    /// <summary>
+    /// The outside world after booking, when the carriers report (<see cref="CarrierBehaviour.Reports"/>): each status is
+    /// applied at its moment by the live bridge's rules; a judged pick-up or delivery moves the carrier's observed
+    /// performance, a late truck's door follows it, and the door records the truck's real arrival and departure.
+    /// </summary>
+    void FollowCarrierStatuses(TruckRun truck, string tenderId)
+    {
+        if (settings.Carriers.Reports is not { } reports || truck.Appointment is not { } door)
+        {
+            return;
+        }
+
+        foreach (CarrierStatusReport report in reports(tenderId, truck.Quote!.Scac, truck.Shipment with { DockAppointment = door }))
+        {
+            At(report.At > now ? report.At : now, () =>
+            {
+                if (truck.Cancelled || truck.Shipment.Booking?.TenderId != tenderId)
+                {
+                    return; // withdrawn or re-tendered since: the truck no longer comes for this tender
+                }
+
+                ApplyCarrierStatus(truck, tenderId, report);
+            });
+        }
+    }
+
+    void ApplyCarrierStatus(TruckRun truck, string tenderId, CarrierStatusReport report)
+    {
+        (Shipment next, CarrierStatusEffect effect) = CarrierProgressRules.Apply(truck.Shipment with { DockAppointment = truck.Appointment }, tenderId, report, settings.Shipment, now);
+        if (!effect.Recorded || next.Progress is not { } progress)
+        {
+            return;
+        }
+
+        truck.Shipment = next;
+        if (truck.Appointment is { } door && CarrierProgressRules.DoorFollowsTruckFrom(progress, door) is { } arrived)
+        {
+            ReserveDoor(truck, notBefore: arrived);
+        }
+
+        if (truck.Appointment is { } placed)
+        {
+            DockAppointment actual = placed with { ArrivedAt = progress.ArrivedAtPickup ?? placed.ArrivedAt, DepartedAt = progress.DepartedPickup ?? placed.DepartedAt };
+            List<DockAppointment> day = Appointments(truck.PlantId, placed.Day);
+            day[day.FindIndex(a => a.AppointmentId == placed.AppointmentId)] = actual;
+            truck.Appointment = actual;
+        }
+
+        if (effect.PickupJudged)
+        {
+            Observe(progress.Scac, pickedUpOnTime: progress.PickedUpOnTime);
+        }
+
+        if (effect.DeliveryJudged)
+        {
+            Observe(progress.Scac, deliveredOnTime: progress.DeliveredOnTime);
+        }
     }
 
     /// <summary>A forecast plans a tentative door before the freight exists; a later forecast moves it (the live dock pre-planning's rules).</summary>
@@ -713,16 +843,21 @@ public sealed class PlantDayReplay
             openLoads[id] = pool.Remove(run.Key.OrderId, run.Round, reason, now);
         }
 
-        if (run.Truck is { } truck && (truck.Appointment is null || truck.Appointment.End > now))
+        if (run.Truck is { Closed: { } closed } truck && (truck.Appointment is null || truck.Appointment.End > now))
         {
-            // Off the truck before it leaves: the rest of the load keeps its carrier; an emptied load is cancelled.
+            // Off the load before its truck leaves, and its workflow told: the load lifecycle keeps the plan on a small change,
+            // re-plans on a material one and cancels an emptied load; a material change while tendering stops the waterfall.
             truck.Members.Remove(run);
             run.Truck = null;
-            if (truck.Members.Count == 0)
+            truck.Closed = closed.Remove(run.Key.OrderId, run.Round, reason, now);
+            if (truck.LoadState.Phase == LoadPhase.Planned)
             {
-                truck.StopWaterfall();
-                Release(truck);
-                truck.Cancelled = true;
+                DriveLoad(truck, new LoadEvent.MembershipChanged());
+            }
+            else if (truck.LoadState.PlanningRevision is { } planning && truck.Waterfall?.State.Phase == TenderWaterfallPhase.AwaitingAnswer
+                && LoadLifecycle.StopsTendering(planning, truck.Closed.Revision, truck.Members.Count) is { } stop)
+            {
+                Drive(truck, new TenderWaterfallEvent.Stopped(stop));
             }
         }
 
@@ -883,7 +1018,7 @@ public sealed class PlantDayReplay
                 appointment is null ? ReadySince(run.Key, now) : ReadySince(run.Key, appointment.End), appointment?.Start, appointment?.End, delivered, run.Completed.Data.RequiredDeliveryBy, onTime,
                 truck?.Id, truck?.Quote?.Scac, appointment?.DoorId, FloorPositions.For(run.Completed.Data.HandlingUnits),
                 decimal.Round(hours / share, 2), decimal.Round(cost / share, 2), truck is null ? 0 : decimal.Round(truck.Premium / share, 2),
-                truck?.Quote is { } q ? decimal.Round(q.Total / share, 2) : 0, status, run.Decisions));
+                truck?.Quote is { } q ? decimal.Round(q.Total / share, 2) : 0, status, run.Decisions) { DoorAtBooking = truck?.DoorAtBooking });
         }
 
         return new ReplayRun(policy, outcomes, truckOutcomes, events, duplicates, forecasts, escalations, StagingPeak(outcomes));
@@ -981,7 +1116,12 @@ public sealed class PlantDayReplay
 
         public List<OrderRun> Members { get; } = members;
 
-        public decimal Fill { get; } = fill;
+        public decimal Fill { get; set; } = fill;
+
+        /// <summary>The closed load this truck carries (null: an order shipped alone), with its lifecycle state.</summary>
+        public Load? Closed { get; set; }
+
+        public LoadLifecycleState LoadState { get; set; } = new();
 
         public Shipment Shipment { get; set; } = shipment;
 
@@ -1010,6 +1150,9 @@ public sealed class PlantDayReplay
         public decimal Premium { get; set; }
 
         public DockAppointment? Appointment { get; set; }
+
+        /// <summary>The door the booking reserved (<see cref="Appointment"/> follows a late truck).</summary>
+        public DockAppointment? DoorAtBooking { get; set; }
 
         public string DoorReason { get; set; } = "";
 

@@ -42,6 +42,9 @@ public sealed record OrderOutcome(
     public double? DockDwellMinutes => FreightReadyAt is { } ready && LoadingStartsAt is { } loading ? Math.Max(0, (loading - ready).TotalMinutes) : null;
 
     public bool Premium => PremiumFreightCost > 0;
+
+    /// <summary>The door the booking reserved, before a late truck moved it (<see cref="DoorId"/> and <see cref="LoadingStartsAt"/> are where it loaded).</summary>
+    public DockAppointment? DoorAtBooking { get; init; }
 }
 
 /// <summary>One truck booked (an order alone or a consolidated load) and what happened at the dock.</summary>

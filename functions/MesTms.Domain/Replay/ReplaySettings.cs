@@ -42,6 +42,14 @@ public sealed record CarrierBehaviour
     /// and SCAC: true accepts. It replaces the acceptance draw, so the replay can meet the very carriers a bridge runs with.
     /// </summary>
     public Func<string, string, bool>? Accepts { get; init; }
+
+    /// <summary>
+    /// When set, the statuses a carrier reports for its booked truck, by tender id, SCAC and the booked shipment (with its
+    /// door): each is applied when its moment comes by the live bridge's carrier-progress rules
+    /// (<see cref="CarrierProgressRules"/>), so the judged pick-up and delivery move the carrier's observed performance and a
+    /// late truck's door follows it, as they do live. Without it the replay's trucks report nothing.
+    /// </summary>
+    public Func<string, string, Shipment, IReadOnlyList<CarrierStatusReport>>? Reports { get; init; }
 }
 
 /// <summary>What a plant-day replay needs beyond the events: docks, contracts, carriers, costs and the batch planning runs.</summary>

@@ -49,24 +49,7 @@ public sealed class SimulatedCarrierStatuses(IServiceProvider services, Simulate
             return; // declined, withdrawn or never given a door: nothing to drive to
         }
 
-        simulation.Carriers.TryGetValue(scac, out SimulatedCarrier? carrier);
-        SimulatedStatusOptions options = simulation.Statuses;
-        bool late = SimulatedCarrierGateway.Draw(simulation.Seed + 3, tenderId) < (carrier?.LateProbability ?? options.LateProbability);
-        DateTimeOffset arrival = late
-            ? door.Start.AddMinutes(options.LateMinutes)
-            : door.Start.AddMinutes((SimulatedCarrierGateway.Draw(simulation.Seed + 4, tenderId) * 15) - 5);
-        DateTimeOffset departure = arrival + (door.End - door.Start) + TimeSpan.FromMinutes(5);
-        // Against the carrier's own estimate (pick-up day + transit): on time an hour early, or LateDeliveryHours behind it,
-        // which is late for the shipment when that passes the promised delivery.
-        DateTimeOffset delivered = late ? booking.EstimatedDelivery.AddHours(options.LateDeliveryHours) : booking.EstimatedDelivery.AddHours(-1);
-        CarrierStatusReport[] plan =
-        [
-            new(CarrierStatusCodes.ArrivedAtPickup, arrival, late ? null : "NS", "Indianapolis", "IN"),
-            new(CarrierStatusCodes.DepartedPickup, departure, null, "Indianapolis", "IN"),
-            new(CarrierStatusCodes.ArrivedAtDelivery, delivered.AddMinutes(-30), null, booked.Destination?.LocationId, null),
-            new(CarrierStatusCodes.Delivered, delivered, late ? null : "NS", booked.Destination?.LocationId, null),
-        ];
-
+        CarrierStatusReport[] plan = Plan(simulation, tenderId, scac, booking, door, booked.Destination?.LocationId);
         foreach (CarrierStatusReport report in plan)
         {
             // Sent when its moment comes on the app's clock (faster with LocalHost:ClockSpeed), never before it.
@@ -78,6 +61,33 @@ public sealed class SimulatedCarrierStatuses(IServiceProvider services, Simulate
 
             await SendAsync(tenderId, scac, report, edi);
         }
+    }
+
+    /// <summary>
+    /// What the simulated carrier of <paramref name="tenderId"/> will report for its booked truck and door: arrival (late by
+    /// <see cref="SimulatedStatusOptions.LateMinutes"/> for a late truck, drawn from the seed and the tender id, else within
+    /// -5..+10 min of the door), departure after loading, arrival at delivery and delivery. The local host's carriers send
+    /// these, and <c>simulate --live</c>'s replay meets the same trucks.
+    /// </summary>
+    public static CarrierStatusReport[] Plan(SimulatedCarrierOptions simulation, string tenderId, string scac, Booking booking, DockAppointment door, string? destination)
+    {
+        simulation.Carriers.TryGetValue(scac, out SimulatedCarrier? carrier);
+        SimulatedStatusOptions options = simulation.Statuses;
+        bool late = SimulatedCarrierGateway.Draw(simulation.Seed + 3, tenderId) < (carrier?.LateProbability ?? options.LateProbability);
+        DateTimeOffset arrival = late
+            ? door.Start.AddMinutes(options.LateMinutes)
+            : door.Start.AddMinutes((SimulatedCarrierGateway.Draw(simulation.Seed + 4, tenderId) * 15) - 5);
+        DateTimeOffset departure = arrival + (door.End - door.Start) + TimeSpan.FromMinutes(5);
+        // Against the carrier's own estimate (pick-up day + transit): on time an hour early, or LateDeliveryHours behind it,
+        // which is late for the shipment when that passes the promised delivery.
+        DateTimeOffset delivered = late ? booking.EstimatedDelivery.AddHours(options.LateDeliveryHours) : booking.EstimatedDelivery.AddHours(-1);
+        return
+        [
+            new(CarrierStatusCodes.ArrivedAtPickup, arrival, late ? null : "NS", "Indianapolis", "IN"),
+            new(CarrierStatusCodes.DepartedPickup, departure, null, "Indianapolis", "IN"),
+            new(CarrierStatusCodes.ArrivedAtDelivery, delivered.AddMinutes(-30), null, destination, null),
+            new(CarrierStatusCodes.Delivered, delivered, late ? null : "NS", destination, null),
+        ];
     }
 
     async Task<Shipment?> WaitForBookingAsync(string tenderId)

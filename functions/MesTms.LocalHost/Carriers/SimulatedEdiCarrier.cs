@@ -25,6 +25,8 @@ public sealed class SimulatedEdiCarrier(SimulatedCarrierOptions simulation, Carr
             logger.LogInformation("Simulated EDI carrier {Scac} trades X12 in {Folder}", scac, carriers.Edi[scac].DropFolder);
         }
 
+        // Wakes when the bridge drops an interchange, as a translator watching its mailbox would, and polls in any case.
+        using var changes = new FolderChanges(simulation.EdiCarriers.Select(scac => Path.Combine(carriers.Edi[scac].DropFolder!, "outbound")));
         while (!stoppingToken.IsCancellationRequested)
         {
             foreach (string scac in simulation.EdiCarriers)
@@ -39,7 +41,7 @@ public sealed class SimulatedEdiCarrier(SimulatedCarrierOptions simulation, Carr
                 }
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(300), stoppingToken); // polling its folder: real time
+            await changes.WaitAsync(TimeSpan.FromMilliseconds(300), stoppingToken); // polling its folder: real time
         }
     }
 

@@ -67,8 +67,12 @@ public static class LiveComparison
             await publisher.SendEventAsync(CloudEvent.Parse(BinaryData.FromString(live.Raw[i]))!, cancellationToken);
         }
 
-        await output.WriteLineAsync($"Published; waiting up to {wait.TotalMinutes:0.#} min for the shipments...");
-        Dictionary<string, JsonNode> shipments = await WaitForAsync(http, expected, wait, clock, cancellationToken);
+        // The replay may book an order days later (a load waiting for its cut-off): the bridge's clock must get there too.
+        DateTimeOffset lastBooking = expected.Orders.Select(o => o.BookedAt ?? o.KnownAt).Append(live.Events[^1].At).Max();
+        DateTimeOffset deadline = (host.ToReal(lastBooking) > clock.GetUtcNow() ? host.ToReal(lastBooking) : clock.GetUtcNow()) + wait;
+        await output.WriteLineAsync($"Published; waiting for the shipments until the bridge's clock passes the replay's last booking ({lastBooking:u}), " +
+            $"then up to {wait.TotalMinutes:0.#} min (at most {(deadline - clock.GetUtcNow()).TotalMinutes:0.#} min)...");
+        Dictionary<string, JsonNode> shipments = await WaitForAsync(http, expected, deadline, clock, cancellationToken);
         List<LiveDifference> differences = Compare(expected, shipments, settings);
 
         await output.WriteLineAsync($"{expected.Orders.Count} orders: {expected.Orders.Count - differences.Select(d => d.OrderId).Distinct().Count()} decided alike by the live pipeline and the replay.");
@@ -165,10 +169,9 @@ public static class LiveComparison
         return e;
     }
 
-    static async Task<Dictionary<string, JsonNode>> WaitForAsync(HttpClient http, ReplayRun expected, TimeSpan wait, TimeProvider clock, CancellationToken cancellationToken)
+    static async Task<Dictionary<string, JsonNode>> WaitForAsync(HttpClient http, ReplayRun expected, DateTimeOffset deadline, TimeProvider clock, CancellationToken cancellationToken)
     {
         var seen = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
-        DateTimeOffset deadline = clock.GetUtcNow() + wait;
         while (true)
         {
             bool settled = true;
@@ -245,16 +248,17 @@ public static class LiveComparison
             }
 
             (string? door, DateTimeOffset? liveStart) = DoorAtBooking(shipment);
+            (string? replayDoor, DateTimeOffset? replayStart) = ReplayDoorAtBooking(order);
             PlantDockModel? model = settings.Docks.FirstOrDefault(d => d.PlantId == order.PlantId);
             TimeSpan slot = model?.Slot ?? TimeSpan.FromMinutes(30);
-            bool sameSlot = liveStart is { } s && order.LoadingStartsAt is { } r ? (s - r).Duration() <= slot : liveStart is null && order.LoadingStartsAt is null;
+            bool sameSlot = liveStart is { } s && replayStart is { } r ? (s - r).Duration() <= slot : liveStart is null && replayStart is null;
             // Bookings answered in the same instant may take the doors of one slot in either order: a swap among them is no difference.
-            bool swapped = door != order.DoorId && sameSlot && liveStart is { } at
+            bool swapped = door != replayDoor && sameSlot && liveStart is { } at
                 && DoorsAt(shipments.Values.Select(DoorAtBooking).Where(a => a.Start == at).Select(a => a.DoorId))
-                    .SetEquals(DoorsAt(expected.Orders.Where(o => o.LoadingStartsAt == order.LoadingStartsAt).Select(o => o.DoorId)));
-            if (!sameSlot || (door != order.DoorId && !swapped))
+                    .SetEquals(DoorsAt(expected.Orders.Select(ReplayDoorAtBooking).Where(a => a.Start == replayStart).Select(a => a.DoorId)));
+            if (!sameSlot || (door != replayDoor && !swapped))
             {
-                differences.Add(new LiveDifference(order.OrderId, "door", $"{order.DoorId ?? "none"} {order.LoadingStartsAt:HH:mm}", $"{door ?? "none"} {liveStart:HH:mm}"));
+                differences.Add(new LiveDifference(order.OrderId, "door", $"{replayDoor ?? "none"} {replayStart:HH:mm}", $"{door ?? "none"} {liveStart:HH:mm}"));
             }
         }
 
@@ -283,6 +287,10 @@ public static class LiveComparison
         JsonNode? appointment = shipment["dockAppointment"];
         return (appointment?["doorId"]?.GetValue<string>(), appointment?["start"]?.GetValue<DateTimeOffset>());
     }
+
+    /// <summary>The replay's door at booking (where it loaded, when no late truck moved it).</summary>
+    static (string? DoorId, DateTimeOffset? Start) ReplayDoorAtBooking(OrderOutcome order) =>
+        order.DoorAtBooking is { } booked ? (booked.DoorId, booked.Start) : (order.DoorId, order.LoadingStartsAt);
 
     static HashSet<string> DoorsAt(IEnumerable<string?> doors) => doors.OfType<string>().ToHashSet(StringComparer.Ordinal);
 

@@ -169,7 +169,7 @@ public sealed record ReplaySettingsFile
     /// <summary>
     /// The carriers the local host simulates (<c>MesTms:Carriers:Simulation</c> in its appsettings.json): each tender answered
     /// after the configured delay, accepted by the same seeded draw on the tender id, the truck confirmed from the start of the
-    /// pickup day.
+    /// pickup day, reporting arrival (late by the same draw), departure and delivery at the same moments.
     /// </summary>
     public static CarrierBehaviour LocalHostCarriers()
     {
@@ -189,6 +189,10 @@ public sealed record ReplaySettingsFile
                 return carrier?.Silent != true
                     && LocalHost.Carriers.SimulatedCarrierGateway.Draw(simulation.Seed, tenderId) < (carrier?.AcceptanceProbability ?? simulation.AcceptanceProbability);
             },
+            // The statuses its trucks report once booked with a door, as the local host's simulated carriers send them.
+            Reports = (tenderId, scac, booked) => simulation.Statuses.Enabled && booked is { Booking: { } booking, DockAppointment: { } door }
+                ? LocalHost.Carriers.SimulatedCarrierStatuses.Plan(simulation, tenderId, scac, booking, door, booked.Destination?.LocationId)
+                : [],
         };
     }
 

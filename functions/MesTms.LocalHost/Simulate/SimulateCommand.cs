@@ -31,7 +31,7 @@ public static class SimulateCommand
     static readonly Option<string> SpeedOption = new("--speed") { Description = "With --live: the speed of the bridge's clock (LocalHost:ClockSpeed), checked before anything is published; default: whatever the bridge runs at." };
     static readonly Option<string> KeyOption = new("--key") { Description = "With --live: the bridge's MES key (aeg-sas-key). Default 'local'." };
     static readonly Option<string> RunTagOption = new("--run-tag") { Description = "With --live: the suffix of order and event ids (letters and digits). Default R + the time." };
-    static readonly Option<string> WaitOption = new("--wait-minutes") { Description = "With --live: how long to wait for the shipments after the last event. Default 5." };
+    static readonly Option<string> WaitOption = new("--wait-minutes") { Description = "With --live: how long to wait for the shipments once the bridge's clock has passed the replay's last booking (or the last event). Default 5." };
 
     /// <param name="interactive">A terminal: a live progress bar; otherwise (redirected output) plain progress lines.</param>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool interactive, TimeProvider? clock = null)

@@ -15,6 +15,9 @@ public sealed class EdiDropFolders(CarrierOptions options, EdiInbound inbound, E
 {
     public bool Enabled => options.Edi.Values.Any(p => !string.IsNullOrWhiteSpace(p.DropFolder));
 
+    /// <summary>The <c>inbound/</c> folders carriers drop their files in.</summary>
+    public IEnumerable<string> InboundFolders => options.Edi.Values.Where(p => !string.IsNullOrWhiteSpace(p.DropFolder)).Select(p => Path.Combine(p.DropFolder!, "inbound"));
+
     /// <summary>A file name for a document id (letters, digits, dot, dash; the rest become dashes).</summary>
     public static string FileName(string documentId) =>
         new string(documentId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '-').ToArray()) + ".x12";
@@ -58,7 +61,10 @@ public sealed class EdiDropFolders(CarrierOptions options, EdiInbound inbound, E
     }
 }
 
-/// <summary>Sweeps the EDI drop folders every few seconds where the host hands out a Durable client (the local host); Functions use a timer trigger.</summary>
+/// <summary>
+/// Sweeps the EDI drop folders where the host hands out a Durable client (the local host; Functions use a timer trigger):
+/// as soon as a carrier drops a file (<see cref="FolderChanges"/>), and every <see cref="Interval"/> in any case.
+/// </summary>
 public sealed class EdiDropFolderWorker(IServiceProvider services, ILogger<EdiDropFolderWorker> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
@@ -71,6 +77,7 @@ public sealed class EdiDropFolderWorker(IServiceProvider services, ILogger<EdiDr
             return;
         }
 
+        using var changes = new FolderChanges(folders.InboundFolders);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -82,7 +89,7 @@ public sealed class EdiDropFolderWorker(IServiceProvider services, ILogger<EdiDr
                 logger.LogWarning(e, "EDI drop folder sweep failed; the next one tries again");
             }
 
-            await Task.Delay(Interval, stoppingToken);
+            await changes.WaitAsync(Interval, stoppingToken);
         }
     }
 }

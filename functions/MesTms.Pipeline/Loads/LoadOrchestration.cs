@@ -92,9 +92,7 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, Load
         var loadChanged = new WaterfallInterruption(
             cancel => context.WaitForExternalEvent<string>(MembershipChangedEvent, cancel),
             async () => await context.CallActivityAsync<LoadSnapshot>(nameof(ReadLoadSnapshot), load with { At = input.AppClock.Now(context) }, CarrierPlanning.Retry)
-                is var now && (now.Revision != revision || now.OrderCount == 0)
-                ? $"load changed materially while tendering (revision {revision} → {now.Revision}, {now.OrderCount} order(s))"
-                : null);
+                is var now ? LoadLifecycle.StopsTendering(revision, now.Revision, now.OrderCount) : null);
         CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.AppClock, input.Shipment, input.Policy, revision, s => context.SetCustomStatus(s),
             $"load booked (revision {revision})", loadChanged);
         Log(context).LogInformation("Load {LoadId}: revision {Revision} planned: {Status}", input.LoadId, revision, outcome);
