@@ -49,6 +49,21 @@ public sealed class ShipmentAggregateTests
     }
 
     [Fact]
+    public void Freight_never_held_is_ready_from_its_completion_and_held_freight_from_when_it_was_recorded_ready()
+    {
+        Shipment registered = Registered();
+        Assert.Null(registered.FreightReadyAt);
+
+        Shipment ready = registered.Decide("ready-1", T0.AddSeconds(40), "Ready", "ok", T0.AddSeconds(40), becomes: ShipmentStatus.ReadyToShip);
+        Assert.Equal(T0, ready.FreightReadyAt);
+        Assert.Equal(T0.AddSeconds(40), ready.ReadyAt);
+
+        Shipment held = registered.Decide("hold-1", T0.AddMinutes(1), "Held", "QH-1", T0.AddMinutes(1), becomes: ShipmentStatus.OnQualityHold)
+            .Decide("ready-2", T0.AddHours(2), "Ready", "released", T0.AddHours(2), becomes: ShipmentStatus.ReadyToShip);
+        Assert.Equal(T0.AddHours(2), held.FreightReadyAt);
+    }
+
+    [Fact]
     public void Becoming_ready_stamps_ready_at_once()
     {
         Shipment ready = Registered().Decide("ready-1", T0, "Ready", "ok", T0.AddMinutes(5), becomes: ShipmentStatus.ReadyToShip);

@@ -796,8 +796,9 @@ public sealed class PlantDayReplay
         }
 
         Shipment s = run.Shipment!;
+        DateTimeOffset ready = ReadySince(run.Key, now) ?? now;
         PlaceTentative(run.Key, door, DoorPlacement.ForActualOutput(run.Key.OrderId, DoorPlacement.Pallets(s.HandlingUnits), s.Temperature is not null, s.Hazmat is not null,
-            now, Calendar(run.Key.PlantId).EarliestPickup(now)));
+            ready, Calendar(run.Key.PlantId).EarliestPickup(ready)));
     }
 
     void PlaceTentative(OrderKey key, ForecastDoor door, DockRequest request)

@@ -61,6 +61,16 @@ public sealed record Shipment
     /// <summary>When the shipment first became ready to ship.</summary>
     public DateTimeOffset? ReadyAt { get; init; }
 
+    /// <summary>
+    /// Since when the freight is physically ready on the dock, as far as the bridge knows (null: not ready yet): its completion
+    /// (QA passed and packaged: the MES's moment, not when the bridge heard of it) when it was never held, else when it was
+    /// recorded ready after its holds. Doors are planned from this, so they do not depend on how quickly an event was handled.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTimeOffset? FreightReadyAt => ReadyAt is not { } ready ? null
+        : CompletedAt is { } completed && completed <= ready && !Decisions.Any(d => d.Status == ShipmentStatus.OnQualityHold) ? completed
+        : ready;
+
     /// <summary>Every quoted candidate with its cost breakdown, and every excluded carrier with the reason.</summary>
     public RateShopResult? RateShop { get; init; }
 

@@ -67,7 +67,7 @@ public static class BookedDoor
             replacing.Add(own);
         }
 
-        DateTimeOffset ready = shipment.ReadyAt ?? notBefore ?? at;
+        DateTimeOffset ready = shipment.FreightReadyAt ?? notBefore ?? at;
         foreach (string member in shipment.MemberOrderIds)
         {
             Shipment? order = await shipments.GetAsync(new OrderKey(shipment.PlantId, member));
@@ -76,7 +76,7 @@ public static class BookedDoor
                 replacing.Add(tentative);
             }
 
-            if (order?.ReadyAt is { } memberReady && memberReady > ready)
+            if (order?.FreightReadyAt is { } memberReady && memberReady > ready)
             {
                 ready = memberReady;
             }

@@ -54,7 +54,7 @@ public sealed class MarkReadyToShip(IShipmentStore shipments, IDockStore docks, 
             return new DockResult(planned is not null, "none", planned?.Start, "no appointment planned from a forecast");
         }
 
-        DateTimeOffset ready = shipment.ReadyAt ?? clock.GetUtcNow();
+        DateTimeOffset ready = shipment.FreightReadyAt ?? clock.GetUtcNow();
         // The door follows the actual output, but never before a carrier can collect it: after the pickup cut-off (or on
         // a day without pickups) it moves to the next pickup day, so booking does not have to push it back again.
         DateTimeOffset pickup = scheduling.EarliestPickup(input.PlantId, ready);

@@ -176,6 +176,80 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
     }
 
     [Fact]
+    public async Task A_day_of_thirty_orders_with_holds_a_re_tender_and_a_material_load_change_is_decided_alike_live_and_by_the_replay()
+    {
+        // The local host's own simulated carriers (appsettings.json: seed 7, 85 % acceptance, 300 ms, statuses with late trucks)
+        // and its consolidation; the replay is told nothing but the event latency. The day runs on an evening after the pickup
+        // cut-off (the app's clock pinned a week or more ahead, whatever the hour of the run): every truck comes the next
+        // morning, so a hold on a booked load always comes before its truck.
+        DateTimeOffset evening = NextTuesdayAt(TestClock.Now, 16, 30);
+        await using TestApp app = await TestApp.StartAsync(emulators, settings: TestApp.WithCarriers(new()
+        {
+            ["LocalHost:ClockStart"] = evening.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["LocalHost:ClockSpeed"] = "240",
+            ["MesTms:Carriers:Simulation:AcceptanceProbability"] = "0.85",
+            ["MesTms:Carriers:Simulation:Seed"] = "7",
+            ["MesTms:Carriers:Simulation:DelayMilliseconds"] = "300",
+            ["MesTms:Carriers:Simulation:Statuses:Enabled"] = "true",
+            ["MesTms:Carriers:Simulation:Statuses:LateProbability"] = "0.15",
+            ["MesTms:Carriers:Simulation:Statuses:LateMinutes"] = "90",
+            ["MesTms:Carriers:Simulation:Statuses:LateDeliveryHours"] = "20",
+            ["MesTms:Shipment:TenderResponseTimeout"] = "02:00:00",
+            ["MesTms:Shipment:Consolidate"] = "true",
+        }));
+        // Thirty 5-pallet orders, one every 6 minutes, to three DCs in turn: five fill a trailer (96 %), so each DC's loads
+        // close on their fifth order. Three holds: ATL-3 is held before it completes and released 20 min after; CLT-4 is
+        // held in its open load and released 40 min later (it re-joins); CMH-2 is held after its load was booked and stays
+        // held: 5 of 25 pallets is a material change, so the load's booking is withdrawn and it is tendered again (R1).
+        var start = new DateTimeOffset(2026, 12, 8, 17, 3, 7, TimeSpan.Zero);
+        (string Location, string Postal)[] places = [("DC-ATL", "30336"), ("DC-CLT", "28202"), ("DC-CMH", "43215")];
+        string Order(int i) => $"{places[i % 3].Location[3..]}-{i}";
+        DateTimeOffset CompletedAt(int i) => start.AddMinutes(i * 6);
+        var day = new List<JsonNode>();
+        for (int i = 0; i < 30; i++)
+        {
+            JsonObject e = MesEvents.Completed(Order(i), now: CompletedAt(i).AddMinutes(2)).WithPallets(5).WithDestination(places[i % 3].Location, places[i % 3].Postal);
+            e["time"] = e["data"]!["completedAt"]!.GetValue<string>();
+            day.Add(e);
+        }
+
+        day.Add(Hold(MesEvents.HoldPlaced(Order(3), "QH-A"), CompletedAt(3).AddMinutes(-10)));
+        day.Add(Hold(MesEvents.HoldReleased(Order(3), "QH-A"), CompletedAt(3).AddMinutes(20)));
+        day.Add(Hold(MesEvents.HoldPlaced(Order(4), "QH-B"), CompletedAt(4).AddMinutes(3)));
+        day.Add(Hold(MesEvents.HoldReleased(Order(4), "QH-B"), CompletedAt(4).AddMinutes(40)));
+        day.Add(Hold(MesEvents.HoldPlaced(Order(2), "QH-C"), CompletedAt(14).AddMinutes(30)));
+        string scenario = Path.Combine(directory, "thirty.json");
+        File.WriteAllText(scenario, MesEvents.Batch([.. day.OrderBy(e => e["time"]!.GetValue<string>(), StringComparer.Ordinal)]));
+        string settings = Path.Combine(directory, "latency.json");
+        File.WriteAllText(settings, """{"eventLatencySeconds": 0.5}""");
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        int exit = await SimulateCommand.RunAsync(["--scenario", scenario, "--settings", settings, "--live", app.App.BaseAddress.ToString(), "--speed", "240",
+            "--wait-minutes", "2", "--run-tag", "THIRTY"], output, error, interactive: false, clock: TimeProvider.System);
+
+        Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
+        Assert.Contains("30 orders: 30 decided alike", output.ToString());
+        // What the day covers, read from the live bridge: the held order stays held, and its load was tendered again.
+        JsonNode held = JsonNode.Parse(await app.Http.GetStringAsync($"api/shipments/{Order(2)}-THIRTY?plantId=P100"))!;
+        Assert.Equal("OnQualityHold", held["status"]!.GetValue<string>());
+        string loadId = held["decisions"]!.AsArray().Select(d => d!["key"]!.GetValue<string>()).Last(k => k.StartsWith("load-L-", StringComparison.Ordinal))["load-".Length..];
+        JsonNode load = JsonNode.Parse(await app.Http.GetStringAsync($"api/shipments/{loadId}?plantId=P100"))!;
+        Assert.Contains(".R1.T", load["booking"]!["tenderId"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(4, load["memberOrderIds"]!.AsArray().Count);
+        JsonNode rejoined = JsonNode.Parse(await app.Http.GetStringAsync($"api/shipments/{Order(4)}-THIRTY?plantId=P100"))!;
+        Assert.Contains(rejoined["decisions"]!.AsArray(), d => d!["key"]!.GetValue<string>().StartsWith("left-load-", StringComparison.Ordinal));
+    }
+
+    static JsonObject Hold(JsonObject e, DateTimeOffset at)
+    {
+        string field = e["data"]!["placedAt"] is not null ? "placedAt" : "releasedAt";
+        e["data"]![field] = MesEvents.Timestamp(at);
+        e["time"] = MesEvents.Timestamp(at);
+        return e;
+    }
+
+    [Fact]
     public async Task A_speed_other_than_the_bridges_exits_with_code_2_and_says_how_to_start_the_host()
     {
         await using TestApp app = await TestApp.StartAsync(emulators, settings: new Dictionary<string, string?> { ["LocalHost:ClockSpeed"] = "300" });
