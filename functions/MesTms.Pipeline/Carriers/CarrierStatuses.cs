@@ -122,11 +122,7 @@ public sealed class CarrierStatusService(
         }
 
         // The orders on a load travel on its truck: each records the same facts (their booking is the load's).
-        foreach (string member in shipment.MemberOrderIds)
-        {
-            await shipments.UpdateAsync(new OrderKey(shipment.PlantId, member),
-                current => current is null ? current! : CarrierProgressRules.Apply(current, tenderId, report, policy, now).Next, cancellationToken);
-        }
+        await shipments.UpdateMembersAsync(shipment, andLoad: false, current => CarrierProgressRules.Apply(current, tenderId, report, policy, now).Next, cancellationToken);
 
         // Everything below is keyed by the tender and the status, so a repeated report (or a retry after a failure half-way)
         // converges without doing anything twice.
@@ -190,13 +186,10 @@ public sealed class CarrierStatusService(
                 ? a with { ArrivedAt = actual.ArrivedAt, DepartedAt = actual.DepartedAt }
                 : a).ToList(),
         }, cancellationToken);
-        foreach (string id in shipment.MemberOrderIds.Prepend(shipment.OrderId))
-        {
-            await shipments.UpdateAsync(new OrderKey(shipment.PlantId, id), current => current?.DockAppointment is { } own && own.AppointmentId == door.AppointmentId
-                && own.Start == door.Start && own != actual
-                    ? current with { DockAppointment = actual, UpdatedAt = clock.GetUtcNow() }
-                    : current!, cancellationToken);
-        }
+        await shipments.UpdateMembersAsync(shipment, andLoad: true, current => current.DockAppointment is { } own && own.AppointmentId == door.AppointmentId
+            && own.Start == door.Start && own != actual
+                ? current with { DockAppointment = actual, UpdatedAt = clock.GetUtcNow() }
+                : current, cancellationToken);
     }
 
     async Task ObserveAsync(string scac, string tenderId, ShipmentProgress progress, CancellationToken cancellationToken)

@@ -20,10 +20,7 @@ public static class DockDecisions
     public static async Task RecordAsync(IShipmentStore shipments, Shipment shipment, DockAppointment? appointment, string key, string decision,
         string reason, DateTimeOffset at, TimeProvider clock)
     {
-        foreach (OrderKey target in shipment.MemberOrderIds.Select(m => new OrderKey(shipment.PlantId, m)).Prepend(new OrderKey(shipment.PlantId, shipment.OrderId)))
-        {
-            await shipments.UpdateAsync(target, current => current?.ScheduleDock(appointment, key, decision, reason, at, clock.GetUtcNow())!);
-        }
+        await shipments.UpdateMembersAsync(shipment, andLoad: true, current => current.ScheduleDock(appointment, key, decision, reason, at, clock.GetUtcNow()));
     }
 }
 

@@ -87,11 +87,7 @@ public sealed class ApplyLoadOutcome(ILoadStore loads, IShipmentStore shipments,
         (ShipmentStatus status, string key, string summary) = shipment.LoadOutcome();
         Load load = await loads.UpdateAsync(input.LoadId, current => current!.RecordOutcome(status, key, summary, input.At, clock.GetUtcNow()));
 
-        foreach (LoadLine line in load.Orders)
-        {
-            await shipments.UpdateAsync(new OrderKey(input.PlantId, line.OrderId),
-                current => current?.FollowLoad(shipment, status, key, summary, input.At, clock.GetUtcNow())!);
-        }
+        await shipments.UpdateAsync(input.PlantId, load.Orders.Select(o => o.OrderId), (_, current) => current.FollowLoad(shipment, status, key, summary, input.At, clock.GetUtcNow()));
 
         return status;
     }

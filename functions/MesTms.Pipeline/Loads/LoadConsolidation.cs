@@ -134,13 +134,11 @@ public sealed class LoadConsolidation(
         foreach (Load closed in open.PendingHandOffs)
         {
             await loads.UpdateAsync(closed.Id, current => current ?? closed, cancellationToken);
-            foreach (LoadLine member in closed.Orders)
-            {
-                await shipments.UpdateAsync(new OrderKey(closed.PlantId, member.OrderId), current => current is null || current.ConsolidationRound != member.Round
-                    ? current!
-                    : current.JoinLoad(closed.Id, $"Load {closed.Id}: {closed.Orders.Count} order(s), {closed.Fill:P0} full. {closed.Decisions[^1].Reason}",
-                        closed.CreatedAt, clock.GetUtcNow()), cancellationToken);
-            }
+            Dictionary<string, int> rounds = closed.Orders.ToDictionary(o => o.OrderId, o => o.Round, StringComparer.Ordinal);
+            await shipments.UpdateAsync(closed.PlantId, rounds.Keys, (orderId, current) => current.ConsolidationRound != rounds[orderId]
+                ? current
+                : current.JoinLoad(closed.Id, $"Load {closed.Id}: {closed.Orders.Count} order(s), {closed.Fill:P0} full. {closed.Decisions[^1].Reason}",
+                    closed.CreatedAt, clock.GetUtcNow()), cancellationToken);
 
             await notifier.PublishAsync(PlannerNotification.Create($"{closed.Id}|built", PlannerNotificationTypes.LoadBuilt,
                 $"plants/{closed.PlantId}/loads/{closed.Id}", closed.CreatedAt,
