@@ -798,7 +798,7 @@ public sealed class PlantDayReplay
         Shipment s = run.Shipment!;
         DateTimeOffset ready = ReadySince(run.Key, now) ?? now;
         PlaceTentative(run.Key, door, DoorPlacement.ForActualOutput(run.Key.OrderId, DoorPlacement.Pallets(s.HandlingUnits), s.Temperature is not null, s.Hazmat is not null,
-            ready, Calendar(run.Key.PlantId).EarliestPickup(ready)));
+            ready, Calendar(run.Key.PlantId).EarliestPickup(now)));
     }
 
     void PlaceTentative(OrderKey key, ForecastDoor door, DockRequest request)

@@ -54,10 +54,11 @@ public sealed class MarkReadyToShip(IShipmentStore shipments, IDockStore docks, 
             return new DockResult(planned is not null, "none", planned?.Start, "no appointment planned from a forecast");
         }
 
-        DateTimeOffset ready = shipment.FreightReadyAt ?? clock.GetUtcNow();
-        // The door follows the actual output, but never before a carrier can collect it: after the pickup cut-off (or on
-        // a day without pickups) it moves to the next pickup day, so booking does not have to push it back again.
-        DateTimeOffset pickup = scheduling.EarliestPickup(input.PlantId, ready);
+        DateTimeOffset now = clock.GetUtcNow();
+        DateTimeOffset ready = shipment.FreightReadyAt ?? now;
+        // The door follows the actual output, but never before a carrier can collect it: a tender goes out now, so after the
+        // pickup cut-off (or on a day without pickups) it moves to the next pickup day and booking need not push it back again.
+        DateTimeOffset pickup = scheduling.EarliestPickup(input.PlantId, ready > now ? ready : now);
         DockRequest request = DoorPlacement.ForActualOutput(input.OrderId, DockScheduling.Pallets(shipment.HandlingUnits), shipment.Temperature is not null, shipment.Hazmat is not null,
             ready, pickup);
         DateTimeOffset expected = forecast.ExpectedCompletionAt;
