@@ -26,10 +26,22 @@ public sealed class DoorPlacementTests
     [InlineData("10:00-14:00", "08:00", 9, "09:00 10:00 14:00")]       // arrived before the freight was ready: the freight decides
     public void A_booked_shipment_asks_for_its_freight_ready_the_carriers_window_and_the_trucks_arrival(string? window, string? arrived, int readyHour, string expected)
     {
+        Asks(window, arrived, readyHour, null, expected);
+    }
+
+    [Theory]
+    // freight ready, reserved at → the request's ready: a door is never asked for before the moment it is reserved
+    [InlineData(9, "09:40", "09:40 00:00 00:00+1")]
+    [InlineData(9, "08:30", "09:00 00:00 00:00+1")]
+    public void A_booked_shipment_never_asks_for_a_door_before_the_moment_it_is_reserved(int readyHour, string reservedAt, string expected) =>
+        Asks(null, null, readyHour, At(int.Parse(reservedAt[..2]), int.Parse(reservedAt[3..])), expected);
+
+    static void Asks(string? window, string? arrived, int readyHour, DateTimeOffset? now, string expected)
+    {
         PickupConfirmation? confirmation = window is null ? null
             : new PickupConfirmation(At(int.Parse(window[..2])), At(int.Parse(window[6..8])), "REF");
         DateTimeOffset? notBefore = arrived is null ? null : At(int.Parse(arrived[..2]), int.Parse(arrived[3..]));
-        DockRequest request = DoorPlacement.ForBooking("PO-1", Booked(confirmation), 18, false, false, At(readyHour), notBefore);
+        DockRequest request = DoorPlacement.ForBooking("PO-1", Booked(confirmation), 18, false, false, At(readyHour), notBefore, now);
 
         string Show(DateTimeOffset t) => t.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture) + (t.Date > At(0).Date ? "+1" : "");
         Assert.Equal(expected, $"{Show(request.ReadyAt)} {Show(request.PickupFrom)} {Show(request.PickupTo)}");

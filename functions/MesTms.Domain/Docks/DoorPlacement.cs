@@ -18,13 +18,16 @@ public static class DoorPlacement
     /// <summary>
     /// The door a booked shipment asks for: its freight ready at <paramref name="ready"/> (the latest of its orders), the
     /// truck within the carrier's confirmed pickup window (else from the start of the pickup day, for a day), and not before
-    /// <paramref name="notBefore"/> when a late truck arrived then.
+    /// <paramref name="notBefore"/> when a late truck arrived then; never before <paramref name="now"/>, the moment it is
+    /// reserved (freight ready since 09:05 and booked at 09:40 cannot load at 09:30).
     /// </summary>
-    public static DockRequest ForBooking(string shipmentId, Booking booking, int pallets, bool reefer, bool hazmat, DateTimeOffset ready, DateTimeOffset? notBefore = null)
+    public static DockRequest ForBooking(string shipmentId, Booking booking, int pallets, bool reefer, bool hazmat, DateTimeOffset ready, DateTimeOffset? notBefore = null,
+        DateTimeOffset? now = null)
     {
         DateTimeOffset pickupFrom = booking.PickupConfirmation?.PickupFrom ?? new DateTimeOffset(booking.PickupDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         DateTimeOffset pickupTo = booking.PickupConfirmation?.PickupTo ?? pickupFrom.AddDays(1);
         DateTimeOffset wanted = notBefore is { } arrived && arrived > ready ? arrived : ready;
+        wanted = now is { } reserved && reserved > wanted ? reserved : wanted;
         return new DockRequest(shipmentId, booking.Scac, pallets, reefer, hazmat, wanted, pickupFrom, pickupTo);
     }
 
@@ -71,10 +74,16 @@ public static class DoorPlacement
 
     /// <summary>
     /// A door planned from a forecast follows the actual output: ready when the order really was, never before a carrier
-    /// can collect it (so booking need not push it back again), within a week of that.
+    /// can collect it (so booking need not push it back again), within a week of that. Its tender goes out
+    /// <paramref name="now"/>, so the carrier's earliest pickup is reckoned from the later of the two: freight completed at
+    /// 15:59 and heard of at 16:01 misses a 16:00 cut-off.
     /// </summary>
-    public static DockRequest ForActualOutput(string orderId, int pallets, bool reefer, bool hazmat, DateTimeOffset ready, DateTimeOffset earliestPickup) =>
-        new(orderId, null, pallets, reefer, hazmat, ready, earliestPickup, earliestPickup.AddDays(7));
+    public static DockRequest ForActualOutput(string orderId, int pallets, bool reefer, bool hazmat, DateTimeOffset ready, DateTimeOffset now,
+        Func<DateTimeOffset, DateTimeOffset> earliestPickup)
+    {
+        DateTimeOffset pickup = earliestPickup(ready > now ? ready : now);
+        return new(orderId, null, pallets, reefer, hazmat, ready, pickup, pickup.AddDays(7));
+    }
 
     /// <summary>Pallet positions of freight on the dock: stackable units pair up; at least one.</summary>
     public static int Pallets(IReadOnlyList<Events.HandlingUnit>? units) => units is null || units.Count == 0 ? 1 : Math.Max(1, Events.FloorPositions.For(units));

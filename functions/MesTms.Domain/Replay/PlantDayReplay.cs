@@ -190,24 +190,35 @@ public sealed class PlantDayReplay
         return new QualityHoldSnapshot(ledger.Version, ledger.Active);
     }
 
-    void Deliver(OrderRun run, ShipmentEvent happened)
+    /// <summary>
+    /// Runs a decider until it waits: each step's commands are carried out in order, and the answer of the command that
+    /// answers is the next input — how all three deciders (order, load, waterfall) are interpreted in virtual time.
+    /// </summary>
+    static void Interpret<TEvent, TCommand>(TEvent happened, Func<TEvent, IReadOnlyList<TCommand>> decide, Func<TCommand, TEvent?> carryOut, Func<TCommand, bool> answers)
+        where TEvent : class
     {
-        ShipmentEvent? next = happened;
+        TEvent? next = happened;
         while (next is not null)
         {
-            ShipmentStep step = ShipmentLifecycle.Next(run.State, next, settings.Shipment, now);
-            run.State = step.State;
+            IReadOnlyList<TCommand> commands = decide(next);
             next = null;
-            foreach (ShipmentCommand command in step.Commands)
+            foreach (TCommand command in commands)
             {
-                ShipmentEvent? answer = Execute(run, command);
-                if (command.Answers)
+                TEvent? answer = carryOut(command);
+                if (answers(command))
                 {
                     next = answer;
                 }
             }
         }
     }
+
+    void Deliver(OrderRun run, ShipmentEvent happened) => Interpret(happened, e =>
+    {
+        ShipmentStep step = ShipmentLifecycle.Next(run.State, e, settings.Shipment, now);
+        run.State = step.State;
+        return step.Commands;
+    }, command => Execute(run, command), command => command.Answers);
 
     ShipmentEvent? Execute(OrderRun run, ShipmentCommand command)
     {
@@ -360,24 +371,12 @@ public sealed class PlantDayReplay
     /// chooses (prepare, withdraw the plan on a material change, plan the carrier, cancel an emptied load), this carries out
     /// its commands on the load's truck; a carrier plan's outcome comes back when its waterfall finishes.
     /// </summary>
-    void DriveLoad(TruckRun truck, LoadEvent happened)
+    void DriveLoad(TruckRun truck, LoadEvent happened) => Interpret(happened, e =>
     {
-        LoadEvent? next = happened;
-        while (next is not null)
-        {
-            LoadStep step = LoadLifecycle.Next(truck.LoadState, next);
-            truck.LoadState = step.State;
-            next = null;
-            foreach (LoadCommand command in step.Commands)
-            {
-                LoadEvent? answer = CarryOut(truck, command);
-                if (command.Answers)
-                {
-                    next = answer;
-                }
-            }
-        }
-    }
+        LoadStep step = LoadLifecycle.Next(truck.LoadState, e);
+        truck.LoadState = step.State;
+        return step.Commands;
+    }, command => CarryOut(truck, command), command => command.Answers);
 
     LoadEvent? CarryOut(TruckRun truck, LoadCommand command)
     {
@@ -396,8 +395,7 @@ public sealed class PlantDayReplay
             case LoadCommand.WithdrawPlan withdraw:
                 truck.StopWaterfall();
                 Release(truck);
-                string what = truck.Shipment.Booking is { } b ? $"booking with {b.Scac} (tender {b.TenderId}) withdrawn, carrier told" : "no booking to release";
-                truck.Shipment = truck.Shipment.WithdrawLoadPlan(withdraw.Cancel, withdraw.Reason, what, now, now);
+                truck.Shipment = truck.Shipment.WithdrawLoadPlan(withdraw.Cancel, withdraw.Reason, truck.Shipment.BookingWithdrawal, now, now);
                 (truck.BookedAt, truck.Quote, truck.DoorAtBooking, truck.Outcome) = (null, null, null, null);
                 truck.Cancelled = withdraw.Cancel;
                 return null;
@@ -455,21 +453,12 @@ public sealed class PlantDayReplay
     void Drive(TruckRun truck, TenderWaterfallEvent happened)
     {
         WaterfallRun waterfall = truck.Waterfall!;
-        TenderWaterfallEvent? next = happened;
-        while (next is not null)
+        Interpret(happened, e =>
         {
-            TenderWaterfallStep step = TenderWaterfall.Next(waterfall.State, next, settings.Shipment, now);
+            TenderWaterfallStep step = TenderWaterfall.Next(waterfall.State, e, settings.Shipment, now);
             waterfall.State = step.State;
-            next = null;
-            foreach (TenderWaterfallCommand command in step.Commands)
-            {
-                TenderWaterfallEvent? answer = CarryOut(truck, waterfall, command);
-                if (command.Answers)
-                {
-                    next = answer;
-                }
-            }
-        }
+            return step.Commands;
+        }, command => CarryOut(truck, waterfall, command), command => command.Answers);
     }
 
     TenderWaterfallEvent? CarryOut(TruckRun truck, WaterfallRun waterfall, TenderWaterfallCommand command)
@@ -656,7 +645,7 @@ public sealed class PlantDayReplay
         Shipment s = truck.Shipment;
         Booking booking = s.Booking ?? throw new InvalidOperationException($"Truck {truck.Id} is not booked; a door is reserved after booking.");
         DateTimeOffset ready = truck.Members.Max(m => ReadySince(m.Key, now) ?? now);
-        DockRequest request = DoorPlacement.ForBooking(truck.Id, booking, DoorPlacement.Pallets(s.HandlingUnits), s.Temperature is not null, s.Hazmat is not null, ready, notBefore);
+        DockRequest request = DoorPlacement.ForBooking(truck.Id, booking, DoorPlacement.Pallets(s.HandlingUnits), s.Temperature is not null, s.Hazmat is not null, ready, notBefore, now);
         foreach (OrderRun member in truck.Members)
         {
             if (forecastDoors.GetValueOrDefault(member.Key) is { Appointment: { } tentative } door)
@@ -725,7 +714,7 @@ public sealed class PlantDayReplay
 
         if (truck.Appointment is { } placed)
         {
-            DockAppointment actual = placed with { ArrivedAt = progress.ArrivedAtPickup ?? placed.ArrivedAt, DepartedAt = progress.DepartedPickup ?? placed.DepartedAt };
+            DockAppointment actual = CarrierProgressRules.OnDoor(progress, placed);
             List<DockAppointment> day = Appointments(truck.PlantId, placed.Day);
             day[day.FindIndex(a => a.AppointmentId == placed.AppointmentId)] = actual;
             truck.Appointment = actual;
@@ -798,7 +787,7 @@ public sealed class PlantDayReplay
         Shipment s = run.Shipment!;
         DateTimeOffset ready = ReadySince(run.Key, now) ?? now;
         PlaceTentative(run.Key, door, DoorPlacement.ForActualOutput(run.Key.OrderId, DoorPlacement.Pallets(s.HandlingUnits), s.Temperature is not null, s.Hazmat is not null,
-            ready, Calendar(run.Key.PlantId).EarliestPickup(now)));
+            ready, now, Calendar(run.Key.PlantId).EarliestPickup));
     }
 
     void PlaceTentative(OrderKey key, ForecastDoor door, DockRequest request)

@@ -171,6 +171,10 @@ public static class CarrierProgressRules
             ? arrived
             : null;
 
+    /// <summary>The door as the truck really used it: its reported arrival and departure on the appointment (kept once known).</summary>
+    public static Docks.DockAppointment OnDoor(ShipmentProgress progress, Docks.DockAppointment door) =>
+        door with { ArrivedAt = progress.ArrivedAtPickup ?? door.ArrivedAt, DepartedAt = progress.DepartedPickup ?? door.DepartedAt };
+
     /// <summary>When pick-up and delivery were due for a booking, before any status.</summary>
     public static ShipmentProgress Start(Shipment shipment, Booking booking)
     {

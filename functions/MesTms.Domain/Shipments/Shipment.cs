@@ -416,6 +416,10 @@ public sealed record Shipment
                 $"Now {memberIds.Count} order(s): {string.Join(", ", memberIds)}; revision {revision}", now);
     }
 
+    /// <summary>What withdrawing the carrier plan releases, in the words of the load's history.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string BookingWithdrawal => Booking is { } b ? $"booking with {b.Scac} (tender {b.TenderId}) withdrawn, carrier told" : "no booking to release";
+
     /// <summary>
     /// Withdraws a load's carrier plan before it is planned again (material change) or cancelled (empty load): the booking,
     /// late flag and door are released and every open or accepted tender is marked withdrawn.

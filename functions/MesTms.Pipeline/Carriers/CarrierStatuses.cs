@@ -174,7 +174,7 @@ public sealed class CarrierStatusService(
             door = placed;
         }
 
-        DockAppointment actual = door with { ArrivedAt = progress.ArrivedAtPickup ?? door.ArrivedAt, DepartedAt = progress.DepartedPickup ?? door.DepartedAt };
+        DockAppointment actual = CarrierProgressRules.OnDoor(progress, door);
         if (actual == door)
         {
             return;

@@ -80,7 +80,7 @@ public static class BookedDoor
         }
 
         DockRequest request = DoorPlacement.ForBooking(shipment.OrderId, booking, DockScheduling.Pallets(shipment.HandlingUnits), shipment.Temperature is not null,
-            shipment.Hazmat is not null, ready, notBefore);
+            shipment.Hazmat is not null, ready, notBefore, clock.GetUtcNow());
         DockPlacement placement = await scheduling.PlaceAsync(shipment.PlantId, shipment.OrderId, request, replacing, DockAppointment.Booked,
             $"{why}; {booking.Scac} picks up {request.PickupFrom:u}-{request.PickupTo:u}");
         string key = BookedDoorDecisionKey.For(booking.TenderId, placement.Change, placement.Appointment);

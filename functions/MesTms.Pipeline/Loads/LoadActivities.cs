@@ -133,7 +133,7 @@ public sealed class WithdrawLoadPlan(ILoadStore loads, IShipmentStore shipments,
                 return Shipment.ForLoad(input.PlantId, input.LoadId, status, $"withdrawn-{status}", "Load cancelled", input.Reason, input.At, input.At);
             }
 
-            string what = (current.Booking is { } b ? $"booking with {b.Scac} (tender {b.TenderId}) withdrawn, carrier told" : "no booking to release")
+            string what = current.BookingWithdrawal
                 + string.Concat(untold.Select(u => "; " + u));
             return current.WithdrawLoadPlan(input.Cancel, input.Reason, what, input.At, clock.GetUtcNow());
         });

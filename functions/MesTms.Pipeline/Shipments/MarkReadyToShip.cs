@@ -56,11 +56,9 @@ public sealed class MarkReadyToShip(IShipmentStore shipments, IDockStore docks, 
 
         DateTimeOffset now = clock.GetUtcNow();
         DateTimeOffset ready = shipment.FreightReadyAt ?? now;
-        // The door follows the actual output, but never before a carrier can collect it: a tender goes out now, so after the
-        // pickup cut-off (or on a day without pickups) it moves to the next pickup day and booking need not push it back again.
-        DateTimeOffset pickup = scheduling.EarliestPickup(input.PlantId, ready > now ? ready : now);
         DockRequest request = DoorPlacement.ForActualOutput(input.OrderId, DockScheduling.Pallets(shipment.HandlingUnits), shipment.Temperature is not null, shipment.Hazmat is not null,
-            ready, pickup);
+            ready, now, at => scheduling.EarliestPickup(input.PlantId, at));
+        DateTimeOffset pickup = request.PickupFrom;
         DateTimeOffset expected = forecast.ExpectedCompletionAt;
         TimeSpan off = ready - expected;
         string why = (off < TimeSpan.Zero

@@ -19,11 +19,7 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
         // Simulated carriers accept every tender within 50 ms; the replay is told the same (and that trucks come at once). The
         // bridge's clock runs at ×120, the day's speed, with the replay's two-hour tender window (a minute of real time, so a
         // loaded machine's latency stays small against it).
-        await using TestApp app = await TestApp.StartAsync(emulators, settings: TestApp.WithCarriers(new()
-        {
-            ["LocalHost:ClockSpeed"] = "120",
-            ["MesTms:Shipment:TenderResponseTimeout"] = "02:00:00",
-        }));
+        await using TestApp app = await TestApp.StartAsync(emulators, settings: LiveBridge(speed: 120));
         string settings = InstantCarriersOneByOne("settings.json");
         // Four orders over 40 minutes of plant time to four destinations: ×120 is 20 s.
         var start = new DateTimeOffset(2026, 12, 8, 9, 0, 0, TimeSpan.Zero);
@@ -54,11 +50,8 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
         // more ahead, whatever the hour of the run) so the doors are today's, and a last order two hours after the first
         // keeps the day running until the late trucks have come.
         DateTimeOffset tuesday = NextTuesdayAt(TestClock.Now, 8, 50);
-        await using TestApp app = await TestApp.StartAsync(emulators, settings: TestApp.WithCarriers(new()
+        await using TestApp app = await TestApp.StartAsync(emulators, settings: LiveBridge(speed: 240, clockStart: tuesday, extra: new()
         {
-            ["LocalHost:ClockStart"] = tuesday.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-            ["LocalHost:ClockSpeed"] = "240",
-            ["MesTms:Shipment:TenderResponseTimeout"] = "02:00:00",
             ["MesTms:Carriers:Simulation:Statuses:Enabled"] = "true",
             ["MesTms:Carriers:Simulation:Statuses:LateProbability"] = "1",
             ["MesTms:Carriers:Simulation:Statuses:LateMinutes"] = "60",
@@ -91,6 +84,38 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
 
         Assert.True(moved > 0, "no late truck moved its door before the comparison: the test would not cover it");
     }
+
+    /// <summary>
+    /// A bridge for a live comparison: simulated carriers, its clock at <paramref name="speed"/> (from
+    /// <paramref name="clockStart"/>, else now) and the replay's two-hour tender window; <paramref name="extra"/> adds or overrides.
+    /// </summary>
+    static Dictionary<string, string?> LiveBridge(int speed, DateTimeOffset? clockStart = null, Dictionary<string, string?>? extra = null)
+    {
+        Dictionary<string, string?> settings = TestApp.WithCarriers(new()
+        {
+            ["LocalHost:ClockSpeed"] = speed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["MesTms:Shipment:TenderResponseTimeout"] = "02:00:00",
+        });
+        if (clockStart is { } at)
+        {
+            settings["LocalHost:ClockStart"] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        foreach ((string key, string? value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    /// <summary>The simulated carriers of the local host's appsettings.json (seed 7, 85 % acceptance, 300 ms), which the replay assumes without carrier settings.</summary>
+    static Dictionary<string, string?> LocalHostCarriers() => new()
+    {
+        ["MesTms:Carriers:Simulation:AcceptanceProbability"] = "0.85",
+        ["MesTms:Carriers:Simulation:Seed"] = "7",
+        ["MesTms:Carriers:Simulation:DelayMilliseconds"] = "300",
+    };
 
     /// <summary>Replay settings for the simulated carriers of <see cref="TestApp.WithCarriers"/>: every tender accepted at once, trucks at once, no consolidation.</summary>
     string InstantCarriersOneByOne(string name)
@@ -132,14 +157,7 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
     {
         // The local host's own simulated carriers (appsettings.json: seed 7, 85 % acceptance, 300 ms): some first tenders are
         // declined, the waterfall moves on and the decline lowers the carrier's observed acceptance for the next rate shop.
-        await using TestApp app = await TestApp.StartAsync(emulators, settings: TestApp.WithCarriers(new()
-        {
-            ["MesTms:Carriers:Simulation:AcceptanceProbability"] = "0.85",
-            ["MesTms:Carriers:Simulation:Seed"] = "7",
-            ["MesTms:Carriers:Simulation:DelayMilliseconds"] = "300",
-            ["LocalHost:ClockSpeed"] = "120",
-            ["MesTms:Shipment:TenderResponseTimeout"] = "02:00:00",
-        }));
+        await using TestApp app = await TestApp.StartAsync(emulators, settings: LiveBridge(speed: 120, extra: LocalHostCarriers()));
         var start = new DateTimeOffset(2026, 12, 8, 9, 0, 0, TimeSpan.Zero);
         (string Location, string Postal)[] places = [("DC-ATL", "30336"), ("DC-NYC", "10001"), ("DC-CLT", "28202"), ("DC-PHL", "19103"), ("DC-BAL", "21201"), ("DC-CMH", "43215")];
         JsonNode[] day = places.Select((p, i) =>
@@ -183,20 +201,20 @@ public sealed class SimulateLiveTests(EmulatorFixture emulators) : IDisposable
         // cut-off (the app's clock pinned a week or more ahead, whatever the hour of the run): every truck comes the next
         // morning, so a hold on a booked load always comes before its truck.
         DateTimeOffset evening = NextTuesdayAt(TestClock.Now, 16, 30);
-        await using TestApp app = await TestApp.StartAsync(emulators, settings: TestApp.WithCarriers(new()
+        Dictionary<string, string?> host = LocalHostCarriers();
+        foreach ((string key, string? value) in new Dictionary<string, string?>
         {
-            ["LocalHost:ClockStart"] = evening.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-            ["LocalHost:ClockSpeed"] = "240",
-            ["MesTms:Carriers:Simulation:AcceptanceProbability"] = "0.85",
-            ["MesTms:Carriers:Simulation:Seed"] = "7",
-            ["MesTms:Carriers:Simulation:DelayMilliseconds"] = "300",
             ["MesTms:Carriers:Simulation:Statuses:Enabled"] = "true",
             ["MesTms:Carriers:Simulation:Statuses:LateProbability"] = "0.15",
             ["MesTms:Carriers:Simulation:Statuses:LateMinutes"] = "90",
             ["MesTms:Carriers:Simulation:Statuses:LateDeliveryHours"] = "20",
-            ["MesTms:Shipment:TenderResponseTimeout"] = "02:00:00",
             ["MesTms:Shipment:Consolidate"] = "true",
-        }));
+        })
+        {
+            host[key] = value;
+        }
+
+        await using TestApp app = await TestApp.StartAsync(emulators, settings: LiveBridge(speed: 240, clockStart: evening, extra: host));
         // Thirty 5-pallet orders, one every 6 minutes, to three DCs in turn: five fill a trailer (96 %), so each DC's loads
         // close on their fifth order. Three holds: ATL-3 is held before it completes and released 20 min after; CLT-4 is
         // held in its open load and released 40 min later (it re-joins); CMH-2 is held after its load was booked and stays
