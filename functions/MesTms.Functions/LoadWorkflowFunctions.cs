@@ -1,6 +1,5 @@
 using MesTms.Domain.Shipments;
 using MesTms.Domain;
-using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Loads;
 using MesTms.Pipeline.Shipments;

@@ -1,4 +1,4 @@
-using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Edi;
 using MesTms.Pipeline.Events;
 using MesTms.Pipeline.Hosting;
 using Microsoft.Azure.Functions.Worker;

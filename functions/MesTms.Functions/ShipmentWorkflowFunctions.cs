@@ -1,5 +1,5 @@
 using MesTms.Domain.Shipments;
-using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Tendering;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Loads;
 using MesTms.Pipeline.Shipments;

@@ -31,7 +31,7 @@ public sealed class LoadAggregateTests
     {
         Load one = Join(null, Ready("A", 8));
         Assert.Equal(["A"], one.Orders.Select(o => o.OrderId));
-        Assert.Contains(one.Decisions, d => d.Key == "wait|A" && d.Status == Load.OpenStatus);
+        Assert.Contains(one.Decisions, d => d.Key == "wait|A" && d.Status == LoadStatus.Open);
         Assert.Equal(Now + Policy.ReviewInterval, one.NextReviewAt);
 
         Load again = Join(one, Ready("A", 8));
@@ -72,11 +72,11 @@ public sealed class LoadAggregateTests
         Load closed = Assert.Single(Join(Join(Join(null, Ready("A", 8)), Ready("B", 8)), Ready("C", 8)).PendingHandOffs);
 
         Load booked = closed.RecordOutcome(ShipmentStatus.Booked, "outcome-r0-Booked", "SWFL $1270", Now, Now);
-        Assert.Equal("Booked", booked.Status);
+        Assert.Equal(LoadStatus.Booked, booked.Status);
         Assert.Same(booked, booked.RecordOutcome(ShipmentStatus.Booked, "outcome-r0-Booked", "SWFL $1270", Now, Now));
 
         Load cancelled = booked.Cancel("every order was taken off the load", Now, Now);
-        Assert.Equal("Cancelled", cancelled.Status);
+        Assert.Equal(LoadStatus.Cancelled, cancelled.Status);
         Assert.Same(cancelled, cancelled.Cancel("again", Now, Now));
     }
 }

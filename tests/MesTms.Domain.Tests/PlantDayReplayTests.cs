@@ -1,7 +1,7 @@
 using MesTms.Domain.Docks;
 using MesTms.Domain.Events;
 using MesTms.Domain.Rating;
-using MesTms.Domain.Replay;
+using MesTms.Simulation.Replay;
 using MesTms.Domain.Shipments;
 
 namespace MesTms.Domain.Tests;

@@ -35,7 +35,30 @@ public sealed record LoadLine(
 }
 
 /// <summary>One decision in a load's history (same fields as a shipment's; the status is the load's: Open, Consolidated, Booked, …).</summary>
-public sealed record LoadDecision(string Key, DateTimeOffset At, string Status, string Decision, string Reason);
+public sealed record LoadDecision(string Key, DateTimeOffset At, LoadStatus Status, string Decision, string Reason);
+
+/// <summary>
+/// Where a load stands: an open load collects orders; a closed one carries its carrier plan's state (the status of the
+/// load's shipment, restricted to what a load can be).
+/// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<LoadStatus>))]
+public enum LoadStatus
+{
+    /// <summary>Collecting orders to one destination group until a review closes a trailer.</summary>
+    Open,
+
+    /// <summary>Closed: being rate shopped and tendered as one shipment.</summary>
+    Consolidated,
+
+    Tendering,
+    Booked,
+    TenderExhausted,
+    InTransit,
+    Delivered,
+
+    /// <summary>Every order was taken off: its tender or booking is withdrawn.</summary>
+    Cancelled,
+}
 
 /// <summary>An order taken off a load (quality hold) and why.</summary>
 public sealed record RemovedOrder(string OrderId, DateTimeOffset At, string Reason);
@@ -51,9 +74,6 @@ public sealed record Load
 {
     public const string OpenKind = "open";
     public const string LoadKind = "load";
-
-    /// <summary>The status of an open load (a closed one carries its shipment's status: Consolidated, Booked, …).</summary>
-    public const string OpenStatus = "Open";
 
     public const int DecisionLimit = 200;
 
@@ -73,7 +93,7 @@ public sealed record Load
     /// <summary>DryVan or Reefer.</summary>
     public required Equipment Equipment { get; init; }
 
-    public required string Status { get; init; }
+    public required LoadStatus Status { get; init; }
 
     public IReadOnlyList<LoadLine> Orders { get; init; } = [];
 
@@ -141,7 +161,7 @@ public sealed record Load
         DestinationPostalCode = shipment.Destination!.PostalCode,
         DestinationCountry = shipment.Destination.Country,
         Equipment = equipment,
-        Status = OpenStatus,
+        Status = LoadStatus.Open,
         CreatedAt = now,
     };
 
@@ -193,12 +213,12 @@ public sealed record Load
                 DestinationPostalCode = open.DestinationPostalCode,
                 DestinationCountry = open.DestinationCountry,
                 Equipment = shipNow.Load.Equipment,
-                Status = nameof(ShipmentStatus.Consolidated),
+                Status = LoadStatus.Consolidated,
                 Orders = members,
                 Decisions =
                 [
                     .. open.Decisions.Where(d => members.Any(m => d.Key.EndsWith($"|{m.OrderId}", StringComparison.Ordinal))),
-                    new LoadDecision("ship", now, nameof(ShipmentStatus.Consolidated), "Load closed: ship", $"{shipNow.Decision.Reason}. {numbers}"),
+                    new LoadDecision("ship", now, LoadStatus.Consolidated, "Load closed: ship", $"{shipNow.Decision.Reason}. {numbers}"),
                 ],
                 CreatedAt = now,
                 UpdatedAt = now,
@@ -213,7 +233,7 @@ public sealed record Load
             waitReason = $"{first.Decision.Reason}. {Numbers(first, review.ExpectedFillPerHour, policy)}";
             if (!known)
             {
-                decisions.Add(new LoadDecision($"wait|{line.OrderId}", now, OpenStatus, "Wait for a fuller truck", $"{line.OrderId} joined: {waitReason}"));
+                decisions.Add(new LoadDecision($"wait|{line.OrderId}", now, LoadStatus.Open, "Wait for a fuller truck", $"{line.OrderId} joined: {waitReason}"));
             }
         }
 
@@ -278,8 +298,8 @@ public sealed record Load
         ? this
         : this with
         {
-            Status = status.ToString(),
-            Decisions = [.. Decisions, new LoadDecision(key, at, status.ToString(), $"Load {status}", summary)],
+            Status = StatusOf(status),
+            Decisions = [.. Decisions, new LoadDecision(key, at, StatusOf(status), $"Load {status}", summary)],
             UpdatedAt = now,
         };
 
@@ -305,14 +325,27 @@ public sealed record Load
     public bool RetenderPending => Decisions.Any(d => d.Key == $"retender-r{Revision}");
 
     /// <summary>Every order was taken off: the load is cancelled (once).</summary>
-    public Load Cancel(string reason, DateTimeOffset at, DateTimeOffset now) => Status == nameof(ShipmentStatus.Cancelled)
+    public Load Cancel(string reason, DateTimeOffset at, DateTimeOffset now) => Status == LoadStatus.Cancelled
         ? this
         : this with
         {
-            Status = nameof(ShipmentStatus.Cancelled),
-            Decisions = [.. Decisions, new LoadDecision("cancelled", at, nameof(ShipmentStatus.Cancelled), "Load cancelled", reason)],
+            Status = LoadStatus.Cancelled,
+            Decisions = [.. Decisions, new LoadDecision("cancelled", at, LoadStatus.Cancelled, "Load cancelled", reason)],
             UpdatedAt = now,
         };
+
+    /// <summary>The load status a closed load's carrier plan (its shipment) gives it; an order-only status is a programming error.</summary>
+    public static LoadStatus StatusOf(ShipmentStatus status) => status switch
+    {
+        ShipmentStatus.Consolidated => LoadStatus.Consolidated,
+        ShipmentStatus.Tendering => LoadStatus.Tendering,
+        ShipmentStatus.Booked => LoadStatus.Booked,
+        ShipmentStatus.TenderExhausted => LoadStatus.TenderExhausted,
+        ShipmentStatus.InTransit => LoadStatus.InTransit,
+        ShipmentStatus.Delivered => LoadStatus.Delivered,
+        ShipmentStatus.Cancelled => LoadStatus.Cancelled,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, $"A load's carrier plan is never {status}: that is an order's status."),
+    };
 
     static string Numbers(ReviewedLoad r, decimal perHour, ConsolidationPolicy policy) =>
         $"Fill {r.Fill:P1} of the binding dimension (target {policy.TargetFill:P0}), {r.Load.Orders.Count} order(s), {r.Load.Stops.Count} stop(s), " +

@@ -1,7 +1,8 @@
 using MesTms.Domain.Docks;
 using MesTms.Domain.Shipments;
 using MesTms.Domain;
-using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Tendering;
+using MesTms.Pipeline.CarrierStatuses;
 using MesTms.Pipeline.Storage;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,7 @@
-using MesTms.Domain.Replay;
+using MesTms.Simulation.Replay;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Tendering;
 using MesTms.Pipeline.Storage;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;

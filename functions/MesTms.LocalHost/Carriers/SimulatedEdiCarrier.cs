@@ -2,6 +2,7 @@ using System.Globalization;
 using MesTms.Domain.Edi;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Edi;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -112,7 +113,7 @@ public sealed class SimulatedEdiCarrier(SimulatedCarrierOptions simulation, Carr
         string inbound = Path.Combine(folder, "inbound");
         Directory.CreateDirectory(inbound);
         string name = $"{set}-{EdiDropFolders.FileName(about)}";
-        await File.WriteAllTextAsync(Path.Combine(inbound, name + ".part"), text, cancellationToken);
-        File.Move(Path.Combine(inbound, name + ".part"), Path.Combine(inbound, name), overwrite: true);
+        await File.WriteAllTextAsync(Path.Combine(inbound, name + FolderChanges.PartSuffix), text, cancellationToken);
+        File.Move(Path.Combine(inbound, name + FolderChanges.PartSuffix), Path.Combine(inbound, name), overwrite: true);
     }
 }

@@ -7,7 +7,7 @@ using Azure.Messaging;
 using Azure.Messaging.EventGrid;
 using MesTms.Domain.Docks;
 using MesTms.Domain.Rating;
-using MesTms.Domain.Replay;
+using MesTms.Simulation.Replay;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Time;
 

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using MesTms.Domain.Docks;
 using MesTms.Domain.Loads;
 using MesTms.Domain.Rating;
-using MesTms.Domain.Replay;
+using MesTms.Simulation.Replay;
 using MesTms.Domain.Shipments;
 using Microsoft.Extensions.Configuration;
 

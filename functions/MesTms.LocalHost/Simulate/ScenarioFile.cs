@@ -1,6 +1,6 @@
 using System.Text;
 using MesTms.Domain.Events;
-using MesTms.Domain.Replay;
+using MesTms.Simulation.Replay;
 using MesTms.Pipeline.Events;
 
 namespace MesTms.LocalHost.Simulate;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MesTms.Domain.Events;
-using MesTms.Domain.Replay;
+using MesTms.Simulation.Replay;
 
 namespace MesTms.LocalHost.Simulate;
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using MesTms.Domain.Events;
 using MesTms.Domain.Rating;
-using MesTms.Domain.Replay;
+using MesTms.Simulation.Replay;
 using Spectre.Console;
 
 namespace MesTms.LocalHost.Simulate;

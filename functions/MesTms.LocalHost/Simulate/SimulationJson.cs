@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using MesTms.Domain.Replay;
+using MesTms.Simulation.Replay;
 
 namespace MesTms.LocalHost.Simulate;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using MesTms.Domain.Docks;
-using MesTms.Domain.Replay;
+using MesTms.Simulation.Replay;
 
 namespace MesTms.LocalHost.Simulate;
 

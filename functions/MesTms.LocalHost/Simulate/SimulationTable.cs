@@ -1,5 +1,5 @@
 using System.Globalization;
-using MesTms.Domain.Replay;
+using MesTms.Simulation.Replay;
 using Spectre.Console;
 
 namespace MesTms.LocalHost.Simulate;

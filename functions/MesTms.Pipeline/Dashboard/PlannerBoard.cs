@@ -182,11 +182,11 @@ public sealed class PlannerBoard(CosmosStore store, DockApi docks, NotificationA
         bool DoorThatDay(Shipment? s) => s?.DockAppointment is { } door && DateOnly.FromDateTime(door.Start.UtcDateTime) == day;
         List<BoardLoad> loads = loadsRead.Result
             .Where(l => l.Kind == Load.OpenKind ? l.Orders.Count > 0 : l.UpdatedAt >= dayStart.AddDays(-1) || DoorThatDay(loadShipments.GetValueOrDefault(l.Id))
-                || l.Status is not (nameof(ShipmentStatus.Booked) or nameof(ShipmentStatus.Cancelled)))
+                || l.Status is not (LoadStatus.Booked or LoadStatus.Cancelled))
             .Select(l =>
             {
                 Shipment? plan = loadShipments.GetValueOrDefault(l.Id);
-                return new BoardLoad(l.Id, l.Kind == Load.OpenKind ? "open" : "closed", plan?.Status.ToString() ?? l.Status, l.DestinationGroup, l.Equipment.ToString(),
+                return new BoardLoad(l.Id, l.Kind == Load.OpenKind ? "open" : "closed", plan?.Status.ToString() ?? l.Status.ToString(), l.DestinationGroup, l.Equipment.ToString(),
                     l.Orders.Select(o => o.OrderId).ToList(), l.Fill, l.WeightFill, l.CubeFill, l.FloorFill, l.FloorPositions, l.WeightLb, l.ShipBy,
                     plan?.Booking?.Scac, plan?.Booking?.Price, plan?.DockAppointment?.DoorId, plan?.DockAppointment?.Start, l.UpdatedAt,
                     l.Kind == Load.LoadKind && plan is not null && MayRetender(plan));

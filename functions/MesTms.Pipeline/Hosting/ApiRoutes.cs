@@ -1,4 +1,7 @@
 using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Tendering;
+using MesTms.Pipeline.Edi;
+using MesTms.Pipeline.CarrierStatuses;
 using MesTms.Pipeline.Dashboard;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Events;

@@ -1,6 +1,9 @@
 using MesTms.Domain.Loads;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Tendering;
+using MesTms.Pipeline.Edi;
+using MesTms.Pipeline.CarrierStatuses;
 using MesTms.Pipeline.Dashboard;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Events;

@@ -1,4 +1,4 @@
-using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Tendering;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Loads;
 using MesTms.Pipeline.Shipments;

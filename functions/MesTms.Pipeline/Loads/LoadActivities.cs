@@ -2,7 +2,7 @@ using MesTms.Domain.Events;
 using MesTms.Domain.Loads;
 using MesTms.Domain.Shipments;
 using MesTms.Domain;
-using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Tendering;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Storage;

@@ -3,7 +3,7 @@ using MesTms.Domain.Loads;
 using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
 using MesTms.Domain;
-using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Tendering;
 using MesTms.Pipeline.Http;
 using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Storage;
@@ -24,7 +24,7 @@ public sealed record LoadDocumentView(
     string? DestinationPostalCode,
     string? DestinationCountry,
     Equipment Equipment,
-    string Status,
+    LoadStatus Status,
     IReadOnlyList<LoadLine> Orders,
     IReadOnlyList<RemovedOrder> Removed,
     decimal WeightLb,

@@ -1,6 +1,7 @@
 using MesTms.Domain.Loads;
 using MesTms.Domain.Shipments;
-using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Tendering;
+using MesTms.Pipeline.CarrierStatuses;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 

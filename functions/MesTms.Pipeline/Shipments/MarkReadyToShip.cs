@@ -2,7 +2,7 @@ using MesTms.Domain.Docks;
 using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
 using MesTms.Domain;
-using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Tendering;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Storage;
 using Microsoft.DurableTask;

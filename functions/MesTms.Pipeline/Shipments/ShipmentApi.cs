@@ -1,7 +1,7 @@
 using MesTms.Domain.Events;
 using MesTms.Domain.Shipments;
 using MesTms.Domain;
-using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Tendering;
 using MesTms.Pipeline.Http;
 using MesTms.Pipeline.Loads;
 using MesTms.Pipeline.Storage;

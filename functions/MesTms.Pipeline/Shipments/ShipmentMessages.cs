@@ -3,7 +3,7 @@ using MesTms.Domain.Holds;
 using MesTms.Domain.Shipments;
 using MesTms.Domain;
 
-using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Tendering;
 using MesTms.Pipeline.Time;
 
 namespace MesTms.Pipeline.Shipments;
@@ -71,10 +71,10 @@ public enum ShipmentWake
     DeadlinePassed,
     RetenderRequested,
 
-    /// <summary>The carrier reported the freight gone (<see cref="Carriers.CarrierStatusService.DepartedEvent"/>).</summary>
+    /// <summary>The carrier reported the freight gone (<see cref="CarrierStatuses.CarrierStatusService.DepartedEvent"/>).</summary>
     CarrierDeparted,
 
-    /// <summary>The carrier reported the freight delivered (<see cref="Carriers.CarrierStatusService.DeliveredEvent"/>).</summary>
+    /// <summary>The carrier reported the freight delivered (<see cref="CarrierStatuses.CarrierStatusService.DeliveredEvent"/>).</summary>
     CarrierDelivered,
 }
 

@@ -1,6 +1,7 @@
 using MesTms.Domain.Holds;
 using MesTms.Domain.Shipments;
-using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Tendering;
+using MesTms.Pipeline.CarrierStatuses;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Loads;
 using Microsoft.DurableTask;

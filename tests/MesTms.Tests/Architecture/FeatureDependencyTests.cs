@@ -10,7 +10,7 @@ namespace MesTms.Tests.Architecture;
 /// </summary>
 public sealed partial class FeatureDependencyTests
 {
-    static readonly string[] Features = ["Events", "Shipments", "Loads", "Docks", "Carriers", "Notifications", "Dashboard"];
+    static readonly string[] Features = ["Events", "Shipments", "Loads", "Docks", "Carriers", "Tendering", "CarrierStatuses", "Edi", "Notifications", "Dashboard"];
     static readonly string[] Platform = ["Storage", "Http", "Telemetry", "Time"];
 
     static string PipelineRoot => Path.Combine(LocalEmulators.FindRepositoryRoot(), "functions", "MesTms.Pipeline");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using MesTms.Domain.Rating;
 using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Tendering;
 using Moq;
 using Moq.Protected;
 

@@ -1,4 +1,4 @@
-using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Edi;
 
 namespace MesTms.Tests.Carriers;
 

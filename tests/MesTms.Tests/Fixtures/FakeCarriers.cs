@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
-using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Tendering;
 using MesTms.Pipeline.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -116,8 +116,8 @@ public sealed class CarrierStatusTests(EmulatorFixture emulators)
         JsonElement error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
         Assert.Equal("at", error.GetProperty("field").GetString());
         Assert.Contains("after the bridge's clock", error.GetProperty("message").GetString());
-        MesTms.Pipeline.Carriers.TenderDocument stored = (await app.Service<MesTms.Pipeline.Carriers.ITenderStore>().GetAsync(tender))!;
-        MesTms.Pipeline.Carriers.RefusedCarrierStatus kept = Assert.Single(stored.RefusedStatuses);
+        MesTms.Pipeline.Tendering.TenderDocument stored = (await app.Service<MesTms.Pipeline.Tendering.ITenderStore>().GetAsync(tender))!;
+        MesTms.Pipeline.Tendering.RefusedCarrierStatus kept = Assert.Single(stored.RefusedStatuses);
         Assert.Equal((CarrierStatusCodes.Delivered, ahead), (kept.Status, kept.At));
 
         // Never applied: the shipment is still booked, with no progress and no notice.

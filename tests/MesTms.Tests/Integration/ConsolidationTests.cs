@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using MesTms.Domain.Loads;
 using MesTms.Domain.Shipments;
 using MesTms.LocalHost.Emulators;
-using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Tendering;
 using MesTms.Pipeline.Storage;
 using MesTms.Tests.Fixtures;
 
@@ -91,7 +92,7 @@ public sealed class ConsolidationTests(EmulatorFixture emulators)
             Assert.Equal(24_000m, view.Load.WeightLb);
             Assert.True(view.Load.Fill >= 0.9m, $"fill {view.Load.Fill}");
             Assert.StartsWith("full enough", view.Load.Decisions.Single(d => d.Key == "ship").Reason);
-            Assert.Equal(nameof(ShipmentStatus.Booked), view.Load.Status);
+            Assert.Equal(LoadStatus.Booked, view.Load.Status);
             Assert.Equal(ShipmentStatus.Booked, view.Shipment!.Status);
             Assert.All(group, s => Assert.Equal(view.Shipment.Booking, s.Booking));
             Assert.Equal(3, view.Shipment.MemberOrderIds.Count);
@@ -158,7 +159,7 @@ public sealed class ConsolidationTests(EmulatorFixture emulators)
         await app.PostEventsAsync(MesEvents.Batch(MesEvents.HoldPlaced(d, "QH-2")));
         Shipment dHeld = await app.WaitForShipmentAsync(d, ShipmentStatus.OnQualityHold, s => s.LoadId is null);
         Assert.Null(dHeld.Booking);
-        LoadView rebuilt = await WaitForLoadAsync(app, loadId, v => v.Shipment?.Booking?.TenderId.Contains(".R1.") == true && v.Load.Status == nameof(ShipmentStatus.Booked));
+        LoadView rebuilt = await WaitForLoadAsync(app, loadId, v => v.Shipment?.Booking?.TenderId.Contains(".R1.") == true && v.Load.Status == LoadStatus.Booked);
         Assert.Equal(new[] { a, c }.Order(), rebuilt.Load.Orders.Select(o => o.OrderId).Order());
         Assert.Equal(d, Assert.Single(rebuilt.Load.Removed).OrderId);
         Assert.Equal(1, rebuilt.Load.Revision);
@@ -206,7 +207,7 @@ public sealed class ConsolidationTests(EmulatorFixture emulators)
         TenderRecord second = rebuilt.Shipment.Tenders[1];
         Assert.EndsWith(".R1.T1", second.TenderId);
         Assert.Equal(HttpStatusCode.OK, (await app.Http.PostAsJsonAsync($"api/tenders/{second.TenderId}/response", new { decision = "accept", scac = second.Scac })).StatusCode);
-        await WaitForLoadAsync(app, loadId, v => v.Load.Status == nameof(ShipmentStatus.Booked) && v.Shipment?.Booking?.TenderId == second.TenderId);
+        await WaitForLoadAsync(app, loadId, v => v.Load.Status == LoadStatus.Booked && v.Shipment?.Booking?.TenderId == second.TenderId);
         Assert.Equal(second.TenderId, (await app.WaitForShipmentAsync(a, ShipmentStatus.Booked)).Booking!.TenderId);
         Assert.Null((await app.WaitForShipmentAsync(d, ShipmentStatus.OnQualityHold)).LoadId);
     }

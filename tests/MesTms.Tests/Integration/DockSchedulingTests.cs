@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using MesTms.Domain.Docks;
 using MesTms.Domain.Shipments;
 using MesTms.LocalHost.Emulators;
-using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Tendering;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Storage;
 using MesTms.Tests.Fixtures;

@@ -6,6 +6,7 @@ using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
 using MesTms.LocalHost.Emulators;
 using MesTms.Pipeline.Carriers;
+using MesTms.Pipeline.Tendering;
 using MesTms.Pipeline.Storage;
 using MesTms.Tests.Fixtures;
 using Microsoft.Azure.Cosmos;

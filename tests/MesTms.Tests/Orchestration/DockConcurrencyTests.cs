@@ -3,7 +3,6 @@ using MesTms.Domain.Docks;
 using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
 using MesTms.LocalHost.Emulators;
-using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Hosting;
 using MesTms.Pipeline.Storage;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using MesTms.Domain.Events;
 using MesTms.Domain.Holds;
 using MesTms.Domain.Shipments;
+using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Storage;
 using MesTms.Tests.Fixtures;
 using Microsoft.AspNetCore.Http;

@@ -1,7 +1,8 @@
+using MesTms.Domain;
 using MesTms.Domain.Docks;
 using MesTms.Domain.Shipments;
 
-namespace MesTms.Domain.Replay;
+namespace MesTms.Simulation.Replay;
 
 /// <summary>One MES event of a scenario at the moment it happened (its <c>time</c>, else the business time in its data).</summary>
 public sealed record ScenarioEvent(MesTms.Domain.Events.MesEvent Event, DateTimeOffset At);

@@ -2,7 +2,7 @@ using System.Net;
 using MesTms.Pipeline.Storage;
 using Microsoft.Azure.Cosmos;
 
-namespace MesTms.Pipeline.Carriers;
+namespace MesTms.Pipeline.Edi;
 
 /// <summary>
 /// One X12 interchange the bridge wrote or read, kept whole (what a translator or a dispute needs): its direction, the

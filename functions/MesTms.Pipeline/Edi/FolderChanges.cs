@@ -1,4 +1,4 @@
-namespace MesTms.Pipeline.Carriers;
+namespace MesTms.Pipeline.Edi;
 
 /// <summary>
 /// Wakes a drop-folder reader as soon as a file lands in one of its folders (change notices through
@@ -6,7 +6,8 @@ namespace MesTms.Pipeline.Carriers;
 /// is still read. A carrier's 990 is then read within moments of being dropped rather than at the next sweep, which on a
 /// clock running faster than real time (<c>LocalHost:ClockSpeed</c>) would be many minutes of the app's time later. A file
 /// renamed into the folder (written whole first, the drop-folder convention) is read at once; one written in place is given
-/// <see cref="Settle"/> of quiet first, so a writer still filling it is not read half-way.
+/// <see cref="Settle"/> of quiet first, so a writer still filling it is not read half-way. A <c>.part</c> file is never read,
+/// so writing one is no reason to wait: its rename into place wakes the reader at once.
 /// </summary>
 public sealed class FolderChanges : IDisposable
 {
@@ -16,6 +17,9 @@ public sealed class FolderChanges : IDisposable
 
     /// <summary>How long a file written in place (not renamed in) is left alone after its last change notice.</summary>
     public static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The suffix of a file still being written (drop-folder convention): skipped by readers, renamed when whole.</summary>
+    public const string PartSuffix = ".part";
 
     /// <param name="folders">Created when missing, so they can be watched from the start.</param>
     public FolderChanges(IEnumerable<string> folders)
@@ -58,6 +62,11 @@ public sealed class FolderChanges : IDisposable
 
     void Written(object? sender, FileSystemEventArgs e)
     {
+        if (e.Name?.EndsWith(PartSuffix, StringComparison.Ordinal) == true)
+        {
+            return;
+        }
+
         Interlocked.Exchange(ref written, 1);
         Wake(sender, e);
     }

@@ -7,7 +7,7 @@ using MesTms.Domain;
 using MesTms.Pipeline.Storage;
 using Microsoft.Azure.Cosmos;
 
-namespace MesTms.Pipeline.Carriers;
+namespace MesTms.Pipeline.Tendering;
 
 /// <summary>
 /// A load tender (EDI 204 motor carrier load tender, as JSON; mapping in the README): who, what, where, when and

@@ -2,10 +2,11 @@ using MesTms.Domain.Events;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Http;
 using MesTms.Pipeline.Storage;
+using MesTms.Pipeline.Tendering;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 
-namespace MesTms.Pipeline.Carriers;
+namespace MesTms.Pipeline.CarrierStatuses;
 
 /// <summary>
 /// <c>POST /api/tenders/{tenderId}/status</c>: a carrier without EDI reports a booked shipment's status (what an EDI 214
@@ -94,11 +95,4 @@ public sealed class CarrierStatusApi(CarrierStatusService statuses)
             return HttpJson.Unavailable("The shipment store could not be reached.");
         }
     }
-}
-
-/// <summary>What a tender id may look like in a route (letters, digits, dot, dash, underscore; at most 200).</summary>
-public static class TenderIdRules
-{
-    public static bool IsValid(string? tenderId) => !string.IsNullOrWhiteSpace(tenderId) && tenderId.Length <= 200
-        && tenderId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
 }

@@ -7,8 +7,10 @@ using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using MesTms.Pipeline.Tendering;
+using MesTms.Pipeline.Carriers;
 
-namespace MesTms.Pipeline.Carriers;
+namespace MesTms.Pipeline.Edi;
 
 /// <summary>
 /// Carriers configured for EDI (<c>MesTms:Carriers:Edi:{SCAC}</c>) get X12 instead of JSON: a tender goes out as a 204
@@ -123,7 +125,7 @@ public sealed class EdiTransport(IHttpClientFactory http, CarrierOptions options
             string outbound = Path.Combine(folder, "outbound");
             Directory.CreateDirectory(outbound);
             string name = EdiDropFolders.FileName(documentId);
-            string temporary = Path.Combine(outbound, name + ".part");
+            string temporary = Path.Combine(outbound, name + FolderChanges.PartSuffix);
             await File.WriteAllTextAsync(temporary, text, Encoding.ASCII, cancellationToken);
             File.Move(temporary, Path.Combine(outbound, name), overwrite: true);
             return new EdiSendResult(null);

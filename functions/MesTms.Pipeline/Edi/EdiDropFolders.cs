@@ -2,8 +2,9 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using MesTms.Pipeline.Carriers;
 
-namespace MesTms.Pipeline.Carriers;
+namespace MesTms.Pipeline.Edi;
 
 /// <summary>
 /// Reads the drop folders of EDI carriers that trade files (<see cref="EdiPartnerOptions.DropFolder"/>): every file in
@@ -39,7 +40,7 @@ public sealed class EdiDropFolders(CarrierOptions options, EdiInbound inbound, E
             }
 
             // In the order they arrived (a carrier's statuses of one shipment follow one another), names breaking ties.
-            foreach (string file in Directory.EnumerateFiles(folder).Where(f => !f.EndsWith(".part", StringComparison.Ordinal))
+            foreach (string file in Directory.EnumerateFiles(folder).Where(f => !f.EndsWith(FolderChanges.PartSuffix, StringComparison.Ordinal))
                 .OrderBy(File.GetLastWriteTimeUtc).ThenBy(f => f, StringComparer.Ordinal))
             {
                 string text = await File.ReadAllTextAsync(file, cancellationToken);

@@ -2,7 +2,7 @@ using MesTms.Domain.Rating;
 using MesTms.Domain.Tendering;
 using MesTms.Domain;
 
-namespace MesTms.Pipeline.Carriers;
+namespace MesTms.Pipeline.Tendering;
 
 /// <param name="FirstTender">When set, the best candidate is tendered in the same activity (one activity and episode fewer per order).</param>
 public sealed record RateShipmentRequest(OrderKey Order, DateTimeOffset At, int Revision = 0, FirstTenderRequest? FirstTender = null);

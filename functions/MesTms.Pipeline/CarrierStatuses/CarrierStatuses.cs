@@ -7,8 +7,10 @@ using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Storage;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using MesTms.Pipeline.Tendering;
+using MesTms.Pipeline.Carriers;
 
-namespace MesTms.Pipeline.Carriers;
+namespace MesTms.Pipeline.CarrierStatuses;
 
 /// <summary>A carrier's status for one of its booked tenders (the JSON form of an EDI 214 AT7).</summary>
 /// <param name="Status">arrived-at-pickup, departed-pickup, arrived-at-delivery or delivered.</param>

@@ -1,6 +1,7 @@
+using MesTms.Domain;
 using MesTms.Domain.Shipments;
 
-namespace MesTms.Domain.Replay;
+namespace MesTms.Simulation.Replay;
 
 /// <summary>Median and 95th percentile (nearest rank); null when nothing was measured.</summary>
 public sealed record Percentiles(double? P50, double? P95)

@@ -8,7 +8,7 @@ using MesTms.Pipeline.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask;
 
-namespace MesTms.Pipeline.Carriers;
+namespace MesTms.Pipeline.Tendering;
 
 /// <summary>A planner's re-tender of a load or an order: who and why are required and recorded.</summary>
 public sealed record PlannerRetender(string? PlantId, string? RequestedBy, string? Reason)

@@ -5,8 +5,9 @@ using MesTms.Domain;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Storage;
 using Microsoft.DurableTask;
+using MesTms.Pipeline.Carriers;
 
-namespace MesTms.Pipeline.Carriers;
+namespace MesTms.Pipeline.Tendering;
 
 public sealed record SuspendBookingRequest(OrderKey Order, string Reason, TimeSpan CancellationFeeWindow, DateTimeOffset At);
 

@@ -5,8 +5,11 @@ using MesTms.Domain.Edi;
 using MesTms.Domain.Shipments;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using MesTms.Pipeline.Tendering;
+using MesTms.Pipeline.CarrierStatuses;
+using MesTms.Pipeline.Carriers;
 
-namespace MesTms.Pipeline.Carriers;
+namespace MesTms.Pipeline.Edi;
 
 /// <summary>What reading an inbound interchange gave: the 997 to answer with and the stored record.</summary>
 public sealed record EdiInboundResult(string Acknowledgment, EdiDocument Document);

@@ -8,8 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using MesTms.Pipeline.Carriers;
 
-namespace MesTms.Pipeline.Carriers;
+namespace MesTms.Pipeline.Tendering;
 
 /// <summary>Delivers tenders to carriers. Answers come back later through <see cref="TenderResponseService"/>.</summary>
 public interface ICarrierGateway

@@ -8,8 +8,9 @@ using MesTms.Pipeline.Notifications;
 using MesTms.Pipeline.Storage;
 using MesTms.Pipeline.Telemetry;
 using Microsoft.DurableTask;
+using MesTms.Pipeline.Carriers;
 
-namespace MesTms.Pipeline.Carriers;
+namespace MesTms.Pipeline.Tendering;
 
 /// <summary>Rate-shops the order's shipment (see <see cref="ShipmentRating"/>).</summary>
 public sealed class RateShipment(ShipmentRating rating) : TaskActivity<RateShipmentRequest, RateShipmentResult>

@@ -3,8 +3,9 @@ using MesTms.Pipeline.Http;
 using MesTms.Pipeline.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
+using MesTms.Pipeline.Carriers;
 
-namespace MesTms.Pipeline.Carriers;
+namespace MesTms.Pipeline.Edi;
 
 /// <summary>A carrier's X12 documents both ways, newest first.</summary>
 public sealed record EdiDocumentList(string Scac, IReadOnlyList<EdiDocument> Documents);

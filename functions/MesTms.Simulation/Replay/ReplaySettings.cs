@@ -1,9 +1,10 @@
+using MesTms.Domain;
 using MesTms.Domain.Docks;
 using MesTms.Domain.Loads;
 using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
 
-namespace MesTms.Domain.Replay;
+namespace MesTms.Simulation.Replay;
 
 /// <summary>How transport learns what the MES reports.</summary>
 public enum PlanningPolicy

@@ -1,3 +1,4 @@
+using MesTms.Domain;
 using MesTms.Domain.Docks;
 using MesTms.Domain.Events;
 using MesTms.Domain.Holds;
@@ -6,7 +7,7 @@ using MesTms.Domain.Rating;
 using MesTms.Domain.Shipments;
 using MesTms.Domain.Tendering;
 
-namespace MesTms.Domain.Replay;
+namespace MesTms.Simulation.Replay;
 
 /// <summary>
 /// Replays a day of MES events in virtual time under one <see cref="PlanningPolicy"/>, through the rules the live

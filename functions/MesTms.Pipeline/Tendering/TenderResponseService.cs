@@ -1,7 +1,7 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
-namespace MesTms.Pipeline.Carriers;
+namespace MesTms.Pipeline.Tendering;
 
 public enum TenderResponseOutcome
 {

@@ -7,7 +7,7 @@ using MesTms.Pipeline.Time;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
-namespace MesTms.Pipeline.Carriers;
+namespace MesTms.Pipeline.Tendering;
 
 /// <summary>
 /// Rate shopping and the tender waterfall for one shipment (an order shipped alone, or a consolidated load), as the

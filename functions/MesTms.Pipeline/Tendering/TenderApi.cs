@@ -4,7 +4,7 @@ using MesTms.Pipeline.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 
-namespace MesTms.Pipeline.Carriers;
+namespace MesTms.Pipeline.Tendering;
 
 /// <summary>The answer to a carrier's tender response: recorded, or a duplicate of the answer already recorded.</summary>
 public sealed record TenderResponseReceipt(string TenderId, string Status);
@@ -93,4 +93,11 @@ public sealed class TenderApi(TenderResponseService responses)
             _ => HttpJson.Ok(new TenderResponseReceipt(tenderId, outcome == TenderResponseOutcome.Recorded ? "recorded" : "duplicate")),
         };
     }
+}
+
+/// <summary>What a tender id may look like in a route (letters, digits, dot, dash, underscore; at most 200).</summary>
+public static class TenderIdRules
+{
+    public static bool IsValid(string? tenderId) => !string.IsNullOrWhiteSpace(tenderId) && tenderId.Length <= 200
+        && tenderId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');
 }
