@@ -26,12 +26,12 @@ public sealed class LoadWorkflowFunctions(
             ?? throw new InvalidOperationException("LoadOrchestration needs its input."));
 
     [Function(nameof(ConsolidateOrder))]
-    public Task<ConsolidationStep> RunConsolidateOrder([ActivityTrigger] OrderKey input, [DurableClient] DurableTaskClient durable) =>
-        consolidation.ConsolidateAsync(input, durable);
+    public Task<ConsolidationStep> RunConsolidateOrder([ActivityTrigger] ConsolidationRequest input, [DurableClient] DurableTaskClient durable) =>
+        consolidation.ConsolidateAsync(new OrderKey(input.PlantId, input.OrderId), durable, input.At);
 
     [Function(nameof(WithdrawFromLoad))]
     public Task<string> RunWithdrawFromLoad([ActivityTrigger] WithdrawFromLoadRequest input, [DurableClient] DurableTaskClient durable) =>
-        consolidation.WithdrawAsync(input.Order, input.Reason, durable);
+        consolidation.WithdrawAsync(input.Order, input.Reason, durable, input.At);
 
     [Function(nameof(PrepareLoadShipment))]
     public Task<LoadSnapshot> RunPrepareLoadShipment([ActivityTrigger] LoadRequest input, FunctionContext context) =>

@@ -276,7 +276,7 @@ public sealed record Shipment
         CarrierQuote quote = rateShop.Find(tender.Scac, tender.Mode)
             ?? throw new InvalidOperationException($"Tender {tender.TenderId}: no quote of {tender.Scac} {tender.Mode} on {PlantId}/{OrderId}.");
         var booking = new Booking(tender.TenderId, quote.Scac, quote.CarrierName, quote.Mode, quote.Equipment, quote.Total, "USD", at,
-            quote.PickupDay, quote.EstimatedDelivery, confirmation);
+            quote.PickupDay, quote.EstimatedDelivery, confirmation, now);
         LateDelivery? late = rateShop.LateDeliveryOf(quote);
         Shipment booked = Decide($"booked-{tender.TenderId}", at, "Booked",
             $"{quote.Scac} ({quote.CarrierName}) accepted tender {tender.TenderId}: {quote.Mode} {quote.Equipment} ${quote.Total:0.00}, " +
@@ -488,10 +488,13 @@ public sealed record TenderRecord(
     string TenderId, string Scac, ServiceMode Mode, Equipment Equipment, decimal Price, DateTimeOffset SentAt, DateTimeOffset RespondBy,
     string? Outcome = null, string? Reason = null, DateTimeOffset? AnsweredAt = null);
 
-/// <summary>The booked carrier, price and pickup.</summary>
+/// <summary>
+/// The booked carrier, price and pickup. <c>BookedAt</c> is the moment the booking is dated by (the carrier's answer);
+/// <c>RecordedAt</c> when the bridge recorded it (what handling latency is measured by).
+/// </summary>
 public sealed record Booking(
     string TenderId, string Scac, string CarrierName, ServiceMode Mode, Equipment Equipment, decimal Price, string Currency,
-    DateTimeOffset BookedAt, DateOnly PickupDay, DateTimeOffset EstimatedDelivery, PickupConfirmation? PickupConfirmation);
+    DateTimeOffset BookedAt, DateOnly PickupDay, DateTimeOffset EstimatedDelivery, PickupConfirmation? PickupConfirmation, DateTimeOffset? RecordedAt = null);
 
 /// <summary>The carrier's pickup commitment on acceptance: appointment window and its own reference.</summary>
 public sealed record PickupConfirmation(DateTimeOffset? PickupFrom, DateTimeOffset? PickupTo, string? CarrierReference);

@@ -36,9 +36,21 @@ public sealed record ShipmentPolicy
     /// <summary>Time a truck may spend at the dock (arrival to departure) before the carrier may bill detention.</summary>
     public TimeSpan DetentionFreeTime { get; init; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// How long (real time) the bridge may take to handle a fact and still date its decisions by the fact
+    /// (<see cref="DecisionTime"/>): handling that takes longer (a backlog, a restart, a late delivery) decides as of this
+    /// long ago. On a clock running N times faster the same real handling is N times as much of the app's time.
+    /// </summary>
+    public TimeSpan HandlingAllowance { get; init; } = TimeSpan.FromSeconds(2);
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
+        if (HandlingAllowance < TimeSpan.Zero || HandlingAllowance > TimeSpan.FromMinutes(1))
+        {
+            problems.Add("MesTms:Shipment:HandlingAllowance must be between 00:00:00 and 00:01:00");
+        }
+
         if (TenderSendAttempts is < 1 or > 10)
         {
             problems.Add("MesTms:Shipment:TenderSendAttempts must be 1-10");

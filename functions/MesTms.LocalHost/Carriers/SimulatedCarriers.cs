@@ -132,8 +132,9 @@ public sealed class SimulatedCarrierGateway(IServiceProvider services, Simulated
                 {
                     try
                     {
+                        // It answers its delay after the tender was sent, and says so.
                         await services.GetRequiredService<TenderResponseService>()
-                            .RecordAsync(tender.TenderId, response, services.GetRequiredService<DurableTaskClient>());
+                            .RecordAsync(tender.TenderId, response with { AnsweredAt = tender.SentAt + delay }, services.GetRequiredService<DurableTaskClient>());
                         break;
                     }
                     catch (Exception e) when (CosmosStore.IsTransient(e) && attempt < 20)

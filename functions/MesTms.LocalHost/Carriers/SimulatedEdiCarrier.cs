@@ -78,8 +78,11 @@ public sealed class SimulatedEdiCarrier(SimulatedCarrierOptions simulation, Carr
                 }
 
                 bool accept = SimulatedCarrierGateway.Draw(simulation.Seed, tenderId) < (carrier?.AcceptanceProbability ?? simulation.AcceptanceProbability);
-                await Task.Delay(TimeSpan.FromMilliseconds(carrier?.DelayMilliseconds ?? simulation.DelayMilliseconds), clock, cancellationToken);
-                await DropAsync(scac, folder, "990", tenderId, "GF", new X12Transaction("990", "0001",
+                TimeSpan delay = TimeSpan.FromMilliseconds(carrier?.DelayMilliseconds ?? simulation.DelayMilliseconds);
+                await Task.Delay(delay, clock, cancellationToken);
+                // It answers its delay after the tender's own date (the 204's GS), and dates its 990 so.
+                DateTimeOffset tendered = interchange.Groups.First(g => g.Transactions.Contains(tender)).Date;
+                await DropAsync(scac, folder, "990", tenderId, "GF", tendered + delay, new X12Transaction("990", "0001",
                 [
                     X12Segment.Of("B1", scac, tenderId, clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture), accept ? "A" : "D"),
                     X12Segment.Of("N9", "CN", $"{scac}-{(int)(SimulatedCarrierGateway.Draw(simulation.Seed + 1, tenderId) * 1_000_000):000000}"),
@@ -102,12 +105,18 @@ public sealed class SimulatedEdiCarrier(SimulatedCarrierOptions simulation, Carr
 
     /// <summary>Writes one interchange from this carrier into its inbound folder (whole, then renamed, as the bridge expects).</summary>
     async Task DropAsync(string scac, string folder, string set, string about, string functionalId, X12Transaction transaction, CancellationToken cancellationToken) =>
-        await DropAsync(scac, folder, set, about, functionalId, [transaction], cancellationToken);
+        await DropAsync(scac, folder, set, about, functionalId, null, [transaction], cancellationToken);
 
-    async Task DropAsync(string scac, string folder, string set, string about, string functionalId, X12Transaction[] transactions, CancellationToken cancellationToken)
+    async Task DropAsync(string scac, string folder, string set, string about, string functionalId, DateTimeOffset dated, X12Transaction transaction, CancellationToken cancellationToken) =>
+        await DropAsync(scac, folder, set, about, functionalId, dated, [transaction], cancellationToken);
+
+    async Task DropAsync(string scac, string folder, string set, string about, string functionalId, X12Transaction[] transactions, CancellationToken cancellationToken) =>
+        await DropAsync(scac, folder, set, about, functionalId, null, transactions, cancellationToken);
+
+    async Task DropAsync(string scac, string folder, string set, string about, string functionalId, DateTimeOffset? dated, X12Transaction[] transactions, CancellationToken cancellationToken)
     {
         string number = Interlocked.Increment(ref control).ToString(CultureInfo.InvariantCulture);
-        DateTimeOffset at = clock.GetUtcNow();
+        DateTimeOffset at = dated is { } d && d < clock.GetUtcNow() ? d : clock.GetUtcNow();
         var group = new X12Group(functionalId, scac, "MESTMS", at, number, X12Interchange.GroupVersion, transactions);
         string text = X12Writer.Write(new X12Interchange("ZZ", scac, "ZZ", "MESTMS", at, number, 'P', false, X12Delimiters.Standard, [group]));
         string inbound = Path.Combine(folder, "inbound");

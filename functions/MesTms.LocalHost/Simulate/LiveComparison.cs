@@ -52,6 +52,8 @@ public static class LiveComparison
 
         var shifted = new JsonArray(scenario.Raw.Select(raw => (JsonNode)Shift(JsonNode.Parse(raw)!.AsObject(), Map, tag)).ToArray());
         Scenario live = ScenarioFile.Parse($"{scenario.Path} (shifted onto the bridge's clock, ×{host.Speed})", Encoding.UTF8.GetBytes(shifted.ToJsonString()));
+        // The live bridge dates its decisions by the facts' own times (completedAt, placedAt...: MesTms:Shipment:HandlingAllowance), as the replay does when it learns of an event at once.
+        settings = settings with { EventLatency = TimeSpan.Zero };
         ReplayRun expected = PlantDayReplay.Run(live.Events, settings, PlanningPolicy.EventDriven, new RateShopper(settings.Contracts));
 
         await output.WriteLineAsync($"Publishing {live.Events.Count} events to {bridge} on its clock (×{host.Speed}: {(live.Events[^1].At - live.Events[0].At).TotalSeconds / host.Speed:0} s), order ids suffixed -{tag}...");

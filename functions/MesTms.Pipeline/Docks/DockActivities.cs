@@ -64,7 +64,8 @@ public static class BookedDoor
             replacing.Add(own);
         }
 
-        DateTimeOffset ready = shipment.FreightReadyAt ?? notBefore ?? at;
+        // Never before the bridge knew the freight was ready (its ready decision), nor before the booking's moment.
+        DateTimeOffset ready = shipment.ReadyAt ?? notBefore ?? at;
         foreach (string member in shipment.MemberOrderIds)
         {
             Shipment? order = await shipments.GetAsync(new OrderKey(shipment.PlantId, member));
@@ -73,14 +74,14 @@ public static class BookedDoor
                 replacing.Add(tentative);
             }
 
-            if (order?.FreightReadyAt is { } memberReady && memberReady > ready)
+            if (order?.ReadyAt is { } memberReady && memberReady > ready)
             {
                 ready = memberReady;
             }
         }
 
         DockRequest request = DoorPlacement.ForBooking(shipment.OrderId, booking, DockScheduling.Pallets(shipment.HandlingUnits), shipment.Temperature is not null,
-            shipment.Hazmat is not null, ready, notBefore, clock.GetUtcNow());
+            shipment.Hazmat is not null, ready, notBefore, at);
         DockPlacement placement = await scheduling.PlaceAsync(shipment.PlantId, shipment.OrderId, request, replacing, DockAppointment.Booked,
             $"{why}; {booking.Scac} picks up {request.PickupFrom:u}-{request.PickupTo:u}");
         string key = BookedDoorDecisionKey.For(booking.TenderId, placement.Change, placement.Appointment);

@@ -33,7 +33,7 @@ public sealed class EdiCarrierGateway(
 {
     public async Task<string?> SendAsync(LoadTender tender, CancellationToken cancellationToken = default) =>
         options.Edi.TryGetValue(tender.Scac, out EdiPartnerOptions? partner)
-            ? await SendX12Async(tender.Scac, partner, tender.TenderId, [tender.TenderId], EdiTenders.ToX12(tender, EdiTenders.Original, null), cancellationToken)
+            ? await SendX12Async(tender.Scac, partner, tender.TenderId, [tender.TenderId], EdiTenders.ToX12(tender, EdiTenders.Original, null), cancellationToken, tender.SentAt)
             : await inner.SendAsync(tender, cancellationToken);
 
     public async Task<TenderDelivery> DeliverAsync(LoadTender tender, CancellationToken cancellationToken = default) =>
@@ -71,8 +71,9 @@ public sealed class EdiCarrierGateway(
         return await SendX12Async(message.Scac, partner, message.Id, [stored.Id], EdiTenders.ToX12(stored.Tender, EdiTenders.Change, change), cancellationToken);
     }
 
+    /// <param name="datedAt">The moment the document is dated by in its GS (a tender: when it was sent as decided), never after now.</param>
     async Task<string?> SendX12Async(string scac, EdiPartnerOptions partner, string messageId, IReadOnlyList<string> tenderIds, X12Transaction transaction,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, DateTimeOffset? datedAt = null)
     {
         string id = $"out|{scac}|{messageId}";
         EdiDocument? document = await documents.GetAsync(id, cancellationToken);
@@ -80,7 +81,7 @@ public sealed class EdiCarrierGateway(
         {
             long control = await documents.NextControlNumberAsync(scac, cancellationToken);
             DateTimeOffset now = clock.GetUtcNow();
-            string text = EdiEnvelopes.Write(partner, scac, control, now, transaction.Code == "997" ? "FA" : "SM", [transaction]);
+            string text = EdiEnvelopes.Write(partner, scac, control, datedAt is { } dated && dated < now ? dated : now, transaction.Code == "997" ? "FA" : "SM", [transaction]);
             (document, _) = await documents.CreateAsync(new EdiDocument
             {
                 Id = id, Scac = scac, Direction = EdiDocument.Outbound, Sets = [transaction.Code], InterchangeControl = control.ToString(CultureInfo.InvariantCulture),

@@ -83,7 +83,7 @@ public sealed class EdiInbound(
             {
                 try
                 {
-                    (string outcome, string? tenderId) = await ReadAsync(scac, transaction, durable, cancellationToken);
+                    (string outcome, string? tenderId) = await ReadAsync(scac, transaction, group.Date, durable, cancellationToken);
                     outcomes.Add($"{transaction.Code} {transaction.ControlNumber}: {outcome}");
                     if (tenderId is not null && !tenderIds.Contains(tenderId))
                     {
@@ -129,7 +129,7 @@ public sealed class EdiInbound(
         return new EdiInboundResult(acknowledgment, read);
     }
 
-    async Task<(string Outcome, string? TenderId)> ReadAsync(string scac, X12Transaction transaction, DurableTaskClient? durable, CancellationToken cancellationToken)
+    async Task<(string Outcome, string? TenderId)> ReadAsync(string scac, X12Transaction transaction, DateTimeOffset groupDate, DurableTaskClient? durable, CancellationToken cancellationToken)
     {
         switch (transaction.Code)
         {
@@ -147,8 +147,9 @@ public sealed class EdiInbound(
                     throw new X12Exception("a 990 is read at POST /api/carriers/{scac}/edi or from the drop folder, not in the answer to our document", "B1", null, code: "5");
                 }
 
+                // The answer is dated by the group's GS date and time (UTC, to the minute); the tender's sending bounds it below.
                 var response = new TenderResponse(answer.Accepted ? TenderResponse.Accept : TenderResponse.Decline,
-                    answer.Accepted ? null : answer.Reason ?? "declined (990 B1-04 D)", scac, null);
+                    answer.Accepted ? null : answer.Reason ?? "declined (990 B1-04 D)", scac, null, groupDate);
                 TenderResponseOutcome outcome = await responses.RecordAsync(tenderId, response, durable, cancellationToken);
                 return ($"{tenderId} {response.Decision}: {Words(outcome)}", tenderId);
             }

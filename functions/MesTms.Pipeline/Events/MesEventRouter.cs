@@ -32,10 +32,10 @@ public sealed class MesEventRouter(IMesEventStore events, IQualityHoldStore hold
         {
             ProductionCompletedEvent completed => await StartShipmentAsync(completed, acceptedAt, durable, claimed, cancellationToken),
             QualityHoldPlacedEvent placed => await ChangeHoldsAsync(placed.Order, durable,
-                ledger => ledger.Place(placed.Data.HoldId, placed.Data.Reason, placed.Data.PlacedAt), $"hold {placed.Data.HoldId} placed", cancellationToken),
+                ledger => ledger.Place(placed.Data.HoldId, placed.Data.Reason, placed.Data.PlacedAt), $"hold {placed.Data.HoldId} placed", cancellationToken, placed.Data.PlacedAt),
             QualityHoldReleasedEvent released => await ChangeHoldsAsync(released.Order, durable,
                 ledger => ledger.Release(released.Data.HoldId, released.Data.ReleasedAt, released.Data.ReleasedBy, released.Data.Note),
-                $"hold {released.Data.HoldId} released", cancellationToken),
+                $"hold {released.Data.HoldId} released", cancellationToken, released.Data.ReleasedAt),
             ProductionScheduledEvent scheduled => await docks.PlanAsync(scheduled, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(mesEvent), mesEvent.Type, "No route for this event type."),
         };
@@ -64,7 +64,7 @@ public sealed class MesEventRouter(IMesEventStore events, IQualityHoldStore hold
             }
         }
 
-        var input = ShipmentWorkflowInput.Start(order, completed.Id, acceptedAt, policy, completed.Data, clock.Current);
+        var input = ShipmentWorkflowInput.Start(order, completed.Id, acceptedAt, policy, completed.Data, clock.Current, completed.Data.CompletedAt);
         try
         {
             await durable.ScheduleNewOrchestrationInstanceAsync(
@@ -89,7 +89,7 @@ public sealed class MesEventRouter(IMesEventStore events, IQualityHoldStore hold
 
     /// <summary>Applies a hold-ledger change and signals the order's workflow (MES events and planner releases alike).</summary>
     public async Task<string> ChangeHoldsAsync(OrderKey order, DurableTaskClient durable,
-        Func<QualityHoldLedger, (QualityHoldLedger, bool)> change, string what, CancellationToken cancellationToken)
+        Func<QualityHoldLedger, (QualityHoldLedger, bool)> change, string what, CancellationToken cancellationToken, DateTimeOffset? happenedAt = null)
     {
         // The ledger is the truth; the signal only tells a running workflow to read it again. A workflow that does
         // not exist yet reads the ledger when it starts, so a hold that arrives before its completion is not lost.
@@ -112,7 +112,7 @@ public sealed class MesEventRouter(IMesEventStore events, IQualityHoldStore hold
                 (door is null ? "" : $"; {door}");
         }
 
-        await durable.RaiseEventAsync(order.ShipmentInstanceId, ShipmentOrchestration.QualityHoldChangedEvent, new QualityHoldSignal(ledger.Version), cancellationToken);
+        await durable.RaiseEventAsync(order.ShipmentInstanceId, ShipmentOrchestration.QualityHoldChangedEvent, new QualityHoldSignal(ledger.Version, happenedAt), cancellationToken);
         logger.LogInformation("Order {Order}: {What}; ledger version {Version}, workflow signalled", order, what, ledger.Version);
         return $"{what}: hold ledger version {ledger.Version}; shipment workflow signalled";
     }

@@ -21,17 +21,17 @@ internal static class ActivityDurableClient
 }
 
 /// <summary>Joins a ready order to its open load, or reviews that open load again. Returns the load once it closed.</summary>
-public sealed class ConsolidateOrder(LoadConsolidation consolidation, IServiceProvider services) : TaskActivity<OrderKey, ConsolidationStep>
+public sealed class ConsolidateOrder(LoadConsolidation consolidation, IServiceProvider services) : TaskActivity<ConsolidationRequest, ConsolidationStep>
 {
-    public override Task<ConsolidationStep> RunAsync(TaskActivityContext context, OrderKey input) =>
-        consolidation.ConsolidateAsync(input, ActivityDurableClient.From(services, nameof(ConsolidateOrder)));
+    public override Task<ConsolidationStep> RunAsync(TaskActivityContext context, ConsolidationRequest input) =>
+        consolidation.ConsolidateAsync(new OrderKey(input.PlantId, input.OrderId), ActivityDurableClient.From(services, nameof(ConsolidateOrder)), input.At);
 }
 
 /// <summary>Takes an order off its open or closed load (quality hold); a closed load's workflow rebuilds it.</summary>
 public sealed class WithdrawFromLoad(LoadConsolidation consolidation, IServiceProvider services) : TaskActivity<WithdrawFromLoadRequest, string>
 {
     public override Task<string> RunAsync(TaskActivityContext context, WithdrawFromLoadRequest input) =>
-        consolidation.WithdrawAsync(input.Order, input.Reason, ActivityDurableClient.From(services, nameof(WithdrawFromLoad)));
+        consolidation.WithdrawAsync(input.Order, input.Reason, ActivityDurableClient.From(services, nameof(WithdrawFromLoad)), input.At);
 }
 
 /// <summary>
@@ -52,7 +52,7 @@ public sealed class PrepareLoadShipment(ILoadStore loads, IShipmentStore shipmen
 
         if (members.Count == 0)
         {
-            return new LoadSnapshot(load.Revision, 0);
+            return new LoadSnapshot(load.Revision, 0, load.Decisions.LastOrDefault()?.At);
         }
 
         var key = new OrderKey(input.PlantId, input.LoadId);
@@ -63,7 +63,7 @@ public sealed class PrepareLoadShipment(ILoadStore loads, IShipmentStore shipmen
                 load.Decisions.LastOrDefault()?.Reason ?? "", input.At, now);
             return basis.WithMembers(members, load.Revision, load.Stops.Count, isNew: current is null, input.At, now);
         });
-        return new LoadSnapshot(load.Revision, members.Count);
+        return new LoadSnapshot(load.Revision, members.Count, load.Decisions.LastOrDefault()?.At);
     }
 }
 

@@ -45,7 +45,8 @@ public sealed class LoadConsolidation(
     public static string LoadInstanceId(string loadId) => WorkflowInstanceIds.Load(loadId);
 
     /// <summary>Joins the order to its open load (first call) or reviews that open load again (later calls).</summary>
-    public async Task<ConsolidationStep> ConsolidateAsync(OrderKey order, DurableTaskClient durable, CancellationToken cancellationToken = default)
+    /// <param name="at">When the join is dated (the decision's moment); never before the open load's last change. Null: now.</param>
+    public async Task<ConsolidationStep> ConsolidateAsync(OrderKey order, DurableTaskClient durable, DateTimeOffset? at = null, CancellationToken cancellationToken = default)
     {
         Shipment shipment = await shipments.GetAsync(order, cancellationToken)
             ?? throw new InvalidOperationException($"Shipment {order} does not exist.");
@@ -57,10 +58,12 @@ public sealed class LoadConsolidation(
         LoadLine line = LoadLine.For(shipment);
         Equipment equipment = line.Temperature is null ? Equipment.DryVan : Equipment.Reefer;
         string openId = Load.OpenLoadId(order.PlantId, line.DestinationGroup, equipment);
-        DateTimeOffset now = clock.GetUtcNow();
+        DateTimeOffset now = at ?? clock.GetUtcNow();
 
         Load open = await loads.UpdateAsync(openId, current =>
         {
+            // Joins handled out of their order never turn the open load's clock back.
+            now = current is not null && current.UpdatedAt > now ? current.UpdatedAt : now;
             Load pool = current ?? Load.OpenFor(openId, shipment, line, equipment, now);
             return pool.Join(line, now, trailer => Economics(pool, trailer, now), policy);
         }, cancellationToken);
@@ -81,7 +84,7 @@ public sealed class LoadConsolidation(
     }
 
     /// <summary>Takes the order off its open or closed load (quality hold). The closed load's workflow is told to rebuild.</summary>
-    public async Task<string> WithdrawAsync(OrderKey order, string reason, DurableTaskClient durable, CancellationToken cancellationToken = default)
+    public async Task<string> WithdrawAsync(OrderKey order, string reason, DurableTaskClient durable, DateTimeOffset? at = null, CancellationToken cancellationToken = default)
     {
         Shipment? shipment = await shipments.GetAsync(order, cancellationToken);
         if (shipment?.OpenLoadId is { } pendingOpen && shipment.LoadId is null && await loads.GetAsync(pendingOpen, cancellationToken) is { } pool)
@@ -96,7 +99,7 @@ public sealed class LoadConsolidation(
             return "not on a load";
         }
 
-        DateTimeOffset now = clock.GetUtcNow();
+        DateTimeOffset now = at ?? clock.GetUtcNow();
         string from;
         if (shipment.LoadId is { } loadId)
         {
@@ -166,7 +169,7 @@ public sealed class LoadConsolidation(
         try
         {
             await durable.ScheduleNewOrchestrationInstanceAsync(nameof(LoadOrchestration),
-                new LoadWorkflowInput(closed.PlantId, closed.Id, shipmentPolicy, LoadWorkflowProgress.Start) { Clock = workflowClock.Current },
+                new LoadWorkflowInput(closed.PlantId, closed.Id, shipmentPolicy, LoadWorkflowProgress.Start) { Clock = workflowClock.Current, ClosedAt = closed.CreatedAt },
                 new StartOrchestrationOptions(instanceId).WithDedupeStatuses(AnyStatus), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -12,6 +12,12 @@ public sealed record LoadWorkflowInput(string PlantId, string LoadId, ShipmentPo
 
     public WorkflowClock AppClock => Clock ?? WorkflowClock.Real;
 
+    /// <summary>When the load closed: its first planning is dated by it (null: as of now).</summary>
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>When this episode's decisions are dated, before anything else arrives.</summary>
+    public DecisionClock Decisions() => new(AppClock, Policy.HandlingAllowance, Progress.PlannedRevision is null ? ClosedAt : null);
+
     /// <summary>The load travels as one shipment: its shipment document is keyed by plant + load id.</summary>
     public OrderKey Shipment => new(PlantId, LoadId);
 }
@@ -23,13 +29,20 @@ public sealed record LoadWorkflowProgress(int? PlannedRevision = null)
 }
 
 /// <summary>A load as the workflow sees it: its revision and how many orders are on it.</summary>
-public sealed record LoadSnapshot(int Revision, int OrderCount);
+/// <param name="ChangedAt">When the load last changed (a member taken off is dated by its hold): the re-plan is dated by it.</param>
+public sealed record LoadSnapshot(int Revision, int OrderCount, DateTimeOffset? ChangedAt = null);
 
 public sealed record LoadRequest(string PlantId, string LoadId, DateTimeOffset At);
 
+/// <summary>
+/// Join (or review) an order's open load, dated <paramref name="At"/> (the decision's moment; null: now). Flat, so a
+/// request queued as a bare order key before it carried a moment still reads.
+/// </summary>
+public sealed record ConsolidationRequest(string PlantId, string OrderId, DateTimeOffset? At = null);
+
 public sealed record WithdrawLoadPlanRequest(string PlantId, string LoadId, string Reason, bool Cancel, DateTimeOffset At);
 
-public sealed record WithdrawFromLoadRequest(OrderKey Order, string Reason);
+public sealed record WithdrawFromLoadRequest(OrderKey Order, string Reason, DateTimeOffset? At = null);
 
 /// <summary>How one episode of <see cref="LoadOrchestration"/> ended.</summary>
 [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<LoadWorkflowOutcome>))]

@@ -2,6 +2,7 @@ using MesTms.Domain.Loads;
 using MesTms.Domain.Shipments;
 using MesTms.Pipeline.Tendering;
 using MesTms.Pipeline.CarrierStatuses;
+using MesTms.Pipeline.Time;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
@@ -22,6 +23,8 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, Load
     {
         var state = new LoadLifecycleState { PlannedRevision = input.Progress.PlannedRevision };
         LoadEvent happened = new LoadEvent.Started();
+        // The first planning is dated by the moment the load closed, not by when this ran.
+        DecisionClock decisions = input.Decisions();
         while (true)
         {
             LoadStep step = LoadLifecycle.Next(state, happened);
@@ -29,7 +32,7 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, Load
             LoadEvent? answer = null;
             foreach (LoadCommand command in step.Commands)
             {
-                answer = await CarryOutAsync(context, input, command);
+                answer = await CarryOutAsync(context, input, decisions, command);
             }
 
             LoadCommand last = step.Commands[^1];
@@ -50,13 +53,18 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, Load
         }
     }
 
-    static async Task<LoadEvent?> CarryOutAsync(TaskOrchestrationContext context, LoadWorkflowInput input, LoadCommand command)
+    static async Task<LoadEvent?> CarryOutAsync(TaskOrchestrationContext context, LoadWorkflowInput input, DecisionClock decisions, LoadCommand command)
     {
-        var load = new LoadRequest(input.PlantId, input.LoadId, input.AppClock.Now(context));
+        var load = new LoadRequest(input.PlantId, input.LoadId, decisions.Now(context));
         switch (command)
         {
             case LoadCommand.Prepare:
                 LoadSnapshot snapshot = await context.CallActivityAsync<LoadSnapshot>(nameof(PrepareLoadShipment), load, CarrierPlanning.Retry);
+                if (snapshot.ChangedAt is { } changed && (decisions.Fact is not { } known || changed > known))
+                {
+                    decisions.Arrived(changed); // planned as of the load's last change (a member's hold), not when this ran
+                }
+
                 return new LoadEvent.Prepared(snapshot.Revision, snapshot.OrderCount);
             case LoadCommand.WithdrawPlan withdraw:
                 await context.CallActivityAsync<bool>(nameof(WithdrawLoadPlan),
@@ -68,7 +76,7 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, Load
 
                 return null;
             case LoadCommand.PlanCarrier plan:
-                return new LoadEvent.CarrierPlanned(await PlanCarrierAsync(context, input, load, plan.Revision));
+                return new LoadEvent.CarrierPlanned(await PlanCarrierAsync(context, input, decisions, load, plan.Revision));
             case LoadCommand.ApplyOutcome:
                 await context.CallActivityAsync<ShipmentStatus>(nameof(ApplyLoadOutcome), load, CarrierPlanning.Retry);
                 return null;
@@ -76,7 +84,9 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, Load
                 context.SetCustomStatus(show.Status);
                 return null;
             case LoadCommand.WaitForChange:
-                return await WaitForChangeAsync(context);
+                LoadEvent change = await WaitForChangeAsync(context);
+                decisions.Arrived(null); // a membership change or delivery is known as of when it arrives
+                return change;
             case LoadCommand.Restart or LoadCommand.Complete:
                 return null;
             default:
@@ -88,13 +98,13 @@ public sealed class LoadOrchestration : TaskOrchestrator<LoadWorkflowInput, Load
     /// A material change while a tender waits for its answer stops the waterfall: the open tender is withdrawn and the rebuilt
     /// load is planned afresh (a small change keeps the waterfall going).
     /// </summary>
-    static async Task<CarrierPlanOutcome> PlanCarrierAsync(TaskOrchestrationContext context, LoadWorkflowInput input, LoadRequest load, int revision)
+    static async Task<CarrierPlanOutcome> PlanCarrierAsync(TaskOrchestrationContext context, LoadWorkflowInput input, DecisionClock decisions, LoadRequest load, int revision)
     {
         var loadChanged = new WaterfallInterruption(
             cancel => context.WaitForExternalEvent<string>(MembershipChangedEvent, cancel),
-            async () => await context.CallActivityAsync<LoadSnapshot>(nameof(ReadLoadSnapshot), load with { At = input.AppClock.Now(context) }, CarrierPlanning.Retry)
+            async () => await context.CallActivityAsync<LoadSnapshot>(nameof(ReadLoadSnapshot), load with { At = decisions.Now(context) }, CarrierPlanning.Retry)
                 is var now ? LoadLifecycle.StopsTendering(revision, now.Revision, now.OrderCount) : null);
-        CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.AppClock, input.Shipment, input.Policy, revision, s => context.SetCustomStatus(s),
+        CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, decisions, input.Shipment, input.Policy, revision, s => context.SetCustomStatus(s),
             $"load booked (revision {revision})", loadChanged);
         Log(context).LogInformation("Load {LoadId}: revision {Revision} planned: {Status}", input.LoadId, revision, outcome);
         return outcome;

@@ -54,7 +54,7 @@ public sealed class MarkReadyToShip(IShipmentStore shipments, IDockStore docks, 
             return new DockResult(planned is not null, "none", planned?.Start, "no appointment planned from a forecast");
         }
 
-        DateTimeOffset now = clock.GetUtcNow();
+        DateTimeOffset now = decision.Decision.At; // the ready decision's moment (when the completion happened), not when this ran
         DateTimeOffset ready = shipment.FreightReadyAt ?? now;
         DockRequest request = DoorPlacement.ForActualOutput(input.OrderId, DockScheduling.Pallets(shipment.HandlingUnits), shipment.Temperature is not null, shipment.Hazmat is not null,
             ready, now, at => scheduling.EarliestPickup(input.PlantId, at));

@@ -35,6 +35,12 @@ public sealed record ShipmentWorkflowInput(
     /// </summary>
     public ProductionCompleted? Completed { get; init; }
 
+    /// <summary>When production completed (the event's <c>completedAt</c>): the first decisions are dated by it.</summary>
+    public DateTimeOffset? OccurredAt { get; init; }
+
+    /// <summary>When what woke this episode happened (the deadline that passed, the hold change as the MES dated it): its decisions are dated by it.</summary>
+    public DateTimeOffset? PendingAt { get; init; }
+
     /// <summary>The app's clock the workflow decides and waits on (null: the real clock, as in instances started before it travelled here).</summary>
     public WorkflowClock? Clock { get; init; }
 
@@ -42,11 +48,15 @@ public sealed record ShipmentWorkflowInput(
 
     /// <summary>A new order's workflow input in the current shape.</summary>
     public static ShipmentWorkflowInput Start(OrderKey order, string sourceEventId, DateTimeOffset acceptedAt, ShipmentPolicy policy, ProductionCompleted? completed = null,
-        WorkflowClock? clock = null) =>
+        WorkflowClock? clock = null, DateTimeOffset? occurredAt = null) =>
         new(order, sourceEventId, acceptedAt, policy)
         {
-            StateVersion = ShipmentLifecycleState.CurrentVersion, State = ShipmentLifecycleState.Start, Completed = completed, Clock = clock,
+            StateVersion = ShipmentLifecycleState.CurrentVersion, State = ShipmentLifecycleState.Start, Completed = completed, Clock = clock, OccurredAt = occurredAt,
         };
+
+    /// <summary>When this episode's decisions are dated, before anything else arrives (see <see cref="DecisionClock"/>).</summary>
+    public DecisionClock Decisions(ShipmentLifecycleState state) => new(AppClock, Policy.HandlingAllowance,
+        Pending is null && state.Phase == ShipmentPhase.Registering ? OccurredAt : PendingAt);
 
     /// <summary>The lifecycle state to resume from, migrated from the old progress flags when the instance predates it.</summary>
     public ShipmentLifecycleState Resume() => StateVersion >= ShipmentLifecycleState.CurrentVersion && State is not null
@@ -54,10 +64,11 @@ public sealed record ShipmentWorkflowInput(
         : (Progress ?? ShipmentWorkflowProgress.Start).Migrate();
 
     /// <summary>The input of the next episode: the current shape, the old progress dropped.</summary>
-    public ShipmentWorkflowInput Continue(ShipmentLifecycleState state, ShipmentWake wake, PlannerRetender? retender = null) =>
+    public ShipmentWorkflowInput Continue(ShipmentLifecycleState state, ShipmentWake wake, PlannerRetender? retender = null, DateTimeOffset? happenedAt = null) =>
         this with
         {
             Progress = null, StateVersion = ShipmentLifecycleState.CurrentVersion, State = state, Pending = wake, PendingRetender = retender,
+            PendingAt = happenedAt,
             Completed = state.Phase == ShipmentPhase.Registering ? Completed : null,
         };
 }
@@ -119,7 +130,8 @@ public sealed record ShipmentWorkflowProgress(
 }
 
 /// <summary>Raised on an order's shipment orchestration when its quality-hold ledger changed.</summary>
-public sealed record QualityHoldSignal(int LedgerVersion);
+/// <param name="At">When the hold was placed or released (the event's <c>placedAt</c> / <c>releasedAt</c>; null: a planner's release, now).</param>
+public sealed record QualityHoldSignal(int LedgerVersion, DateTimeOffset? At = null);
 
 /// <summary>What the orchestration reports as its custom status.</summary>
 public sealed record ShipmentWorkflowStatus(ShipmentStatus Status, IReadOnlyList<string> ActiveHoldIds);

@@ -4,6 +4,7 @@ using MesTms.Pipeline.Tendering;
 using MesTms.Pipeline.CarrierStatuses;
 using MesTms.Pipeline.Docks;
 using MesTms.Pipeline.Loads;
+using MesTms.Pipeline.Time;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
@@ -39,14 +40,16 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
             _ => new ShipmentEvent.Resumed(),
         };
 
+        // Decisions are dated by what they answer (the completion's time, the deadline that passed), not by when this ran.
+        DecisionClock decisions = input.Decisions(state);
         while (true)
         {
-            ShipmentStep step = ShipmentLifecycle.Next(state, happened, input.Policy, input.AppClock.Now(context));
+            ShipmentStep step = ShipmentLifecycle.Next(state, happened, input.Policy, decisions.Now(context));
             state = step.State;
             ShipmentEvent? answer = null;
             foreach (ShipmentCommand command in step.Commands)
             {
-                answer = await CarryOutAsync(context, input, command);
+                answer = await CarryOutAsync(context, input, decisions, command);
             }
 
             if (step.Commands[^1].Ends)
@@ -66,7 +69,8 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
                     ShipmentEvent.CarrierDeparted => ShipmentWake.CarrierDeparted,
                     ShipmentEvent.CarrierDelivered => ShipmentWake.CarrierDelivered,
                     _ => ShipmentWake.Resumed,
-                }, answer is ShipmentEvent.RetenderRequested r ? new PlannerRetender(input.Order.PlantId, r.RequestedBy, r.Reason) : null));
+                }, answer is ShipmentEvent.RetenderRequested r ? new PlannerRetender(input.Order.PlantId, r.RequestedBy, r.Reason) : null,
+                    step.Commands[^1] is ShipmentCommand.Wait ? decisions.Fact : null));
                 return state.Phase;
             }
 
@@ -74,38 +78,38 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
         }
     }
 
-    static Task<ShipmentEvent?> CarryOutAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand command) => command switch
+    static Task<ShipmentEvent?> CarryOutAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, DecisionClock decisions, ShipmentCommand command) => command switch
     {
-        ShipmentCommand.Register => RegisterAsync(context, input),
+        ShipmentCommand.Register => RegisterAsync(context, input, decisions),
         ShipmentCommand.ReadHolds => ReadHoldsAsync(context, input),
         ShipmentCommand.RecordDecision c => RecordDecisionAsync(context, input, c),
-        ShipmentCommand.SuspendBooking c => SuspendBookingAsync(context, input, c),
+        ShipmentCommand.SuspendBooking c => SuspendBookingAsync(context, input, decisions, c),
         ShipmentCommand.ReleaseForecastDoor c => Done(context.CallActivityAsync<bool>(nameof(ReleaseForecastDoorForHold),
-            new ForecastDoorReleaseRequest(input.Order, c.Reasons, input.AppClock.Now(context)), Retry)),
-        ShipmentCommand.WithdrawFromLoad c => Done(context.CallActivityAsync<string>(nameof(WithdrawFromLoad), new WithdrawFromLoadRequest(input.Order, c.Reason), Retry)),
-        ShipmentCommand.WithdrawTender c => WithdrawTenderAsync(context, input, c),
-        ShipmentCommand.Escalate c => EscalateAsync(context, input, c),
+            new ForecastDoorReleaseRequest(input.Order, c.Reasons, decisions.Now(context)), Retry)),
+        ShipmentCommand.WithdrawFromLoad c => Done(context.CallActivityAsync<string>(nameof(WithdrawFromLoad), new WithdrawFromLoadRequest(input.Order, c.Reason, decisions.Now(context)), Retry)),
+        ShipmentCommand.WithdrawTender c => WithdrawTenderAsync(context, input, decisions, c),
+        ShipmentCommand.Escalate c => EscalateAsync(context, input, decisions, c),
         ShipmentCommand.MarkReady c => Done(context.CallActivityAsync<ReadyToShipResult>(nameof(MarkReadyToShip),
             new ShipmentDecisionRequest(input.Order, c.Decision, c.ActiveHolds), Retry)),
         ShipmentCommand.ScheduleDock c => Done(context.CallActivityAsync<DockResult>(nameof(ScheduleDock),
-            new ScheduleDockRequest(input.Order, c.Why, input.AppClock.Now(context)), Retry)),
-        ShipmentCommand.Consolidate => ConsolidateAsync(context, input),
-        ShipmentCommand.PlanCarrier c => PlanCarrierAsync(context, input, c.Revision),
-        ShipmentCommand.MarkReadyAndPlanCarrier c => MarkReadyAndPlanCarrierAsync(context, input, c),
+            new ScheduleDockRequest(input.Order, c.Why, decisions.Now(context)), Retry)),
+        ShipmentCommand.Consolidate => ConsolidateAsync(context, input, decisions),
+        ShipmentCommand.PlanCarrier c => PlanCarrierAsync(context, input, decisions, c.Revision),
+        ShipmentCommand.MarkReadyAndPlanCarrier c => MarkReadyAndPlanCarrierAsync(context, input, decisions, c),
         ShipmentCommand.Retender c => Done(context.CallActivityAsync<bool>(nameof(RetenderShipment),
-            new RetenderShipmentRequest(input.Order, c.RequestedBy, c.Reason, input.AppClock.Now(context)), Retry)),
+            new RetenderShipmentRequest(input.Order, c.RequestedBy, c.Reason, decisions.Now(context)), Retry)),
         ShipmentCommand.ShowStatus c => ShowStatus(context, c),
-        ShipmentCommand.Wait c => WaitAsync(context, input, c),
+        ShipmentCommand.Wait c => WaitAsync(context, input, decisions, c),
         ShipmentCommand.Restart => Task.FromResult<ShipmentEvent?>(new ShipmentEvent.Resumed()),
         ShipmentCommand.Complete => Task.FromResult<ShipmentEvent?>(null),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, "No handler for this shipment command."),
     };
 
-    static async Task<ShipmentEvent?> RegisterAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input)
+    static async Task<ShipmentEvent?> RegisterAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, DecisionClock decisions)
     {
         // Registration also returns the hold ledger: one activity (and one storage round) fewer per order.
         QualityHoldSnapshot holds = await context.CallActivityAsync<QualityHoldSnapshot>(nameof(RegisterShipment),
-            new RegisterShipmentRequest(input.Order, input.SourceEventId, input.AcceptedAt, input.AppClock.Now(context), input.Completed), Retry);
+            new RegisterShipmentRequest(input.Order, input.SourceEventId, input.AcceptedAt, decisions.Now(context), input.Completed), Retry);
         Log(context).LogInformation("Shipment {Order}: registered from event {EventId}", input.Order, input.SourceEventId);
         return new ShipmentEvent.HoldsRead(holds);
     }
@@ -120,31 +124,32 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
         return null;
     }
 
-    static async Task<ShipmentEvent?> SuspendBookingAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.SuspendBooking command)
+    static async Task<ShipmentEvent?> SuspendBookingAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, DecisionClock decisions, ShipmentCommand.SuspendBooking command)
     {
         SuspendBookingResult suspended = await context.CallActivityAsync<SuspendBookingResult>(nameof(SuspendBookingForHold),
-            new SuspendBookingRequest(input.Order, command.Reasons, input.Policy.CancellationFeeWindow, input.AppClock.Now(context)), Retry);
+            new SuspendBookingRequest(input.Order, command.Reasons, input.Policy.CancellationFeeWindow, decisions.Now(context)), Retry);
         return new ShipmentEvent.BookingSuspended(suspended.Booked, suspended.WithdrawBy, suspended.WithdrawIn);
     }
 
-    static async Task<ShipmentEvent?> WithdrawTenderAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.WithdrawTender command)
+    static async Task<ShipmentEvent?> WithdrawTenderAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, DecisionClock decisions, ShipmentCommand.WithdrawTender command)
     {
-        await context.CallActivityAsync<bool>(nameof(WithdrawTenderForHold), new WithdrawTenderRequest(input.Order, command.Reason, input.AppClock.Now(context)), Retry);
+        await context.CallActivityAsync<bool>(nameof(WithdrawTenderForHold), new WithdrawTenderRequest(input.Order, command.Reason, decisions.Now(context)), Retry);
         Log(context).LogWarning("Shipment {Order}: tender withdrawn before the cancellation-fee window; re-tendered after release", input.Order);
         return null;
     }
 
-    static async Task<ShipmentEvent?> EscalateAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.Escalate command)
+    static async Task<ShipmentEvent?> EscalateAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, DecisionClock decisions, ShipmentCommand.Escalate command)
     {
         await context.CallActivityAsync(nameof(EscalateQualityHold), new QualityHoldEscalationRequest(
-            input.Order, command.ActiveHolds, command.HeldSince, command.EscalateAfter, input.AppClock.Now(context), command.DecisionKey), Retry);
+            input.Order, command.ActiveHolds, command.HeldSince, command.EscalateAfter, decisions.Now(context), command.DecisionKey), Retry);
         Log(context).LogWarning("Shipment {Order}: quality hold escalated to planners after {After}", input.Order, command.EscalateAfter);
         return null;
     }
 
-    static async Task<ShipmentEvent?> ConsolidateAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input)
+    static async Task<ShipmentEvent?> ConsolidateAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, DecisionClock decisions)
     {
-        ConsolidationStep step = await context.CallActivityAsync<ConsolidationStep>(nameof(ConsolidateOrder), input.Order, Retry);
+        ConsolidationStep step = await context.CallActivityAsync<ConsolidationStep>(nameof(ConsolidateOrder),
+            new ConsolidationRequest(input.Order.PlantId, input.Order.OrderId, decisions.Now(context)), Retry);
         if (step.LoadId is not null)
         {
             Log(context).LogInformation("Shipment {Order}: on load {LoadId}", input.Order, step.LoadId);
@@ -156,13 +161,13 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
     /// <summary>Why a booked order's door is reserved.</summary>
     const string CarrierBooked = "carrier booked";
 
-    static Task<ShipmentEvent?> MarkReadyAndPlanCarrierAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.MarkReadyAndPlanCarrier command) =>
+    static Task<ShipmentEvent?> MarkReadyAndPlanCarrierAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, DecisionClock decisions, ShipmentCommand.MarkReadyAndPlanCarrier command) =>
         // One activity records ready, rates and sends the first tender (the waterfall's rating step runs inside it).
-        PlanCarrierAsync(context, input, command.Revision, async rate => (await context.CallActivityAsync<ReadyToShipResult>(nameof(MarkReadyToShip),
+        PlanCarrierAsync(context, input, decisions, command.Revision, async rate => (await context.CallActivityAsync<ReadyToShipResult>(nameof(MarkReadyToShip),
             new ShipmentDecisionRequest(input.Order, command.Decision, command.ActiveHolds, rate), Retry)).Rated
             ?? throw new InvalidOperationException($"Shipment {input.Order}: the ready step was asked to rate and returned no rate shop."));
 
-    static async Task<ShipmentEvent?> PlanCarrierAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, int revision,
+    static async Task<ShipmentEvent?> PlanCarrierAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, DecisionClock decisions, int revision,
         Func<RateShipmentRequest, Task<RateShipmentResult>>? rate = null)
     {
         // A hold arriving while a tender waits for its answer stops the waterfall: the open tender is withdrawn.
@@ -171,7 +176,7 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
             async () => await context.CallActivityAsync<QualityHoldSnapshot>(nameof(ReadQualityHolds), input.Order, Retry) is { Active.Count: > 0 } held
                 ? $"quality hold during tendering ({QualityHold.Describe(held.Active)})"
                 : null);
-        CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, input.AppClock, input.Order, input.Policy, revision,
+        CarrierPlanOutcome outcome = await CarrierPlanning.PlanAsync(context, decisions, input.Order, input.Policy, revision,
             s => context.SetCustomStatus(new ShipmentWorkflowStatus(s, [])), CarrierBooked, holdDuringTendering, rate);
         return new ShipmentEvent.CarrierPlanned(outcome);
     }
@@ -183,10 +188,11 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
     }
 
     /// <summary>A hold change, a planner's re-tender, or the deadline (if any) passing first; the waits that lose are cancelled.</summary>
-    static async Task<ShipmentEvent?> WaitAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, ShipmentCommand.Wait command)
+    static async Task<ShipmentEvent?> WaitAsync(TaskOrchestrationContext context, ShipmentWorkflowInput input, DecisionClock decisions, ShipmentCommand.Wait command)
     {
         if (command.Until is { } passed && passed <= input.AppClock.Now(context))
         {
+            decisions.Arrived(passed);
             return new ShipmentEvent.DeadlinePassed();
         }
 
@@ -198,6 +204,8 @@ public sealed class ShipmentOrchestration : TaskOrchestrator<ShipmentWorkflowInp
         Task? timer = command.Until is { } deadline ? input.AppClock.Until(context, deadline, cancel.Token) : null;
         Task winner = timer is null ? await Task.WhenAny(signal, retender, departed, delivered) : await Task.WhenAny(signal, retender, departed, delivered, timer);
         cancel.Cancel();
+        // The next episode's decisions are dated by what woke it: the hold change as the MES dated it, the deadline, or now.
+        decisions.Arrived(winner == signal ? signal.Result.At : winner == timer ? command.Until : null);
         return winner == signal ? new ShipmentEvent.HoldChanged()
             : winner == retender ? new ShipmentEvent.RetenderRequested(retender.Result.RequestedBy ?? "planner", retender.Result.Reason ?? "")
             : winner == departed ? new ShipmentEvent.CarrierDeparted()

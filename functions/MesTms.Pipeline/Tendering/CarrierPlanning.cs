@@ -30,6 +30,8 @@ public static class CarrierPlanning
     /// <summary>
     /// Interprets <see cref="TenderWaterfall"/> in real time: asks it what to do, carries out its commands through
     /// activities, timers and external events, and feeds the answer back until it finishes.
+    /// Decisions are dated by <paramref name="clock"/>: by the fact that led to them (the carrier's answer, the deadline),
+    /// not by how quickly the bridge handled it.
     /// </summary>
     /// <returns>How planning ended: booked, exhausted, off (no contracts), or interrupted from outside.</returns>
     /// <param name="interruption">
@@ -41,7 +43,7 @@ public static class CarrierPlanning
     /// Carries out the rating step when the caller merges it into an activity of its own (the ready step of an order shipped
     /// alone); by default the <see cref="RateShipment"/> activity.
     /// </param>
-    public static async Task<CarrierPlanOutcome> PlanAsync(TaskOrchestrationContext context, WorkflowClock clock, OrderKey shipment, ShipmentPolicy policy, int revision,
+    public static async Task<CarrierPlanOutcome> PlanAsync(TaskOrchestrationContext context, DecisionClock clock, OrderKey shipment, ShipmentPolicy policy, int revision,
         Action<ShipmentStatus> setStatus, string reserveDoorBecause, WaterfallInterruption? interruption = null,
         Func<RateShipmentRequest, Task<RateShipmentResult>>? rate = null)
     {
@@ -84,12 +86,12 @@ public static class CarrierPlanning
     }
 
     /// <summary>What rating is asked: the merged first tender goes out from the rating activity itself, with the waterfall's id and deadline.</summary>
-    public static RateShipmentRequest RateRequest(TaskOrchestrationContext context, WorkflowClock clock, OrderKey shipment, TenderWaterfallCommand.RateShop command, string reserveDoorBecause) =>
+    public static RateShipmentRequest RateRequest(TaskOrchestrationContext context, DecisionClock clock, OrderKey shipment, TenderWaterfallCommand.RateShop command, string reserveDoorBecause) =>
         new(shipment, clock.Now(context), command.Revision, command.First is { } first
             ? new FirstTenderRequest(context.InstanceId, first.TenderId, first.RespondBy, first.BookIfAccepted ? reserveDoorBecause : null)
             : null);
 
-    static async Task<TenderWaterfallEvent> RateAsync(TaskOrchestrationContext context, WorkflowClock clock, OrderKey shipment, TenderWaterfallCommand.RateShop command, string reserveDoorBecause,
+    static async Task<TenderWaterfallEvent> RateAsync(TaskOrchestrationContext context, DecisionClock clock, OrderKey shipment, TenderWaterfallCommand.RateShop command, string reserveDoorBecause,
         Action<ShipmentStatus> setStatus, Func<RateShipmentRequest, Task<RateShipmentResult>>? rate, ILogger log)
     {
         RateShipmentRequest request = RateRequest(context, clock, shipment, command, reserveDoorBecause);
@@ -112,11 +114,13 @@ public static class CarrierPlanning
     /// as long as any activity, so they never make a carrier undeliverable; a failure of the carrier's API goes back to the
     /// waterfall, which decides whether to try again.
     /// </summary>
-    static async Task<TenderWaterfallEvent> SendAsync(TaskOrchestrationContext context, WorkflowClock clock, OrderKey shipment, TenderWaterfallCommand.SendTender command, Action<ShipmentStatus> setStatus)
+    static async Task<TenderWaterfallEvent> SendAsync(TaskOrchestrationContext context, DecisionClock clock, OrderKey shipment, TenderWaterfallCommand.SendTender command, Action<ShipmentStatus> setStatus)
     {
         if (command.After > TimeSpan.Zero)
         {
-            await clock.For(context, command.After, CancellationToken.None);
+            DateTimeOffset waitedFrom = clock.Now(context);
+            await clock.App.For(context, command.After, CancellationToken.None);
+            clock.Arrived(waitedFrom + command.After);
         }
 
         setStatus(ShipmentStatus.Tendering);
@@ -145,11 +149,13 @@ public static class CarrierPlanning
     }
 
     /// <summary>The carrier's answer, the deadline, or an interruption that gives a reason to stop, whichever comes first.</summary>
-    static async Task<TenderWaterfallEvent> AwaitAnswerAsync(TaskOrchestrationContext context, WorkflowClock clock, TenderWaterfallCommand.AwaitAnswer command, WaterfallInterruption? interruption)
+    static async Task<TenderWaterfallEvent> AwaitAnswerAsync(TaskOrchestrationContext context, DecisionClock clock, TenderWaterfallCommand.AwaitAnswer command, WaterfallInterruption? interruption)
     {
         using var cancel = new CancellationTokenSource();
         Task<TenderResponse> answer = context.WaitForExternalEvent<TenderResponse>(TenderResponseEvent(command.TenderId), cancel.Token);
-        Task timer = clock.Until(context, command.RespondBy, cancel.Token);
+        // The carrier gets its whole window from when the tender really went out: a tender dated a moment earlier (by the
+        // fact it answers) does not shorten it. Judged late at respondBy all the same.
+        Task timer = clock.App.Until(context, clock.App.Now(context) + (command.RespondBy - clock.Now(context)), cancel.Token);
         Task winner;
         string? stop = null;
         while (true)
@@ -163,19 +169,21 @@ public static class CarrierPlanning
         }
 
         cancel.Cancel();
+        // What happens next is dated by what arrived: the carrier's answer when it gave it, the deadline, or now.
+        clock.Arrived(stop is not null ? null : winner == answer ? answer.Result.AnsweredAt : command.RespondBy);
         return stop is not null ? new TenderWaterfallEvent.Stopped(stop)
             : winner == answer ? new TenderWaterfallEvent.Answered(command.TenderId, answer.Result.ToCarrierAnswer())
             : new TenderWaterfallEvent.AnswerDue(command.TenderId);
     }
 
-    static async Task<TenderWaterfallEvent?> RecordOutcomeAsync(TaskOrchestrationContext context, WorkflowClock clock, OrderKey shipment, TenderWaterfallCommand.RecordOutcome command)
+    static async Task<TenderWaterfallEvent?> RecordOutcomeAsync(TaskOrchestrationContext context, DecisionClock clock, OrderKey shipment, TenderWaterfallCommand.RecordOutcome command)
     {
         await context.CallActivityAsync(nameof(RecordTenderOutcome),
             new TenderOutcomeRequest(shipment, command.TenderId, command.Scac, command.Outcome, command.Reason, clock.Now(context)), Retry);
         return null;
     }
 
-    static async Task<TenderWaterfallEvent?> WithdrawAsync(TaskOrchestrationContext context, WorkflowClock clock, OrderKey shipment, TenderWaterfallCommand.WithdrawOpenTender command, ILogger log)
+    static async Task<TenderWaterfallEvent?> WithdrawAsync(TaskOrchestrationContext context, DecisionClock clock, OrderKey shipment, TenderWaterfallCommand.WithdrawOpenTender command, ILogger log)
     {
         await context.CallActivityAsync<bool>(nameof(WithdrawOpenTender),
             new TenderOutcomeRequest(shipment, command.TenderId, command.Scac, TenderOutcomes.Withdrawn, command.Reason, clock.Now(context)), Retry);
@@ -183,14 +191,14 @@ public static class CarrierPlanning
         return null;
     }
 
-    static async Task<TenderWaterfallEvent?> BookAsync(TaskOrchestrationContext context, WorkflowClock clock, OrderKey shipment, TenderWaterfallCommand.Book command, string reserveDoorBecause)
+    static async Task<TenderWaterfallEvent?> BookAsync(TaskOrchestrationContext context, DecisionClock clock, OrderKey shipment, TenderWaterfallCommand.Book command, string reserveDoorBecause)
     {
         var response = new TenderResponse(TenderResponse.Accept, null, command.Candidate.Scac, command.PickupConfirmation);
         await context.CallActivityAsync(nameof(BookShipment), new BookShipmentRequest(shipment, command.TenderId, response, clock.Now(context), reserveDoorBecause), Retry);
         return null;
     }
 
-    static async Task<TenderWaterfallEvent?> ExhaustAsync(TaskOrchestrationContext context, WorkflowClock clock, OrderKey shipment, int revision, TenderWaterfallCommand.Exhaust command, ILogger log)
+    static async Task<TenderWaterfallEvent?> ExhaustAsync(TaskOrchestrationContext context, DecisionClock clock, OrderKey shipment, int revision, TenderWaterfallCommand.Exhaust command, ILogger log)
     {
         await context.CallActivityAsync(nameof(ReportTenderExhausted), new TenderExhaustedRequest(shipment, command.Tendered, command.Reason, clock.Now(context), revision), Retry);
         log.LogWarning("Shipment {Shipment}: tender waterfall exhausted: {Reason}", shipment, command.Reason);

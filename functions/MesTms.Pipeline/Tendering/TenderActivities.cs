@@ -41,7 +41,7 @@ public sealed class ShipmentRating(
             Shipment shipment = current ?? throw new InvalidOperationException($"Shipment {input.Order} does not exist.");
             RateShopResult result = !catalog.Plants.TryGetValue(input.Order.PlantId, out PlantOptions? plant) || string.IsNullOrWhiteSpace(plant.PostalCode)
                 ? new RateShopResult([], [new ExcludedCarrier("*", null, $"plant {input.Order.PlantId} has no shipping address ({PlantOptions.Section}:{input.Order.PlantId}:PostalCode)")])
-                : shopper.Shop(RatingRequest.ForShipment(shipment, plant.PostalCode, plant.Country, clock.GetUtcNow()), docks.PickupCalendar(input.Order.PlantId), observed)
+                : shopper.Shop(RatingRequest.ForShipment(shipment, plant.PostalCode, plant.Country, input.At), docks.PickupCalendar(input.Order.PlantId), observed)
                     .SetAside(shipment.SetAsideCarriers);
             return shipment.RecordRateShop(input.Revision, result, shopper.Version, result.Describe(shipment.RequiredDeliveryBy!.Value), input.At, clock.GetUtcNow());
         });
@@ -114,7 +114,7 @@ public sealed class SendTender(IShipmentStore shipments, ITenderStore tenders, I
             tender = new LoadTender(input.TenderId, quote.Scac, "original", shipment.Id, input.Order.PlantId, input.Order.OrderId, quote.Mode, quote.Equipment,
                 catalogOrigin, shipment.Destination!.LocationId, shipment.Destination.PostalCode, shipment.Destination.Country,
                 quote.PickupDay, shipment.RequiredDeliveryBy!.Value, shipment.TotalWeightLb, shipment.TotalCubeFt3, shipment.HandlingUnitCount,
-                shipment.Hazmat, shipment.Temperature, quote.Total, "USD", input.RespondBy);
+                shipment.Hazmat, shipment.Temperature, quote.Total, "USD", input.RespondBy, input.At);
             return shipment.RecordTender(new TenderRecord(input.TenderId, quote.Scac, quote.Mode, quote.Equipment, quote.Total, input.At, input.RespondBy),
                 input.Attempt, quote.CarrierName, clock.GetUtcNow());
         });
@@ -221,7 +221,7 @@ public sealed class BookShipment(
 
         if (b.TenderId == input.TenderId && b.BookedAt == input.At)
         {
-            MesTmsTelemetry.RecordBooked(booked.AcceptedAt, b.BookedAt);
+            MesTmsTelemetry.RecordBooked(booked.AcceptedAt, b.RecordedAt ?? b.BookedAt);
         }
 
         // The door right away, from the booked version (no second activity, no re-read).

@@ -1,4 +1,5 @@
 using MesTms.Domain.Events;
+using MesTms.Pipeline.Carriers;
 using MesTms.Pipeline.Http;
 using MesTms.Pipeline.Storage;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +14,7 @@ public sealed record TenderResponseReceipt(string TenderId, string Status);
 /// <c>POST /api/tenders/{tenderId}/response</c>: a carrier accepts or declines a tender (EDI 990 as JSON).
 /// The first answer counts; the same answer again changes nothing; a different second answer is a 409.
 /// </summary>
-public sealed class TenderApi(TenderResponseService responses)
+public sealed class TenderApi(TenderResponseService responses, CarrierOptions carriers, TimeProvider clock)
 {
     public static IReadOnlyList<ApiRoute> Routes { get; } =
     [
@@ -25,7 +26,7 @@ public sealed class TenderApi(TenderResponseService responses)
                 Request = typeof(TenderResponse),
                 Errors =
                 [
-                    (400, "Bad tender id, or decision is not accept / decline."),
+                    (400, "Bad tender id, decision is not accept / decline, or answeredAt is more than MesTms:Carriers:StatusClockSkew (15 min) after the bridge's clock."),
                     (403, "The tender was sent to another carrier."),
                     (404, "No such tender."),
                     (409, "A different answer was recorded first, or the tender was withdrawn."),
@@ -50,6 +51,12 @@ public sealed class TenderApi(TenderResponseService responses)
         if (response is null || response.Decision is not (TenderResponse.Accept or TenderResponse.Decline))
         {
             errors.Add(new FieldError("decision", "must be \"accept\" or \"decline\""));
+        }
+
+        // A carrier may say when it answered (the next decisions are dated by it); never from the future.
+        if (response?.AnsweredAt is { } answered && answered > clock.GetUtcNow() + carriers.StatusClockSkew)
+        {
+            errors.Add(new FieldError("answeredAt", $"{answered:O} is more than {carriers.StatusClockSkew.TotalMinutes:0} min after the bridge's clock ({clock.GetUtcNow():O})"));
         }
 
         if (response?.Reason is { Length: > 1000 })

@@ -1,3 +1,4 @@
+using MesTms.Domain.Shipments;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
@@ -34,7 +35,9 @@ public sealed class TenderResponseService(ITenderStore tenders, TimeProvider clo
             return TenderResponseOutcome.WrongCarrier;
         }
 
-        (TenderDocument? stored, bool recorded) = await tenders.RecordResponseAsync(tenderId, response with { Scac = tender.Scac }, clock.GetUtcNow(), cancellationToken);
+        DateTimeOffset now = clock.GetUtcNow();
+        (TenderDocument? stored, bool recorded) = await tenders.RecordResponseAsync(tenderId,
+            response with { Scac = tender.Scac, AnsweredAt = DecisionTime.Stated(response.AnsweredAt, tender.SentAt, now) }, now, cancellationToken);
         if (!recorded)
         {
             if (stored?.Response is null && stored?.WithdrawnAt is not null)

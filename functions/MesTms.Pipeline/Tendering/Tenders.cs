@@ -35,10 +35,15 @@ public sealed record LoadTender(
     TemperatureRange? Temperature,
     decimal Price,
     string Currency,
-    DateTimeOffset RespondBy);
+    DateTimeOffset RespondBy,
+    DateTimeOffset? SentAt = null);
 
 /// <summary>A carrier's answer to a tender (EDI 990 response to a load tender).</summary>
-public sealed record TenderResponse(string Decision, string? Reason, string? Scac, PickupConfirmation? PickupConfirmation)
+/// <param name="AnsweredAt">
+/// When the carrier answered, as it says (JSON <c>answeredAt</c>, the 990's GS date and time); the bridge dates its next
+/// decisions by it, never before the tender was sent nor after its own clock. Null: when the answer arrived.
+/// </param>
+public sealed record TenderResponse(string Decision, string? Reason, string? Scac, PickupConfirmation? PickupConfirmation, DateTimeOffset? AnsweredAt = null)
 {
     public const string Accept = "accept";
     public const string Decline = "decline";
