@@ -207,6 +207,36 @@ public sealed class TenderWaterfallTests(EmulatorFixture emulators)
     }
 
     [Fact]
+    public async Task A_carriers_stated_answer_time_dates_the_booking_and_one_from_the_future_is_refused_naming_answeredAt()
+    {
+        await using TestApp app = await StartAsync(emulators, new()
+        {
+            ["MesTms:Carriers:Simulation:Carriers:SWFL:Silent"] = "true",
+            ["MesTms:Shipment:HandlingAllowance"] = "00:01:00",
+        });
+        string order = NewOrder();
+        await app.PostEventsAsync(MesEvents.Batch(MesEvents.Completed(order, now: app.Now)));
+        Shipment tendering = await app.WaitForShipmentAsync(order, ShipmentStatus.Tendering);
+        TenderRecord tender = Assert.Single(tendering.Tenders);
+
+        HttpResponseMessage ahead = await app.Http.PostAsJsonAsync($"api/tenders/{tender.TenderId}/response",
+            new { decision = "accept", scac = "SWFL", answeredAt = app.Now.AddHours(1) });
+        Assert.Equal(HttpStatusCode.BadRequest, ahead.StatusCode);
+        JsonElement problem = await ahead.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains(problem.GetProperty("errors").EnumerateArray(), e => e.GetProperty("field").GetString() == "answeredAt");
+        Assert.Equal(ShipmentStatus.Tendering, (await app.WaitForShipmentAsync(order, ShipmentStatus.Tendering)).Status);
+
+        // Answered a moment ago by its own clock (not before the tender went out): the booking is dated by that answer.
+        DateTimeOffset answered = app.Now.AddSeconds(-5) > tender.SentAt ? app.Now.AddSeconds(-5) : tender.SentAt;
+        HttpResponseMessage accepted = await app.Http.PostAsJsonAsync($"api/tenders/{tender.TenderId}/response",
+            new { decision = "accept", scac = "SWFL", answeredAt = answered });
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Shipment booked = await app.WaitForShipmentAsync(order, ShipmentStatus.Booked);
+        Assert.Equal(answered, booked.Booking!.BookedAt);
+        Assert.True(booked.Booking.RecordedAt >= answered, $"recorded {booked.Booking.RecordedAt:O}, answered {answered:O}");
+    }
+
+    [Fact]
     public async Task A_hold_while_a_tender_waits_for_its_answer_withdraws_the_tender_and_the_order_is_tendered_again_after_release()
     {
         await using TestApp app = await StartAsync(emulators, new()
